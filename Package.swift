@@ -1,0 +1,24 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "cpl",
+    products: [
+        .library(name: "ChildProcess", targets: ["ChildProcess"]),
+        .library(name: "CPL", targets: ["CPL"]),
+        .executable(name: "cpl", targets: ["cpl"]),
+    ],
+    targets: [
+        // The only C: what Swift cannot express (fork-path child code, CMSG macros, raw syscalls).
+        .target(name: "CChildProcessShims"),
+        .target(name: "ChildProcess", dependencies: ["CChildProcessShims"]),
+        .target(name: "CPL", dependencies: ["ChildProcess"]),
+        .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
+        .executableTarget(name: "cpl", dependencies: ["CPL", "CReadline"]),
+        // A real parent process for tests that need one (detach, fd and zombie counts, signal state).
+        .executableTarget(name: "ChildProcessFixture", dependencies: ["ChildProcess"]),
+        .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess", "ChildProcessFixture"]),
+        .testTarget(name: "CPLTests", dependencies: ["CPL"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,56 @@
+#ifndef C_CHILD_PROCESS_SHIMS_H
+#define C_CHILD_PROCESS_SHIMS_H
+
+#include <sys/types.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <poll.h>
+
+/// Everything a new process needs, decided by Swift before the call.
+typedef struct cp_spawn_request {
+    const char *path;            // file to execute (already resolved against PATH)
+    char *const *argv;
+    char *const *envp;
+    const int *fd_sources;       // fd_sources[i]: parent fd that becomes child fd i, or -1 (closed)
+    int fd_count;
+    const char *cwd;             // NULL: inherit
+    int new_session;             // setsid()
+    int set_process_group;       // setpgid(0, process_group)
+    pid_t process_group;         // 0: a new group led by the child
+    int set_uid;
+    uid_t uid;
+    int set_gid;
+    gid_t gid;
+} cp_spawn_request;
+
+/// Which step of starting the child failed (only the fork path can tell; posix_spawn reports exec).
+enum { CP_STEP_EXEC = 0, CP_STEP_CHDIR = 1, CP_STEP_CREDENTIALS = 2, CP_STEP_DESCRIPTORS = 3, CP_STEP_FORK = 4 };
+
+/// Starts a child: posix_spawn when it can, fork+exec only for uid/gid.
+/// Returns 0 and sets *pid, or returns an errno value and sets *failed_step.
+int cp_spawn(const cp_spawn_request *request, pid_t *pid, int *failed_step);
+
+/// pipe2(O_CLOEXEC), which Swift's Glibc module does not export.
+int cp_pipe_cloexec(int descriptors[2]);
+
+int cp_pidfd_open(pid_t pid);
+int cp_pidfd_send_signal(int pidfd, int signal);
+
+/// sendmsg with one descriptor as SCM_RIGHTS (fd < 0: plain data). Returns bytes sent or -1.
+ssize_t cp_send_with_descriptor(int socket, const void *bytes, size_t count, int descriptor);
+/// recvmsg accepting up to max_descriptors SCM_RIGHTS descriptors (received O_CLOEXEC).
+ssize_t cp_receive_with_descriptors(int socket, void *bytes, size_t count, int *descriptors,
+                                    int max_descriptors, int *received_descriptors);
+
+int cp_wifexited(int status);
+int cp_wexitstatus(int status);
+int cp_wifsignaled(int status);
+int cp_wtermsig(int status);
+int cp_wifstopped(int status);
+int cp_wstopsig(int status);
+
+#endif

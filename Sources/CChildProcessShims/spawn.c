@@ -1,0 +1,173 @@
+#define _GNU_SOURCE
+#include "CChildProcessShims.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+// A source fd that is also a lower target would be overwritten by an earlier dup2 in the child
+// (`3>&1 1>&2 2>&3`). Moving such sources above every target first makes the order irrelevant.
+static int move_sources_above_targets(const cp_spawn_request *r, int *sources, int *temporaries) {
+    for (int i = 0; i < r->fd_count; i++) {
+        int source = r->fd_sources[i];
+        temporaries[i] = -1;
+        sources[i] = source;
+        if (source >= 0 && source != i && source < r->fd_count) {
+            int moved = fcntl(source, F_DUPFD_CLOEXEC, r->fd_count);
+            if (moved < 0) return errno;
+            temporaries[i] = moved;
+            sources[i] = moved;
+        }
+    }
+    return 0;
+}
+
+static void close_temporaries(const int *temporaries, int count) {
+    for (int i = 0; i < count; i++)
+        if (temporaries[i] >= 0) close(temporaries[i]);
+}
+
+static int spawn_with_posix_spawn(const cp_spawn_request *r, const int *sources, pid_t *pid) {
+    posix_spawnattr_t attr;
+    posix_spawn_file_actions_t actions;
+    sigset_t empty, all;
+    int error;
+
+    posix_spawnattr_init(&attr);
+    posix_spawn_file_actions_init(&actions);
+    sigemptyset(&empty);
+    sigfillset(&all);
+    // sigfillset leaves out glibc's internal signals (32, 33), and glibc's spawn helper then sets
+    // them to SIG_IGN in the child, which execve keeps. Asking for their default too leaves the
+    // new program with no ignored signal at all, as a fork+exec with explicit resets would.
+    for (int sig = SIGRTMIN > 32 ? 32 : SIGRTMIN; sig < SIGRTMIN; sig++)
+        ((unsigned long *)&all)[(sig - 1) / (8 * sizeof(unsigned long))] |= 1UL << ((sig - 1) % (8 * sizeof(unsigned long)));
+    short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+    if (r->new_session) flags |= POSIX_SPAWN_SETSID;
+    else if (r->set_process_group) {
+        flags |= POSIX_SPAWN_SETPGROUP;
+        posix_spawnattr_setpgroup(&attr, r->process_group);
+    }
+    posix_spawnattr_setflags(&attr, flags);
+    posix_spawnattr_setsigmask(&attr, &empty);
+    posix_spawnattr_setsigdefault(&attr, &all);
+
+    for (int i = 0; i < r->fd_count; i++) {
+        // dup2(i, i) is glibc's documented way to clear FD_CLOEXEC on an fd kept in place.
+        if (sources[i] >= 0) posix_spawn_file_actions_adddup2(&actions, sources[i], i);
+        else posix_spawn_file_actions_addclose(&actions, i);
+    }
+    if (r->cwd) posix_spawn_file_actions_addchdir_np(&actions, r->cwd);
+    posix_spawn_file_actions_addclosefrom_np(&actions, r->fd_count);
+
+    error = posix_spawn(pid, r->path, &actions, &attr, r->argv, r->envp);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    return error;
+}
+
+struct child_failure { int error; int step; };
+
+// Runs in the forked child: async-signal-safe calls only.
+static void _Noreturn exec_in_child(const cp_spawn_request *r, const int *sources, int report) {
+    struct child_failure failure = { 0, CP_STEP_DESCRIPTORS };
+    sigset_t empty;
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; sig++) sigaction(sig, &dfl, NULL);
+    sigemptyset(&empty);
+    sigprocmask(SIG_SETMASK, &empty, NULL);
+
+    if (r->new_session) setsid();
+    else if (r->set_process_group) setpgid(0, r->process_group);
+
+    for (int i = 0; i < r->fd_count; i++) {
+        if (sources[i] < 0) { close(i); continue; }
+        if (sources[i] == i) {
+            int flags = fcntl(i, F_GETFD);
+            if (flags < 0 || fcntl(i, F_SETFD, flags & ~FD_CLOEXEC) < 0) goto fail;
+        } else if (dup2(sources[i], i) < 0) goto fail;
+    }
+    syscall(SYS_close_range, (unsigned)r->fd_count, ~0U, 0U);
+
+    failure.step = CP_STEP_CHDIR;
+    if (r->cwd && chdir(r->cwd) < 0) goto fail;
+    failure.step = CP_STEP_CREDENTIALS;
+    if (r->set_uid || r->set_gid) setgroups(0, NULL);
+    if (r->set_gid && setgid(r->gid) < 0) goto fail;
+    if (r->set_uid && setuid(r->uid) < 0) goto fail;
+    failure.step = CP_STEP_EXEC;
+    execve(r->path, r->argv, r->envp);
+fail:
+    failure.error = errno;
+    (void)!write(report, &failure, sizeof failure);
+    _exit(127);
+}
+
+static int spawn_with_fork(const cp_spawn_request *r, const int *sources, pid_t *pid, int *failed_step) {
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) < 0) { *failed_step = CP_STEP_FORK; return errno; }
+    pid_t child = fork();
+    if (child < 0) {
+        int error = errno;
+        close(report[0]); close(report[1]);
+        *failed_step = CP_STEP_FORK;
+        return error;
+    }
+    if (child == 0) {
+        close(report[0]);
+        // The report pipe must survive the dup2 loop: move it above every target fd.
+        int high = fcntl(report[1], F_DUPFD_CLOEXEC, r->fd_count > 3 ? r->fd_count : 3);
+        exec_in_child(r, sources, high >= 0 ? high : report[1]);
+    }
+    close(report[1]);
+    struct child_failure failure;
+    ssize_t got;
+    do got = read(report[0], &failure, sizeof failure); while (got < 0 && errno == EINTR);
+    close(report[0]);
+    if (got == (ssize_t)sizeof failure) {
+        int status;
+        while (waitpid(child, &status, 0) < 0 && errno == EINTR) {}
+        *failed_step = failure.step;
+        return failure.error;
+    }
+    *pid = child;
+    return 0;
+}
+
+int cp_spawn(const cp_spawn_request *r, pid_t *pid, int *failed_step) {
+    int sources[r->fd_count > 0 ? r->fd_count : 1];
+    int temporaries[r->fd_count > 0 ? r->fd_count : 1];
+    *failed_step = CP_STEP_DESCRIPTORS;
+    int error = move_sources_above_targets(r, sources, temporaries);
+    if (error == 0) {
+        *failed_step = CP_STEP_EXEC;
+        if (r->set_uid || r->set_gid) error = spawn_with_fork(r, sources, pid, failed_step);
+        else error = spawn_with_posix_spawn(r, sources, pid);
+    }
+    close_temporaries(temporaries, r->fd_count);
+    return error;
+}
+
+int cp_pidfd_open(pid_t pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
+
+int cp_pidfd_send_signal(int pidfd, int signal) {
+    return (int)syscall(SYS_pidfd_send_signal, pidfd, signal, NULL, 0);
+}
+
+int cp_wifexited(int status) { return WIFEXITED(status); }
+int cp_wexitstatus(int status) { return WEXITSTATUS(status); }
+int cp_wifsignaled(int status) { return WIFSIGNALED(status); }
+int cp_wtermsig(int status) { return WTERMSIG(status); }
+int cp_wifstopped(int status) { return WIFSTOPPED(status); }
+int cp_wstopsig(int status) { return WSTOPSIG(status); }
+
+int cp_pipe_cloexec(int descriptors[2]) { return pipe2(descriptors, O_CLOEXEC); }

@@ -1,0 +1,256 @@
+// The command structure of a cpl program (words live in Word.swift).
+//
+//     Program      = [ListItem]
+//     ListItem     = AndOrList + terminator (`;`/newline, `&`, `&!`)
+//     AndOrList    = Pipeline { (`&&` | `||`) Pipeline }     left-associative
+//     Pipeline     = [`!`] Command { (`|` | `|&`) Command }
+//     Command      = SimpleCommand | `( Program )` | `{ Program; }`
+
+/// A whole program, the body of a group, or the body of a command substitution.
+public struct Program: Sendable, Equatable {
+    public var items: [ListItem]
+    /// From where the body starts to where its closer (or the end of input) is.
+    public var range: SourceRange
+
+    public init(items: [ListItem], range: SourceRange) {
+        self.items = items
+        self.range = range
+    }
+}
+
+/// How a list item ends.
+public enum ListTerminator: String, Sendable, Equatable {
+    /// `;`, a newline, or the end of the list: wait for it.
+    case sequential
+    /// `&`: run in the background (`$!` is set; `wait` can wait for it).
+    case background
+    /// `&!`: detach (new session, never waited for).
+    case detached
+}
+
+/// One and-or list with what ends it.
+public struct ListItem: Sendable, Equatable {
+    public var andOr: AndOrList
+    public var terminator: ListTerminator
+    /// Includes an explicit `;`, `&` or `&!`.
+    public var range: SourceRange
+
+    public init(andOr: AndOrList, terminator: ListTerminator, range: SourceRange) {
+        self.andOr = andOr
+        self.terminator = terminator
+        self.range = range
+    }
+}
+
+public enum AndOrOperator: String, Sendable, Equatable {
+    case and = "&&"
+    case or = "||"
+}
+
+/// `a && b || c`: `first` is `a`, `rest` is `[(&&, b), (||, c)]`.
+/// `&&` and `||` have equal precedence and associate to the left.
+public struct AndOrList: Sendable, Equatable {
+    public struct Element: Sendable, Equatable {
+        public var op: AndOrOperator
+        public var pipeline: Pipeline
+
+        public init(op: AndOrOperator, pipeline: Pipeline) {
+            self.op = op
+            self.pipeline = pipeline
+        }
+    }
+
+    public var first: Pipeline
+    public var rest: [Element]
+    public var range: SourceRange
+
+    public init(first: Pipeline, rest: [Element], range: SourceRange) {
+        self.first = first
+        self.rest = rest
+        self.range = range
+    }
+
+    /// All pipelines in order.
+    public var pipelines: [Pipeline] { [first] + rest.map(\.pipeline) }
+}
+
+/// `[!] stage { | stage }`.
+public struct Pipeline: Sendable, Equatable {
+    public var negated: Bool
+    public var stages: [Command]
+    /// One entry per connection (`stages.count - 1`): true for `|&`, which
+    /// connects standard error as well as standard output.
+    public var pipeStderr: [Bool]
+    /// Starts at the `!` when negated.
+    public var range: SourceRange
+
+    public init(negated: Bool, stages: [Command], pipeStderr: [Bool], range: SourceRange) {
+        self.negated = negated
+        self.stages = stages
+        self.pipeStderr = pipeStderr
+        self.range = range
+    }
+}
+
+public enum Command: Sendable, Equatable {
+    case simple(SimpleCommand)
+    /// `( list )`, run in a subshell.
+    case subshell(GroupCommand)
+    /// `{ list; }`, run in the current shell.
+    case braceGroup(GroupCommand)
+
+    public var range: SourceRange {
+        switch self {
+        case .simple(let command): command.range
+        case .subshell(let group), .braceGroup(let group): group.range
+        }
+    }
+
+    /// Redirections of the command, in source order.
+    public var redirections: [Redirection] {
+        switch self {
+        case .simple(let command): command.redirections
+        case .subshell(let group), .braceGroup(let group): group.redirections
+        }
+    }
+}
+
+/// The body and trailing redirections of `( … )` or `{ …; }`.
+public struct GroupCommand: Sendable, Equatable {
+    public var body: Program
+    public var redirections: [Redirection]
+    /// From the opening `(`/`{` to the end of the last redirection.
+    public var range: SourceRange
+
+    public init(body: Program, redirections: [Redirection], range: SourceRange) {
+        self.body = body
+        self.redirections = redirections
+        self.range = range
+    }
+}
+
+/// `A=1 B=2 cmd args…` with redirections anywhere among them.
+///
+/// Words and redirections are kept in separate arrays; each array keeps
+/// source order (the relative order of redirections matters: `>f 2>&1`).
+/// Either array, and `assignments`, may be empty, but not all three.
+public struct SimpleCommand: Sendable, Equatable {
+    /// `NAME=value` words before the command name.
+    public var assignments: [Assignment]
+    /// The command name and its arguments.
+    public var words: [Word]
+    public var redirections: [Redirection]
+    public var range: SourceRange
+
+    public init(assignments: [Assignment], words: [Word], redirections: [Redirection], range: SourceRange) {
+        self.assignments = assignments
+        self.words = words
+        self.redirections = redirections
+        self.range = range
+    }
+}
+
+/// `NAME=value`. `value` starts just after `=` (its parts may be empty).
+public struct Assignment: Sendable, Equatable {
+    public var name: String
+    public var value: Word
+    /// The whole `NAME=value` word.
+    public var range: SourceRange
+
+    public init(name: String, value: Word, range: SourceRange) {
+        self.name = name
+        self.value = value
+        self.range = range
+    }
+}
+
+public enum RedirectionOperator: String, Sendable, Equatable, CaseIterable {
+    case input = "<"
+    case output = ">"
+    case append = ">>"
+    /// `>|`: truncate even under `set -C`.
+    case clobber = ">|"
+    case readWrite = "<>"
+    /// `>&word`: duplicate (or, with `-`, close) an output descriptor.
+    case duplicateOutput = ">&"
+    /// `<&word`: duplicate (or, with `-`, close) an input descriptor.
+    case duplicateInput = "<&"
+    case hereDocument = "<<"
+    /// `<<-`: leading tabs are stripped from the body and delimiter lines.
+    case hereDocumentStrippingTabs = "<<-"
+    /// `<<< word`: the word plus a newline on standard input.
+    case hereString = "<<<"
+    /// `&>word`: standard output and standard error to a file.
+    case outputAndError = "&>"
+    /// `&>>word`: standard output and standard error appended to a file.
+    case appendOutputAndError = "&>>"
+
+    /// The descriptor used when none is written (`nil` for `&>`/`&>>`, which
+    /// redirect both 1 and 2).
+    public var defaultDescriptor: Int? {
+        switch self {
+        case .input, .readWrite, .duplicateInput, .hereDocument, .hereDocumentStrippingTabs, .hereString: 0
+        case .output, .append, .clobber, .duplicateOutput: 1
+        case .outputAndError, .appendOutputAndError: nil
+        }
+    }
+
+    public var isHereDocument: Bool { self == .hereDocument || self == .hereDocumentStrippingTabs }
+}
+
+public enum RedirectionTarget: Sendable, Equatable {
+    /// A file name, a descriptor number or `-` (for `>&`/`<&`; the planner
+    /// validates those), or the here-string word.
+    case word(Word)
+    case hereDocument(HereDocument)
+}
+
+/// `[n]op target`.
+public struct Redirection: Sendable, Equatable {
+    /// The descriptor written immediately before the operator (`2>f`), if any.
+    public var fd: Int?
+    public var op: RedirectionOperator
+    public var target: RedirectionTarget
+    /// From the descriptor number (or operator) to the end of the target word
+    /// (for a here-document: its delimiter word, not the body).
+    public var range: SourceRange
+
+    public init(fd: Int?, op: RedirectionOperator, target: RedirectionTarget, range: SourceRange) {
+        self.fd = fd
+        self.op = op
+        self.target = target
+        self.range = range
+    }
+
+    /// `fd ?? op.defaultDescriptor`.
+    public var effectiveDescriptor: Int? { fd ?? op.defaultDescriptor }
+}
+
+/// A here-document body, read from the lines following the command's line.
+public struct HereDocument: Sendable, Equatable {
+    /// The delimiter with quotes removed (`'EOF'` → `EOF`).
+    public var delimiter: String
+    /// True when any part of the delimiter was quoted or escaped: the body is
+    /// then taken literally (no expansions, no backslash processing).
+    public var quoted: Bool
+    /// `<<-`: leading tabs were stripped from the body lines and delimiter line.
+    public var stripTabs: Bool
+    /// The body as written (after tab stripping), without the delimiter line.
+    public var text: String
+    /// The body to expand. Quoted: one `.literal(text)` (none if empty).
+    /// Unquoted: `.literal` runs, `.escaped` (for `\$` `` \` `` `\\`;
+    /// backslash-newline is removed), `.parameter` and `.commandSubstitution`
+    /// parts. Like the inside of double quotes, nothing here is globbed or split.
+    public var parts: [WordPart]
+    /// The body lines plus the delimiter line.
+    public var bodyRange: SourceRange
+
+    public init(delimiter: String, quoted: Bool, stripTabs: Bool, text: String, parts: [WordPart], bodyRange: SourceRange) {
+        self.delimiter = delimiter
+        self.quoted = quoted
+        self.stripTabs = stripTabs
+        self.text = text
+        self.parts = parts
+        self.bodyRange = bodyRange
+    }
+}

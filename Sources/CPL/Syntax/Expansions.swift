@@ -1,0 +1,191 @@
+// `$NAME`, `${…}`, `$(…)` and backquotes. Nothing is evaluated here; the
+// forms are recorded in the AST. A `$` not followed by a name, a digit, a
+// special parameter character, `{` or `(` is a literal `$`.
+
+extension Parser {
+    static func isSpecialParameter(_ byte: UInt8?) -> Bool {
+        guard let byte else { return false }
+        return "?!$#@*-".utf8.contains(byte)
+    }
+
+    /// An expansion at `position` (which holds `$`), or nil for a literal `$`
+    /// (then `position` is unchanged).
+    mutating func scanDollar(inDoubleQuotes: Bool) throws(ParseError) -> WordPart? {
+        let dollar = position
+        guard let next = byte(at: dollar + 1) else { return nil }
+        if next == UInt8(ascii: "{") {
+            return .parameter(try scanBracedParameter(inDoubleQuotes: inDoubleQuotes))
+        }
+        if next == UInt8(ascii: "(") {
+            if byte(at: dollar + 2) == UInt8(ascii: "(") {
+                throw error(
+                    "arithmetic expansion `$((…))` is not supported", at: dollar,
+                    note: "for a command substitution starting with a subshell, write `$( (…) )`")
+            }
+            return .commandSubstitution(try scanCommandSubstitution())
+        }
+        var end = dollar + 1
+        if Parser.isNameStart(next) {
+            while Parser.isNameCharacter(byte(at: end)) { end += 1 }
+        } else if Parser.isDigit(next) || Parser.isSpecialParameter(next) {
+            end += 1
+        } else {
+            return nil
+        }
+        position = end
+        return .parameter(
+            ParameterExpansion(name: text(dollar + 1, end), braced: false, range: range(dollar, end)))
+    }
+
+    /// `${…}` at `position`.
+    mutating func scanBracedParameter(inDoubleQuotes: Bool) throws(ParseError) -> ParameterExpansion {
+        let open = position
+        func unterminated() -> ParseError {
+            error(
+                "unterminated parameter expansion `${`", at: open, incomplete: true,
+                label: "opened here", note: "the input ended before the closing `}`")
+        }
+        func bad(_ index: Int) -> ParseError {
+            guard index < bytes.count else { return unterminated() }
+            let (found, _) = character(at: index)
+            let shown = found == "\n" ? "newline" : "`\(found)`"
+            return error("bad substitution: unexpected \(shown) in `${…}`", at: index)
+        }
+        try checkDepth(at: open)
+        depth += 1
+        defer { depth -= 1 }
+        var index = open + 2
+        guard let first = byte(at: index) else { throw unterminated() }
+        var isLength = false
+        if first == UInt8(ascii: "#") {
+            let second = byte(at: index + 1)
+            if Parser.isNameStart(second) || Parser.isDigit(second)
+                || (Parser.isSpecialParameter(second) && byte(at: index + 2) == UInt8(ascii: "}"))
+            {
+                isLength = true
+                index += 1
+            }
+        }
+        let nameStart = index
+        guard let nameFirst = byte(at: index) else { throw unterminated() }
+        if Parser.isNameStart(nameFirst) {
+            while Parser.isNameCharacter(byte(at: index)) { index += 1 }
+        } else if Parser.isDigit(nameFirst) {
+            while Parser.isDigit(byte(at: index)) { index += 1 }
+        } else if Parser.isSpecialParameter(nameFirst) {
+            index += 1
+        } else {
+            throw bad(index)
+        }
+        let name = text(nameStart, index)
+        guard let after = byte(at: index) else { throw unterminated() }
+        if after == UInt8(ascii: "}") {
+            position = index + 1
+            return ParameterExpansion(
+                name: name, op: isLength ? .length : nil, braced: true, range: range(open, position))
+        }
+        if isLength { throw bad(index) }
+
+        var op: ParameterOperator
+        func plain(_ byte: UInt8?, colon: Bool) -> ParameterOperator? {
+            switch byte {
+            case UInt8(ascii: "-"): .useDefault(colon: colon)
+            case UInt8(ascii: "="): .assignDefault(colon: colon)
+            case UInt8(ascii: "+"): .useAlternative(colon: colon)
+            case UInt8(ascii: "?"): .errorIfUnset(colon: colon)
+            default: nil
+            }
+        }
+        if after == UInt8(ascii: ":") {
+            guard index + 1 < bytes.count else { throw unterminated() }
+            guard let found = plain(byte(at: index + 1), colon: true) else { throw bad(index + 1) }
+            op = found
+            index += 2
+        } else if let found = plain(after, colon: false) {
+            op = found
+            index += 1
+        } else if after == UInt8(ascii: "%") {
+            let doubled = byte(at: index + 1) == UInt8(ascii: "%")
+            op = doubled ? .removeLargestSuffix : .removeSmallestSuffix
+            index += doubled ? 2 : 1
+        } else if after == UInt8(ascii: "#") {
+            let doubled = byte(at: index + 1) == UInt8(ascii: "#")
+            op = doubled ? .removeLargestPrefix : .removeSmallestPrefix
+            index += doubled ? 2 : 1
+        } else {
+            throw bad(index)
+        }
+
+        position = index
+        let argumentStart = position
+        let parts =
+            inDoubleQuotes
+            ? try scanQuoted(context: .parameterArgumentInDoubleQuotes)
+            : try scanWord(context: .parameterArgument)
+        guard byte(at: position) == UInt8(ascii: "}") else { throw unterminated() }
+        let argument = Word(
+            parts: parts, range: range(argumentStart, position), sourceText: text(argumentStart, position))
+        position += 1
+        return ParameterExpansion(name: name, op: op, argument: argument, braced: true, range: range(open, position))
+    }
+
+    /// `$(…)` at `position`: the content is parsed as a program, in place.
+    mutating func scanCommandSubstitution() throws(ParseError) -> CommandSubstitution {
+        let open = position
+        try checkDepth(at: open)
+        position += 2
+        depth += 1
+        defer { depth -= 1 }
+        // Here-documents started before the `$(` are read after the outer
+        // line ends, not at a newline inside the substitution (as in sh).
+        let outerPending = pendingHereDocuments
+        pendingHereDocuments = []
+        let (program, _) = try parseSequence(until: .commandSubstitution(open: open))
+        if let pending = pendingHereDocuments.first {
+            throw error(
+                "here-document `\(pending.delimiter)` has no body before the end of the command substitution",
+                at: pending.operatorIndex, label: "here-document starts here",
+                note: "inside `$(…)`, the body starts on the line after `<<` and must end before the `)`")
+        }
+        pendingHereDocuments = outerPending
+        try advance()  // the `)`
+        return CommandSubstitution(program: program, backquoted: false, range: range(open, position))
+    }
+
+    /// `` `…` `` at `position`. Inside, backslash escapes `$`, `` ` ``, `\`
+    /// (and `"` when the backquotes are inside double quotes); the unescaped
+    /// text is parsed as a program of its own.
+    mutating func scanBackquote(inDoubleQuotes: Bool) throws(ParseError) -> WordPart {
+        let open = position
+        var inner: [UInt8] = []
+        var map: [Int] = []
+        var index = open + 1
+        while true {
+            guard let byte = byte(at: index) else {
+                throw error(
+                    "unterminated backquote", at: open, incomplete: true,
+                    label: "opened here", note: "the input ended before the closing backquote")
+            }
+            if byte == UInt8(ascii: "`") { break }
+            if byte == UInt8(ascii: "\\"), let next = self.byte(at: index + 1),
+                next == UInt8(ascii: "$") || next == UInt8(ascii: "`") || next == UInt8(ascii: "\\")
+                    || (inDoubleQuotes && next == UInt8(ascii: "\""))
+            {
+                inner.append(next)
+                map.append(sourceOffset(index + 1))
+                index += 2
+                continue
+            }
+            inner.append(byte)
+            map.append(sourceOffset(index))
+            index += 1
+        }
+        map.append(sourceOffset(index))
+        position = index + 1
+        try checkDepth(at: open)
+        var nested = Parser(nestedIn: self, bytes: inner, offsetMap: map)
+        let program = try nested.parseWholeBuffer()
+        return .commandSubstitution(
+            CommandSubstitution(program: program, backquoted: true, range: range(open, position)))
+    }
+}

@@ -1,0 +1,240 @@
+// Recursive-descent parsing of lists, pipelines and commands
+// (grammar/cpl.ebnf is the reference; keep the two in step).
+
+/// What ends a sequence of list items.
+enum SequenceCloser {
+    case endOfInput
+    case subshell(open: Int)
+    case braceGroup(open: Int)
+    case commandSubstitution(open: Int)
+}
+
+extension Parser {
+    func span(_ first: SourceRange, _ last: SourceRange) -> SourceRange {
+        SourceRange(start: first.start, end: last.end)
+    }
+
+    mutating func skipNewlines() throws(ParseError) {
+        while try peek().kind == .newline { try advance() }
+    }
+
+    func closes(_ token: Token, _ closer: SequenceCloser) -> Bool {
+        switch closer {
+        case .endOfInput: token.kind == .endOfInput
+        case .subshell, .commandSubstitution: token.op == .rightParen
+        case .braceGroup: token.isReservedWord("}")
+        }
+    }
+
+    func unclosed(_ closer: SequenceCloser) -> ParseError {
+        switch closer {
+        case .endOfInput:
+            return error("syntax error: unexpected end of input", at: bytes.count)
+        case .subshell(let open):
+            return error(
+                "unterminated subshell: expected `)`", at: open, incomplete: true,
+                label: "opened here", note: "the input ended before the closing `)`")
+        case .braceGroup(let open):
+            return error(
+                "unterminated brace group: expected `}`", at: open, incomplete: true,
+                label: "opened here",
+                note: "`}` closes a group only as a separate word after `;`, `&` or a newline")
+        case .commandSubstitution(let open):
+            return error(
+                "unterminated command substitution `$(`", at: open, incomplete: true,
+                label: "opened here", note: "the input ended before the closing `)`")
+        }
+    }
+
+    /// `{ linebreak and_or [separator] }` up to the closer, which is peeked
+    /// but not consumed and is returned with the program.
+    mutating func parseSequence(until closer: SequenceCloser) throws(ParseError) -> (program: Program, closer: Token) {
+        let start = position
+        var items: [ListItem] = []
+        while true {
+            try skipNewlines()
+            let token = try peek()
+            if closes(token, closer) {
+                return (Program(items: items, range: range(start, token.start)), token)
+            }
+            if token.kind == .endOfInput { throw unclosed(closer) }
+            let andOr = try parseAndOr()
+            let next = try peek()
+            var terminator = ListTerminator.sequential
+            var itemRange = andOr.range
+            switch next.kind {
+            case .op(.semicolon), .op(.ampersand), .op(.detach):
+                try advance()
+                terminator =
+                    next.op == .ampersand ? .background : next.op == .detach ? .detached : .sequential
+                itemRange.end = location(next.end)
+            case .newline, .endOfInput:
+                break
+            default:
+                if next.op == .leftParen {
+                    throw unexpected(
+                        next, note: "`(` starts a subshell only where a command starts (cpl has no function definitions)")
+                }
+                if !closes(next, closer) { throw unexpected(next) }
+            }
+            items.append(ListItem(andOr: andOr, terminator: terminator, range: itemRange))
+        }
+    }
+
+    /// `pipeline { ('&&' | '||') linebreak pipeline }`.
+    mutating func parseAndOr() throws(ParseError) -> AndOrList {
+        let first = try parsePipeline(after: nil)
+        var rest: [AndOrList.Element] = []
+        while let op = try peek().op, op == .andIf || op == .orIf {
+            let opToken = try advance()
+            try skipNewlines()
+            let pipeline = try parsePipeline(after: opToken)
+            rest.append(AndOrList.Element(op: op == .andIf ? .and : .or, pipeline: pipeline))
+        }
+        return AndOrList(first: first, rest: rest, range: span(first.range, (rest.last?.pipeline ?? first).range))
+    }
+
+    /// `['!'] command { ('|' | '|&') linebreak command }`. `after` is the
+    /// operator that requires this pipeline (for "must be followed by" errors).
+    mutating func parsePipeline(after: Token?) throws(ParseError) -> Pipeline {
+        var bang: Token?
+        if try peek().isReservedWord("!") {
+            bang = try advance()
+        }
+        var stages = [try parseCommand(after: bang ?? after)]
+        var pipeStderr: [Bool] = []
+        while let op = try peek().op, op == .pipe || op == .pipeBoth {
+            let pipeToken = try advance()
+            try skipNewlines()
+            stages.append(try parseCommand(after: pipeToken))
+            pipeStderr.append(op == .pipeBoth)
+        }
+        let start = bang.map { location($0.start) } ?? stages[0].range.start
+        return Pipeline(
+            negated: bang != nil, stages: stages, pipeStderr: pipeStderr,
+            range: SourceRange(start: start, end: stages[stages.count - 1].range.end))
+    }
+
+    /// How a token that needs a command after it is written, for messages.
+    func spelling(of token: Token) -> String {
+        switch token.kind {
+        case .op(let op): op.rawValue
+        case .word(let word): word.sourceText
+        default: token.displayName
+        }
+    }
+
+    mutating func parseCommand(after: Token?) throws(ParseError) -> Command {
+        let token = try peek()
+        switch token.kind {
+        case .op(.leftParen):
+            return .subshell(try parseGroup(brace: false))
+        case .word where token.isReservedWord("{"):
+            return .braceGroup(try parseGroup(brace: true))
+        case .word where token.isReservedWord("}") || token.isReservedWord("!"):
+            throw unexpected(token)
+        case .word, .ioNumber:
+            return .simple(try parseSimpleCommand())
+        case .op(let op) where op.redirection != nil:
+            return .simple(try parseSimpleCommand())
+        case .endOfInput, .newline:
+            if let after {
+                throw error(
+                    "`\(spelling(of: after))` must be followed by a command", at: after.start,
+                    incomplete: token.kind == .endOfInput)
+            }
+            throw unexpected(token)
+        default:
+            throw unexpected(token)
+        }
+    }
+
+    /// `( list )` or `{ list }`, then redirections.
+    mutating func parseGroup(brace: Bool) throws(ParseError) -> GroupCommand {
+        let open = try advance()
+        try checkDepth(at: open.start)
+        depth += 1
+        defer { depth -= 1 }
+        let closer: SequenceCloser = brace ? .braceGroup(open: open.start) : .subshell(open: open.start)
+        let (body, close) = try parseSequence(until: closer)
+        if body.items.isEmpty {
+            throw unexpected(
+                close, note: brace ? "a brace group needs at least one command" : "a subshell needs at least one command")
+        }
+        try advance()
+        var redirections: [Redirection] = []
+        while let redirection = try parseRedirectionIfPresent() {
+            redirections.append(redirection)
+        }
+        let end = redirections.last?.range.end ?? location(close.end)
+        return GroupCommand(body: body, redirections: redirections, range: SourceRange(start: location(open.start), end: end))
+    }
+
+    /// Assignments, words and redirections in any order (assignments only
+    /// before the first word).
+    mutating func parseSimpleCommand() throws(ParseError) -> SimpleCommand {
+        var assignments: [Assignment] = []
+        var words: [Word] = []
+        var redirections: [Redirection] = []
+        let start = location(try peek().start)
+        var end = start
+        while true {
+            let token = try peek()
+            if case .word(let word) = token.kind {
+                try advance()
+                if words.isEmpty, let assignment = assignment(from: word, token: token) {
+                    assignments.append(assignment)
+                } else {
+                    words.append(word)
+                }
+                end = word.range.end
+            } else if let redirection = try parseRedirectionIfPresent() {
+                redirections.append(redirection)
+                end = redirection.range.end
+            } else {
+                break
+            }
+        }
+        return SimpleCommand(
+            assignments: assignments, words: words, redirections: redirections,
+            range: SourceRange(start: start, end: end))
+    }
+
+    /// `[n]op word` if the next token starts a redirection.
+    mutating func parseRedirectionIfPresent() throws(ParseError) -> Redirection? {
+        let first = try peek()
+        var fd: Int?
+        switch first.kind {
+        case .ioNumber(let number):
+            fd = number
+            try advance()
+        case .op(let op) where op.redirection != nil:
+            break
+        default:
+            return nil
+        }
+        let opToken = try advance()
+        guard let op = opToken.op?.redirection else { throw unexpected(opToken) }
+        let target = try peek()
+        guard case .word(let word) = target.kind else {
+            if op.isHereDocument {
+                throw error("expected a here-document delimiter after `\(op.rawValue)`", at: opToken.start)
+            }
+            throw error("expected a word after `\(op.rawValue)`", at: opToken.start)
+        }
+        try advance()
+        let redirectionRange = range(first.start, target.end)
+        if op.isHereDocument {
+            let (delimiter, quoted) = Parser.hereDocumentDelimiter(Array(bytes[target.start..<target.end]))
+            pendingHereDocuments.append(
+                PendingHereDocument(
+                    key: sourceOffset(first.start), operatorIndex: opToken.start, delimiter: delimiter,
+                    quoted: quoted, stripTabs: op == .hereDocumentStrippingTabs))
+            let placeholder = HereDocument(
+                delimiter: delimiter, quoted: quoted, stripTabs: op == .hereDocumentStrippingTabs,
+                text: "", parts: [], bodyRange: redirectionRange)
+            return Redirection(fd: fd, op: op, target: .hereDocument(placeholder), range: redirectionRange)
+        }
+        return Redirection(fd: fd, op: op, target: .word(word), range: redirectionRange)
+    }
+}

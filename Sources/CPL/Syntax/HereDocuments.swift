@@ -1,0 +1,248 @@
+// Here-documents.
+//
+// `<<WORD` / `<<-WORD` registers a pending here-document; its body is read
+// when the lexer produces the next newline token, from the line after it.
+// Several here-documents on one line are read in order. Bodies are attached
+// to the AST (which was built with placeholders) once the buffer is parsed.
+//
+// - The delimiter is the word with quotes removed; if any part of it was
+//   quoted (`'EOF'`, `"EOF"`, `\EOF`, `E"O"F`) the body is literal.
+// - `<<-` strips leading tabs from each body line and the delimiter line.
+// - In an unquoted body, a line ending in an odd number of backslashes is
+//   joined with the next before the delimiter check (as in dash); the body is
+//   scanned like double-quoted text except that `"` is literal.
+// - The input ending before the delimiter line is an (incomplete) error.
+
+struct PendingHereDocument {
+    /// Source offset where the redirection starts (the AST key).
+    var key: Int
+    /// Buffer index of the `<<` operator, for errors.
+    var operatorIndex: Int
+    var delimiter: String
+    var quoted: Bool
+    var stripTabs: Bool
+}
+
+struct HereDocumentBody {
+    var text: String
+    var parts: [WordPart]
+    var bodyRange: SourceRange
+}
+
+extension Parser {
+    /// The delimiter of `<<word` (quotes removed) and whether it was quoted.
+    static func hereDocumentDelimiter(_ raw: [UInt8]) -> (String, Bool) {
+        var out: [UInt8] = []
+        var quoted = false
+        var index = 0
+        while index < raw.count {
+            let byte = raw[index]
+            if byte == UInt8(ascii: "'") {
+                quoted = true
+                index += 1
+                while index < raw.count, raw[index] != UInt8(ascii: "'") {
+                    out.append(raw[index])
+                    index += 1
+                }
+                index += 1
+            } else if byte == UInt8(ascii: "\"") {
+                quoted = true
+                index += 1
+                while index < raw.count, raw[index] != UInt8(ascii: "\"") {
+                    if raw[index] == UInt8(ascii: "\\"), index + 1 < raw.count,
+                        "$`\"\\\n".utf8.contains(raw[index + 1])
+                    {
+                        if raw[index + 1] != UInt8(ascii: "\n") { out.append(raw[index + 1]) }
+                        index += 2
+                    } else {
+                        out.append(raw[index])
+                        index += 1
+                    }
+                }
+                index += 1
+            } else if byte == UInt8(ascii: "\\") {
+                if index + 1 < raw.count, raw[index + 1] == UInt8(ascii: "\n") {
+                    index += 2  // line continuation, not quoting
+                    continue
+                }
+                quoted = true
+                if index + 1 < raw.count { out.append(raw[index + 1]) }
+                index += 2
+            } else {
+                out.append(byte)
+                index += 1
+            }
+        }
+        return (String(decoding: out, as: UTF8.self), quoted)
+    }
+
+    func hereDocumentEndedEarly(_ pending: PendingHereDocument) -> ParseError {
+        error(
+            "here-document delimited by end of file (wanted `\(pending.delimiter)`)",
+            at: pending.operatorIndex, incomplete: true, label: "here-document starts here",
+            note: "end the body with a line containing only `\(pending.delimiter)`")
+    }
+
+    /// Reads the bodies of all pending here-documents, starting at `position`
+    /// (just after a newline).
+    mutating func readPendingHereDocuments() throws(ParseError) {
+        let pending = pendingHereDocuments
+        pendingHereDocuments = []
+        for document in pending {
+            hereDocumentBodies[document.key] = try readHereDocumentBody(document)
+        }
+    }
+
+    mutating func readHereDocumentBody(_ document: PendingHereDocument) throws(ParseError) -> HereDocumentBody {
+        let bodyStart = position
+        let delimiter = Array(document.delimiter.utf8)
+        let newline = UInt8(ascii: "\n")
+        var inner: [UInt8] = []
+        var map: [Int] = []
+        while true {
+            guard position < bytes.count else { throw hereDocumentEndedEarly(document) }
+            let lineStart = position
+            var contentStart = lineStart
+            if document.stripTabs {
+                while byte(at: contentStart) == UInt8(ascii: "\t") { contentStart += 1 }
+            }
+            // One logical line: physical lines joined at backslash-newline
+            // (unquoted bodies only).
+            var logical: [UInt8] = []
+            var segmentStart = contentStart
+            var lineEnd = segmentStart
+            while true {
+                var end = segmentStart
+                while end < bytes.count, bytes[end] != newline { end += 1 }
+                if !document.quoted, end < bytes.count {
+                    var backslashes = 0
+                    while end - backslashes - 1 >= segmentStart,
+                        bytes[end - backslashes - 1] == UInt8(ascii: "\\")
+                    {
+                        backslashes += 1
+                    }
+                    if backslashes % 2 == 1 {
+                        logical += bytes[segmentStart..<(end - 1)]
+                        segmentStart = end + 1
+                        continue
+                    }
+                }
+                logical += bytes[segmentStart..<end]
+                lineEnd = end
+                break
+            }
+            let next = lineEnd < bytes.count ? lineEnd + 1 : lineEnd
+            if logical == delimiter {
+                position = next
+                map.append(sourceOffset(lineStart))
+                let text = String(decoding: inner, as: UTF8.self)
+                var parts: [WordPart]
+                if document.quoted {
+                    parts = text.isEmpty ? [] : [.literal(text)]
+                } else {
+                    var nested = Parser(nestedIn: self, bytes: inner, offsetMap: map)
+                    parts = try nested.scanHereDocumentBody()
+                }
+                return HereDocumentBody(text: text, parts: parts, bodyRange: range(bodyStart, lineEnd))
+            }
+            for index in contentStart..<next {
+                inner.append(bytes[index])
+                map.append(sourceOffset(index))
+            }
+            position = next
+        }
+    }
+
+    /// Scans a whole (inner) buffer as an unquoted here-document body.
+    mutating func scanHereDocumentBody() throws(ParseError) -> [WordPart] {
+        var parts = try scanQuoted(context: .hereDocumentBody)
+        if let pending = pendingHereDocuments.first {
+            throw hereDocumentEndedEarly(pending)
+        }
+        if !hereDocumentBodies.isEmpty {
+            parts.attachHereDocumentBodies(hereDocumentBodies)
+        }
+        return parts
+    }
+}
+
+// MARK: - Attaching bodies to the placeholders
+
+extension Program {
+    mutating func attachHereDocumentBodies(_ bodies: [Int: HereDocumentBody]) {
+        for index in items.indices {
+            items[index].andOr.first.attachHereDocumentBodies(bodies)
+            for element in items[index].andOr.rest.indices {
+                items[index].andOr.rest[element].pipeline.attachHereDocumentBodies(bodies)
+            }
+        }
+    }
+}
+
+extension Pipeline {
+    mutating func attachHereDocumentBodies(_ bodies: [Int: HereDocumentBody]) {
+        for index in stages.indices {
+            switch stages[index] {
+            case .simple(var command):
+                for assignment in command.assignments.indices {
+                    command.assignments[assignment].value.parts.attachHereDocumentBodies(bodies)
+                }
+                for word in command.words.indices {
+                    command.words[word].parts.attachHereDocumentBodies(bodies)
+                }
+                command.redirections.attachHereDocumentBodies(bodies)
+                stages[index] = .simple(command)
+            case .subshell(var group):
+                group.body.attachHereDocumentBodies(bodies)
+                group.redirections.attachHereDocumentBodies(bodies)
+                stages[index] = .subshell(group)
+            case .braceGroup(var group):
+                group.body.attachHereDocumentBodies(bodies)
+                group.redirections.attachHereDocumentBodies(bodies)
+                stages[index] = .braceGroup(group)
+            }
+        }
+    }
+}
+
+extension [Redirection] {
+    mutating func attachHereDocumentBodies(_ bodies: [Int: HereDocumentBody]) {
+        for index in indices {
+            switch self[index].target {
+            case .word(var word):
+                word.parts.attachHereDocumentBodies(bodies)
+                self[index].target = .word(word)
+            case .hereDocument(var document):
+                if let body = bodies[self[index].range.start.offset] {
+                    document.text = body.text
+                    document.parts = body.parts
+                    document.bodyRange = body.bodyRange
+                    self[index].target = .hereDocument(document)
+                }
+            }
+        }
+    }
+}
+
+extension [WordPart] {
+    mutating func attachHereDocumentBodies(_ bodies: [Int: HereDocumentBody]) {
+        for index in indices {
+            switch self[index] {
+            case .doubleQuoted(var inner):
+                inner.attachHereDocumentBodies(bodies)
+                self[index] = .doubleQuoted(inner)
+            case .parameter(var expansion):
+                if var argument = expansion.argument {
+                    argument.parts.attachHereDocumentBodies(bodies)
+                    expansion.argument = argument
+                    self[index] = .parameter(expansion)
+                }
+            case .commandSubstitution(var substitution):
+                substitution.program.attachHereDocumentBodies(bodies)
+                self[index] = .commandSubstitution(substitution)
+            case .literal, .singleQuoted, .escaped, .tilde:
+                break
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+// Tokenisation. The parser asks for one token at a time (`peek`/`advance`);
+// every token is lexed exactly once, because lexing has effects: a `$(…)`
+// inside a word is parsed on the spot, and lexing a newline reads the bodies
+// of the here-documents started on that line.
+//
+// Lexical rules:
+// - Blanks are spaces and tabs. Backslash-newline is removed everywhere
+//   except inside single quotes, comments and quoted here-document bodies.
+// - `#` starts a comment only where a token could start; it runs to the end
+//   of the line (the newline is a token).
+// - Operators, longest match first: `|| |& | && &>> &> &! & ;; ; ( )
+//   <<< <<- << <& <> < >> >& >| >`.
+// - Everything else up to an unquoted blank or one of `| & ; < > ( )` or a
+//   newline is one word. Digits forming a whole unquoted word directly
+//   followed by `<` or `>` are an IO number (`2>f`; but `\2>f` is a word).
+
+extension Parser {
+    mutating func peek() throws(ParseError) -> Token {
+        if let peeked { return peeked }
+        let token = try lexToken()
+        peeked = token
+        return token
+    }
+
+    @discardableResult
+    mutating func advance() throws(ParseError) -> Token {
+        let token = try peek()
+        peeked = nil
+        return token
+    }
+
+    static func isBlank(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
+    }
+
+    /// Bytes that end an unquoted word.
+    static func isMetacharacter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"),
+            UInt8(ascii: "|"), UInt8(ascii: "&"), UInt8(ascii: ";"),
+            UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "("), UInt8(ascii: ")"):
+            true
+        default:
+            false
+        }
+    }
+
+    /// Skips a backslash-newline at `position`, if there is one. At the very
+    /// end of the input that is an (incomplete) error: the line continues.
+    mutating func skipLineContinuation() throws(ParseError) -> Bool {
+        guard byte(at: position) == UInt8(ascii: "\\"), byte(at: position + 1) == UInt8(ascii: "\n") else {
+            return false
+        }
+        if position + 2 >= bytes.count {
+            throw error(
+                "unexpected end of input after a line continuation", at: position, incomplete: true,
+                label: "this backslash continues the line")
+        }
+        position += 2
+        return true
+    }
+
+    mutating func skipBlanksAndComments() throws(ParseError) {
+        while let byte = byte(at: position) {
+            if Parser.isBlank(byte) {
+                position += 1
+            } else if try skipLineContinuation() {
+                continue
+            } else if byte == UInt8(ascii: "#") {
+                while let next = self.byte(at: position), next != UInt8(ascii: "\n") { position += 1 }
+            } else {
+                return
+            }
+        }
+    }
+
+    mutating func lexToken() throws(ParseError) -> Token {
+        try skipBlanksAndComments()
+        let start = position
+        guard let first = byte(at: position) else {
+            return Token(kind: .endOfInput, start: start, end: start)
+        }
+        if first == UInt8(ascii: "\n") {
+            position += 1
+            if !pendingHereDocuments.isEmpty {
+                try readPendingHereDocuments()
+            }
+            return Token(kind: .newline, start: start, end: start + 1)
+        }
+        if let op = lexOperator() {
+            return Token(kind: .op(op), start: start, end: position)
+        }
+        return try lexWordToken()
+    }
+
+    /// Matches an operator at `position` and moves past it.
+    mutating func lexOperator() -> OperatorToken? {
+        guard let first = byte(at: position) else { return nil }
+        let second = byte(at: position + 1)
+        let third = byte(at: position + 2)
+        func take(_ count: Int, _ op: OperatorToken) -> OperatorToken {
+            position += count
+            return op
+        }
+        switch first {
+        case UInt8(ascii: "|"):
+            if second == UInt8(ascii: "|") { return take(2, .orIf) }
+            if second == UInt8(ascii: "&") { return take(2, .pipeBoth) }
+            return take(1, .pipe)
+        case UInt8(ascii: "&"):
+            if second == UInt8(ascii: "&") { return take(2, .andIf) }
+            if second == UInt8(ascii: ">") {
+                return third == UInt8(ascii: ">") ? take(3, .andDoubleGreat) : take(2, .andGreat)
+            }
+            if second == UInt8(ascii: "!") { return take(2, .detach) }
+            return take(1, .ampersand)
+        case UInt8(ascii: ";"):
+            return second == UInt8(ascii: ";") ? take(2, .doubleSemicolon) : take(1, .semicolon)
+        case UInt8(ascii: "("):
+            return take(1, .leftParen)
+        case UInt8(ascii: ")"):
+            return take(1, .rightParen)
+        case UInt8(ascii: "<"):
+            if second == UInt8(ascii: "<") {
+                if third == UInt8(ascii: "<") { return take(3, .tripleLess) }
+                if third == UInt8(ascii: "-") { return take(3, .doubleLessDash) }
+                return take(2, .doubleLess)
+            }
+            if second == UInt8(ascii: "&") { return take(2, .lessAnd) }
+            if second == UInt8(ascii: ">") { return take(2, .lessGreat) }
+            return take(1, .less)
+        case UInt8(ascii: ">"):
+            if second == UInt8(ascii: ">") { return take(2, .doubleGreat) }
+            if second == UInt8(ascii: "&") { return take(2, .greatAnd) }
+            if second == UInt8(ascii: "|") { return take(2, .clobber) }
+            return take(1, .great)
+        default:
+            return nil
+        }
+    }
+
+    mutating func lexWordToken() throws(ParseError) -> Token {
+        let start = position
+        let parts = try scanWord(context: .word)
+        let end = position
+        if parts.count == 1, case .literal(let digits) = parts[0],
+            let next = byte(at: end), next == UInt8(ascii: "<") || next == UInt8(ascii: ">"),
+            digits.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+        {
+            guard digits.utf8.count <= 9, let number = Int(digits), number <= Int(Int32.max) else {
+                throw error("file descriptor number `\(digits)` is too large", at: start)
+            }
+            return Token(kind: .ioNumber(number), start: start, end: end)
+        }
+        let word = Word(parts: parts, range: range(start, end), sourceText: text(start, end))
+        return Token(kind: .word(word), start: start, end: end)
+    }
+}

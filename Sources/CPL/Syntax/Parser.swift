@@ -1,0 +1,124 @@
+/// The cpl parser: source text in, `Program` out (or a `ParseError`).
+///
+///     let program = try Parser.parse(text, fileName: "script.cpl")
+///
+/// The whole input is parsed before anything is returned, so a syntax error
+/// anywhere means nothing runs. Lexing is done on demand by the parser
+/// (the shell grammar is context dependent: here-document bodies, `$(…)`).
+///
+/// Internally one `Parser` value scans one buffer: the source itself, or an
+/// inner buffer (backquote contents after unescaping, an unquoted
+/// here-document body after tab stripping) with a map back to source offsets.
+public struct Parser {
+    /// Parses a whole program.
+    ///
+    /// - Throws: `ParseError`; its `isIncomplete` is true when the input ended
+    ///   while a construct was still open (a REPL should read another line).
+    public static func parse(_ source: String, fileName: String = "<input>") throws(ParseError) -> Program {
+        var parser = Parser(source: SourceText(source), fileName: fileName)
+        return try parser.parseWholeBuffer()
+    }
+
+    let source: SourceText
+    let fileName: String
+    /// The buffer being scanned.
+    let bytes: [UInt8]
+    /// `bytes` index → source offset (one extra entry for the end); nil when
+    /// `bytes` is the source itself.
+    let offsetMap: [Int]?
+    /// Scanning an inner buffer whose end is not the end of the input: no
+    /// error from here can be "incomplete".
+    let isNested: Bool
+    /// Nesting depth of groups and substitutions, to bound recursion.
+    var depth: Int
+
+    var position = 0
+    var peeked: Token?
+    /// Here-documents whose bodies start after the next newline token.
+    var pendingHereDocuments: [PendingHereDocument] = []
+    /// Bodies read so far, keyed by the source offset of their redirection.
+    var hereDocumentBodies: [Int: HereDocumentBody] = [:]
+
+    static let maximumDepth = 100
+
+    init(source: SourceText, fileName: String) {
+        self.source = source
+        self.fileName = fileName
+        self.bytes = source.bytes
+        self.offsetMap = nil
+        self.isNested = false
+        self.depth = 0
+    }
+
+    /// A parser for an inner buffer.
+    init(nestedIn parent: Parser, bytes: [UInt8], offsetMap: [Int]) {
+        self.source = parent.source
+        self.fileName = parent.fileName
+        self.bytes = bytes
+        self.offsetMap = offsetMap
+        self.isNested = true
+        self.depth = parent.depth + 1
+    }
+
+    /// Parses the buffer as a program up to its end and attaches the
+    /// here-document bodies.
+    mutating func parseWholeBuffer() throws(ParseError) -> Program {
+        var program = try parseSequence(until: .endOfInput).program
+        if let pending = pendingHereDocuments.first {
+            throw hereDocumentEndedEarly(pending)
+        }
+        if !hereDocumentBodies.isEmpty {
+            program.attachHereDocumentBodies(hereDocumentBodies)
+        }
+        return program
+    }
+
+    // MARK: Positions
+
+    var atEnd: Bool { position >= bytes.count }
+
+    func byte(at index: Int) -> UInt8? {
+        index < bytes.count ? bytes[index] : nil
+    }
+
+    /// Source offset of a buffer index.
+    func sourceOffset(_ index: Int) -> Int {
+        guard let offsetMap else { return index }
+        return offsetMap[min(max(index, 0), offsetMap.count - 1)]
+    }
+
+    func location(_ index: Int) -> SourceLocation {
+        source.location(at: sourceOffset(index))
+    }
+
+    func range(_ start: Int, _ end: Int) -> SourceRange {
+        SourceRange(start: location(start), end: location(end))
+    }
+
+    func text(_ start: Int, _ end: Int) -> String {
+        String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
+    }
+
+    // MARK: Errors
+
+    /// Builds an error located at buffer index `index`.
+    func error(
+        _ message: String, at index: Int, incomplete: Bool = false, label: String? = nil, note: String? = nil
+    ) -> ParseError {
+        let location = location(index)
+        return ParseError(
+            message: message, fileName: fileName, location: location,
+            sourceLine: source.lineText(location.line),
+            isIncomplete: incomplete && !isNested, label: label, note: note)
+    }
+
+    func unexpected(_ token: Token, note: String? = nil) -> ParseError {
+        error("syntax error: unexpected \(token.displayName)", at: token.start, note: note)
+    }
+
+    func checkDepth(at index: Int) throws(ParseError) {
+        if depth >= Parser.maximumDepth {
+            throw error("nesting is too deep (more than \(Parser.maximumDepth) levels)", at: index)
+        }
+    }
+}

@@ -1,0 +1,83 @@
+/// Operators recognised by the lexer (longest match wins).
+enum OperatorToken: String, Sendable, Equatable {
+    case pipe = "|"
+    case pipeBoth = "|&"
+    case orIf = "||"
+    case ampersand = "&"
+    case andIf = "&&"
+    case detach = "&!"
+    case semicolon = ";"
+    case doubleSemicolon = ";;"
+    case leftParen = "("
+    case rightParen = ")"
+    case less = "<"
+    case great = ">"
+    case doubleGreat = ">>"
+    case clobber = ">|"
+    case lessGreat = "<>"
+    case greatAnd = ">&"
+    case lessAnd = "<&"
+    case doubleLess = "<<"
+    case doubleLessDash = "<<-"
+    case tripleLess = "<<<"
+    case andGreat = "&>"
+    case andDoubleGreat = "&>>"
+
+    var redirection: RedirectionOperator? {
+        switch self {
+        case .less: .input
+        case .great: .output
+        case .doubleGreat: .append
+        case .clobber: .clobber
+        case .lessGreat: .readWrite
+        case .greatAnd: .duplicateOutput
+        case .lessAnd: .duplicateInput
+        case .doubleLess: .hereDocument
+        case .doubleLessDash: .hereDocumentStrippingTabs
+        case .tripleLess: .hereString
+        case .andGreat: .outputAndError
+        case .andDoubleGreat: .appendOutputAndError
+        default: nil
+        }
+    }
+}
+
+enum TokenKind: Sendable, Equatable {
+    case word(Word)
+    /// Digits written immediately before `<` or `>` (`2>f`).
+    case ioNumber(Int)
+    case op(OperatorToken)
+    case newline
+    case endOfInput
+}
+
+/// A token; `start`/`end` are offsets in the buffer being scanned.
+struct Token: Sendable, Equatable {
+    var kind: TokenKind
+    var start: Int
+    var end: Int
+
+    /// How the token is named in "unexpected …" messages.
+    var displayName: String {
+        switch kind {
+        case .word(let word):
+            isReservedWord("{") || isReservedWord("}") || isReservedWord("!")
+                ? "`\(word.sourceText)`" : "word `\(word.sourceText)`"
+        case .ioNumber(let number): "`\(number)`"
+        case .op(let op): "`\(op.rawValue)`"
+        case .newline: "newline"
+        case .endOfInput: "end of input"
+        }
+    }
+
+    var op: OperatorToken? {
+        if case .op(let op) = kind { return op }
+        return nil
+    }
+
+    /// `{`, `}` or `!` written as a whole unquoted word.
+    func isReservedWord(_ text: String) -> Bool {
+        guard case .word(let word) = kind, word.sourceText == text else { return false }
+        return word.parts == [.literal(text)]
+    }
+}

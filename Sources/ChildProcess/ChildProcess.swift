@@ -1,0 +1,191 @@
+import CChildProcessShims
+import Glibc
+import Synchronization
+
+/// A running (or finished) child process: Node's `ChildProcess`.
+///
+/// The child is reaped by the library as soon as it exits, whether or not anyone awaits it, so a
+/// dropped `ChildProcess` never leaves a zombie. Its exit is observed through a pidfd, so a
+/// signal is never delivered to a recycled pid.
+public final class ChildProcess: Sendable {
+    public let pid: Int32
+    /// The program that was executed (Node's `spawnfile`).
+    public let spawnfile: String
+    /// The full argv, argv[0] included (Node's `spawnargs`).
+    public let spawnargs: [String]
+    /// The parent's ends of the child's pipes, indexed by child descriptor; nil where not a pipe.
+    public let stdio: [StdioPipe?]
+    public var stdin: StdioPipe? { stdio.count > 0 ? stdio[0] : nil }
+    public var stdout: StdioPipe? { stdio.count > 1 ? stdio[1] : nil }
+    public var stderr: StdioPipe? { stdio.count > 2 ? stdio[2] : nil }
+    /// Whether `kill` signals the whole process group (the child leads one).
+    public let leadsProcessGroup: Bool
+
+    let killSignal: Signal
+    private let pidfd: FileDescriptor
+    private let exitWatcher: Watcher
+    let events = EventListeners()
+
+    private struct State {
+        var status: ExitStatus?
+        var waiters: [UnsafeContinuation<ExitStatus, Never>] = []
+        var killed = false
+        var aborted = false
+        var timedOut = false
+        var referenced = true
+    }
+    private let state = Mutex(State())
+
+    init(pid: Int32, pidfd: FileDescriptor, spawnfile: String, spawnargs: [String], stdio: [StdioPipe?],
+         leadsProcessGroup: Bool, killSignal: Signal) {
+        self.pid = pid
+        self.pidfd = pidfd
+        self.spawnfile = spawnfile
+        self.spawnargs = spawnargs
+        self.stdio = stdio
+        self.leadsProcessGroup = leadsProcessGroup
+        self.killSignal = killSignal
+        self.exitWatcher = Watcher(pidfd)
+        ReferencedChildren.shared.insert(self)
+        reapWhenExited()
+    }
+
+    deinit { pidfd.close() }
+
+    // MARK: State (Node's properties)
+
+    /// The exit code once the child has exited normally (Node's `exitCode`).
+    public var exitCode: Int32? { state.withLock { $0.status?.code } }
+    /// The signal that ended the child (Node's `signalCode`).
+    public var signalCode: Signal? { state.withLock { $0.status?.signal } }
+    /// True once `kill` delivered a signal (Node's `killed`).
+    public var killed: Bool { state.withLock { $0.killed } }
+    /// The exit status, once the child has exited.
+    public var exitStatus: ExitStatus? { state.withLock { $0.status } }
+    /// True once the timeout fired and killed the child.
+    public var timedOut: Bool { state.withLock { $0.timedOut } }
+
+    // MARK: Waiting
+
+    /// Waits until the child exits (Node's 'exit'). Cancelling the waiting task kills the child
+    /// with `killSignal`, waits for it to die, and throws `ChildProcessError.aborted`; so does a
+    /// `CancellationHandle` given in the options.
+    @discardableResult
+    public func waitForExit() async throws(ChildProcessError) -> ExitStatus {
+        let status = await withTaskCancellationHandler {
+            await exitStatusWhenAvailable()
+        } onCancel: {
+            abort()
+        }
+        if state.withLock({ $0.aborted }) { throw .aborted(status) }
+        return status
+    }
+
+    /// Waits until the child exited and every output pipe reached its end (Node's 'close').
+    @discardableResult
+    public func waitForClose() async throws(ChildProcessError) -> ExitStatus {
+        let status = try await waitForExit()
+        for pipe in stdio.compactMap({ $0 }) where pipe.childDescriptor != 0 {
+            await pipe.waitForEnd()
+        }
+        return status
+    }
+
+    func exitStatusWhenAvailable() async -> ExitStatus {
+        await withUnsafeContinuation { continuation in
+            let status = state.withLock { state -> ExitStatus? in
+                if state.status == nil { state.waiters.append(continuation) }
+                return state.status
+            }
+            if let status { continuation.resume(returning: status) }
+        }
+    }
+
+    /// Reaps on the reactor thread the moment the pidfd reports the exit: one wake-up, no task hop.
+    private func reapWhenExited() {
+        var status: Int32 = 0
+        let reaped = waitpid(pid, &status, WNOHANG)
+        if reaped == pid { return finish(ExitStatus(waitStatus: status)) }
+        if reaped < 0, errno != EINTR {
+            // Someone else reaped our child (SIGCHLD set to SIG_IGN, or a stray waitpid(-1)).
+            return finish(.exited(-1))
+        }
+        exitWatcher.notify(when: .readable) { [self] _ in reapWhenExited() }
+    }
+
+    private func finish(_ status: ExitStatus) {
+        exitWatcher.invalidate()
+        let waiters = state.withLock { state in
+            state.status = status
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        ReferencedChildren.shared.remove(self)
+        for waiter in waiters { waiter.resume(returning: status) }
+    }
+
+    // MARK: Signals
+
+    /// Sends `signal` (SIGTERM by default) to the child, or to its process group when it leads one.
+    /// Returns false when the child has already exited or the signal could not be sent.
+    @discardableResult
+    public func kill(_ signal: Signal = .terminate) -> Bool {
+        state.withLock { state in
+            // Under the lock, so the reaper cannot finish in between: the pidfd still names our child.
+            guard state.status == nil else { return false }
+            let sent = leadsProcessGroup
+                ? Glibc.kill(-pid, signal.rawValue) == 0 || cp_pidfd_send_signal(pidfd.rawValue, signal.rawValue) == 0
+                : cp_pidfd_send_signal(pidfd.rawValue, signal.rawValue) == 0
+            if sent && signal.rawValue != 0 { state.killed = true }
+            return sent
+        }
+    }
+
+    func abort() {
+        state.withLock { $0.aborted = true }
+        if kill(killSignal) { events.emitError(ChildProcessError.aborted(nil)) }
+    }
+
+    func expire() {
+        state.withLock { $0.timedOut = true }
+        kill(killSignal)
+    }
+
+    // MARK: Reference
+
+    /// The child no longer keeps `waitForReferencedChildren()` waiting (Node's `unref()`).
+    public func unref() { state.withLock { $0.referenced = false }; ReferencedChildren.shared.remove(self) }
+    /// Undoes `unref()`.
+    public func ref() {
+        let alive = state.withLock { state -> Bool in
+            state.referenced = true
+            return state.status == nil
+        }
+        if alive { ReferencedChildren.shared.insert(self) }
+    }
+
+    /// Waits until every child that is still referenced has exited: what keeps a Node program
+    /// alive, for a Swift `main` that should behave the same.
+    public static func waitForReferencedChildren() async {
+        while let child = ReferencedChildren.shared.any() {
+            _ = await child.exitStatusWhenAvailable()
+            ReferencedChildren.shared.remove(child)
+        }
+    }
+}
+
+/// Errors of a running child (as opposed to `SpawnError`, which happens before it runs).
+public enum ChildProcessError: Error, Sendable, Equatable {
+    /// The wait was cancelled and the child killed with `killSignal`; carries its final status.
+    case aborted(ExitStatus?)
+}
+
+/// The children whose exit a program should still wait for.
+final class ReferencedChildren: Sendable {
+    static let shared = ReferencedChildren()
+    private let children = Mutex<[ObjectIdentifier: ChildProcess]>([:])
+
+    func insert(_ child: ChildProcess) { children.withLock { $0[ObjectIdentifier(child)] = child } }
+    func remove(_ child: ChildProcess) { children.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(child)) } }
+    func any() -> ChildProcess? { children.withLock { $0.values.first } }
+}

@@ -1,0 +1,100 @@
+import Synchronization
+
+extension ChildProcess {
+    /// Runs `command` through `/bin/sh -c` and collects its output (Node's `exec`).
+    /// Throws `ExecError` when the command fails, times out, overflows `maxBuffer` or is cancelled.
+    public static func exec(_ command: String, options: ExecOptions = ExecOptions()) async throws(ExecError) -> ExecOutput {
+        var options = options
+        if options.shell == nil { options.shell = SpawnOptions.defaultShell }
+        return try await collect(command, [], options: options, displayedAs: command)
+    }
+
+    /// Runs `file` with `arguments`, without a shell, and collects its output (Node's `execFile`).
+    public static func execFile(_ file: String, _ arguments: [String] = [], options: ExecOptions = ExecOptions())
+        async throws(ExecError) -> ExecOutput
+    {
+        try await collect(file, arguments, options: options, displayedAs: ([file] + arguments).joined(separator: " "))
+    }
+
+    private static func collect(_ file: String, _ arguments: [String], options: ExecOptions, displayedAs cmd: String)
+        async throws(ExecError) -> ExecOutput
+    {
+        var spawnOptions = options.spawnOptions
+        spawnOptions.stdio = [options.input == nil ? .ignore : .pipe, .pipe, .pipe]
+        let child: ChildProcess
+        do {
+            child = try spawn(file, arguments, options: spawnOptions)
+        } catch {
+            throw ExecError(reason: .spawnFailed(error), cmd: cmd, status: nil, killed: false,
+                            stdoutBytes: [], stderrBytes: [], encoding: options.encoding)
+        }
+        let overflow = Overflow()
+        async let stdoutBytes = drain(child.stdout, of: child, limit: options.maxBuffer, overflow: overflow)
+        async let stderrBytes = drain(child.stderr, of: child, limit: options.maxBuffer, overflow: overflow)
+        if let input = options.input, let stdin = child.stdin {
+            try? await stdin.write(input)
+            stdin.end()
+        }
+        let status: ExitStatus
+        var aborted = false
+        do {
+            status = try await child.waitForExit()
+        } catch {
+            guard case .aborted(let final) = error else { fatalError("unreachable") }
+            aborted = true
+            status = final ?? .signaled(child.killSignal)
+        }
+        let output = ExecOutput(stdoutBytes: await stdoutBytes, stderrBytes: await stderrBytes, encoding: options.encoding)
+        let reason: ExecError.Reason? =
+            if let descriptor = overflow.descriptor.withLock({ $0 }) { .maxBufferExceeded(descriptor: descriptor) }
+            else if aborted { .aborted }
+            else if child.timedOut { .timedOut }
+            else if status.isSuccess { nil }
+            else { .failed }
+        guard let reason else { return output }
+        throw ExecError(reason: reason, cmd: cmd, status: status, killed: child.killed,
+                        stdoutBytes: output.stdoutBytes, stderrBytes: output.stderrBytes, encoding: options.encoding)
+    }
+
+
+    /// Reads one output stream to its end, or until it overflows `limit`: then, as Node does, both
+    /// streams are destroyed and the child killed.
+    private static func drain(_ pipe: StdioPipe?, of child: ChildProcess, limit: Int, overflow: Overflow) async -> [UInt8] {
+        guard let pipe else { return [] }
+        var collected = OutputBuffer(limit: limit)
+        while true {
+            guard let chunk = try? await pipe.read(upTo: 1 << 16) else { return collected.bytes }
+            if !collected.append(chunk) {
+                overflow.descriptor.withLock { $0 = $0 ?? pipe.childDescriptor }
+                child.stdout?.close()
+                child.stderr?.close()
+                child.kill(child.killSignal)
+                return collected.bytes
+            }
+        }
+    }
+}
+
+/// The first stream that went past `maxBuffer`.
+final class Overflow: Sendable {
+    let descriptor = Mutex<Int32?>(nil)
+}
+
+/// Output kept up to a limit: what is past it is cut, and the overflow reported.
+struct OutputBuffer {
+    let limit: Int
+    private(set) var bytes: [UInt8] = []
+
+    init(limit: Int) { self.limit = limit }
+
+    /// Appends what fits; false when `chunk` went past the limit.
+    mutating func append(_ chunk: some Collection<UInt8>) -> Bool {
+        let room = limit - bytes.count
+        if chunk.count <= room {
+            bytes.append(contentsOf: chunk)
+            return true
+        }
+        bytes.append(contentsOf: chunk.prefix(max(room, 0)))
+        return false
+    }
+}

@@ -1,0 +1,50 @@
+/// A failed `exec`/`execFile`/`execSync`: Node's error with `code`, `signal`, `killed`, `cmd`,
+/// `stdout` and `stderr`, and a `reason` that says which failure it was.
+public struct ExecError: Error, Sendable, CustomStringConvertible {
+    public enum Reason: Sendable, Equatable {
+        /// The child ran and exited non-zero or was killed by a signal it was not sent by us.
+        case failed
+        /// The child could not be started.
+        case spawnFailed(SpawnError)
+        /// `timeout` elapsed; the child was killed with `killSignal` (Node's ETIMEDOUT in the sync forms).
+        case timedOut
+        /// stdout (1) or stderr (2) went past `maxBuffer` (Node's ENOBUFS in the sync forms).
+        case maxBufferExceeded(descriptor: Int32)
+        /// The cancellation handle or the task was cancelled.
+        case aborted
+    }
+
+    public let reason: Reason
+    /// The command line, as Node's `cmd`.
+    public let cmd: String
+    /// How the child ended; nil when it never started.
+    public let status: ExitStatus?
+    /// True when the library signalled the child (timeout, maxBuffer, abort).
+    public let killed: Bool
+    public let stdoutBytes: [UInt8]
+    public let stderrBytes: [UInt8]
+    public let encoding: OutputEncoding
+
+    public var code: Int32? { status?.code }
+    public var signal: Signal? { status?.signal }
+    public var stdout: String { encoding.decode(stdoutBytes) }
+    public var stderr: String { encoding.decode(stderrBytes) }
+
+    /// Node's message: `Command failed: <cmd>\n<stderr>`, or what went wrong instead.
+    public var message: String {
+        switch reason {
+        case .failed, .timedOut, .aborted where status != nil: "Command failed: \(cmd)\n\(stderr)"
+        case .aborted: "The operation was aborted"
+        case .spawnFailed(let error): error.description
+        case .maxBufferExceeded(let descriptor): "\(descriptor == 1 ? "stdout" : "stderr") maxBuffer length exceeded"
+        }
+    }
+
+    public var description: String { message }
+}
+
+extension SpawnError: Equatable {
+    public static func == (a: SpawnError, b: SpawnError) -> Bool {
+        a.errno == b.errno && a.syscall == b.syscall && a.path == b.path && a.spawnargs == b.spawnargs
+    }
+}

@@ -1,0 +1,181 @@
+import CChildProcessShims
+import Glibc
+
+/// What `spawnSync` returns (Node's result object): it never throws for a child that ran.
+public struct SpawnSyncResult: Sendable {
+    public let pid: Int32
+    public let status: ExitStatus
+    /// Collected bytes by child descriptor; nil where the descriptor was not a pipe.
+    public let output: [[UInt8]?]
+    /// Set when the library ended the child: `.timedOut` (Node's ETIMEDOUT) or
+    /// `.maxBufferExceeded` (Node's ENOBUFS).
+    public let error: ExecError.Reason?
+    public let encoding: OutputEncoding
+
+    public var stdoutBytes: [UInt8] { output.count > 1 ? output[1] ?? [] : [] }
+    public var stderrBytes: [UInt8] { output.count > 2 ? output[2] ?? [] : [] }
+    public var stdout: String { encoding.decode(stdoutBytes) }
+    public var stderr: String { encoding.decode(stderrBytes) }
+}
+
+extension ChildProcess {
+    /// Runs a child to completion on the calling thread (Node's `spawnSync`). `options.stdio`
+    /// defaults to pipes, which are collected; `.ipc` is refused.
+    public static func spawnSync(_ command: String, _ arguments: [String] = [], options: ExecOptions = ExecOptions())
+        throws(SpawnError) -> SpawnSyncResult
+    {
+        precondition(!options.stdio.contains(.ipc), "spawnSync cannot use an IPC channel")
+        var launch = try Launch(command: command, arguments: arguments, options: options.spawnOptions)
+        let pid: Int32
+        do {
+            defer { launch.closeChildEnds() }
+            pid = try launch.start()
+        }
+        var driver = SyncDriver(pid: pid, pipes: launch.takeParentEnds(), options: options)
+        return driver.run()
+    }
+
+    /// Runs `command` through `/bin/sh -c` to completion (Node's `execSync`).
+    public static func execSync(_ command: String, options: ExecOptions = ExecOptions()) throws(ExecError) -> ExecOutput {
+        var options = options
+        if options.shell == nil { options.shell = SpawnOptions.defaultShell }
+        return try collectSync(command, [], options: options, displayedAs: command)
+    }
+
+    /// Runs `file` with `arguments`, without a shell, to completion (Node's `execFileSync`).
+    public static func execFileSync(_ file: String, _ arguments: [String] = [], options: ExecOptions = ExecOptions())
+        throws(ExecError) -> ExecOutput
+    {
+        try collectSync(file, arguments, options: options, displayedAs: ([file] + arguments).joined(separator: " "))
+    }
+
+    private static func collectSync(_ file: String, _ arguments: [String], options: ExecOptions, displayedAs cmd: String)
+        throws(ExecError) -> ExecOutput
+    {
+        var options = options
+        options.stdio = [.pipe, .pipe, .pipe]
+        let result: SpawnSyncResult
+        do {
+            result = try spawnSync(file, arguments, options: options)
+        } catch {
+            throw ExecError(reason: .spawnFailed(error), cmd: cmd, status: nil, killed: false,
+                            stdoutBytes: [], stderrBytes: [], encoding: options.encoding)
+        }
+        let reason = result.error ?? (result.status.isSuccess ? nil : .failed)
+        guard let reason else {
+            return ExecOutput(stdoutBytes: result.stdoutBytes, stderrBytes: result.stderrBytes, encoding: options.encoding)
+        }
+        throw ExecError(reason: reason, cmd: cmd, status: result.status, killed: result.error != nil,
+                        stdoutBytes: result.stdoutBytes, stderrBytes: result.stderrBytes, encoding: options.encoding)
+    }
+}
+
+extension Launch {
+    mutating func takeParentEnds() -> [FileDescriptor?] {
+        defer { parentEnds = [] }
+        return parentEnds
+    }
+}
+
+/// Feeds input, collects output and enforces the timeout of one synchronous child with poll(2),
+/// then reaps it. Owns the pipe ends it is given.
+struct SyncDriver {
+    let pid: Int32
+    var pipes: [FileDescriptor?]
+    let options: ExecOptions
+    var buffers: [OutputBuffer?]
+    var inputOffset = 0
+    var failure: ExecError.Reason?
+
+    init(pid: Int32, pipes: [FileDescriptor?], options: ExecOptions) {
+        self.pid = pid
+        self.pipes = pipes
+        self.options = options
+        buffers = pipes.enumerated().map {
+            $0.element != nil && $0.offset != 0 ? OutputBuffer(limit: options.maxBuffer) : nil
+        }
+        for pipe in pipes { try? pipe?.setNonBlocking() }
+    }
+
+    private var output: [[UInt8]?] { buffers.map { $0?.bytes } }
+
+    mutating func run() -> SpawnSyncResult {
+        if options.input == nil || options.input!.isEmpty { closePipe(0) }
+        // Without pipes or a timeout there is nothing to multiplex: just wait, as a C loop would.
+        if pipes.allSatisfy({ $0 == nil }) && options.timeout == nil {
+            return SpawnSyncResult(pid: pid, status: reap(), output: output, error: nil, encoding: options.encoding)
+        }
+        let pidfd = cp_pidfd_open(pid)
+        defer { if pidfd >= 0 { close(pidfd) } }
+        let deadline = options.timeout.map { ContinuousClock.now + $0 }
+        var exited = false
+        while !exited || pipes.contains(where: { $0 != nil }) {
+            var fds: [pollfd] = []
+            for (index, pipe) in pipes.enumerated() {
+                guard let pipe else { continue }
+                fds.append(pollfd(fd: pipe.rawValue, events: Int16(index == 0 ? POLLOUT : POLLIN), revents: 0))
+            }
+            if !exited && pidfd >= 0 { fds.append(pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)) }
+            var timeoutMilliseconds: Int32 = -1
+            if let deadline {
+                let left = deadline - ContinuousClock.now
+                if left <= .zero {
+                    expire(.timedOut)
+                    continue
+                }
+                let (seconds, attoseconds) = left.components
+                timeoutMilliseconds = Int32(min(seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1, Int64(Int32.max)))
+            }
+            let ready = poll(&fds, nfds_t(fds.count), timeoutMilliseconds)
+            if ready < 0 { continue }
+            for entry in fds where entry.revents != 0 {
+                if entry.fd == pidfd { exited = true; continue }
+                guard let index = pipes.firstIndex(where: { $0?.rawValue == entry.fd }) else { continue }
+                index == 0 ? feedInput() : drain(index)
+            }
+            if pidfd < 0 && pipes.allSatisfy({ $0 == nil }) { exited = true }
+        }
+        return SpawnSyncResult(pid: pid, status: reap(), output: output, error: failure, encoding: options.encoding)
+    }
+
+    private mutating func feedInput() {
+        guard let stdin = pipes[0], let input = options.input else { return }
+        let written = input.withUnsafeBytes { all in
+            Glibc.write(stdin.rawValue, all.baseAddress! + inputOffset, all.count - inputOffset)
+        }
+        if written > 0 { inputOffset += written }
+        if (written < 0 && errno != EAGAIN && errno != EINTR) || inputOffset == input.count { closePipe(0) }
+    }
+
+    private mutating func drain(_ index: Int) {
+        guard let pipe = pipes[index] else { return }
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        let count = chunk.withUnsafeMutableBytes { Glibc.read(pipe.rawValue, $0.baseAddress, $0.count) }
+        if count < 0 && (errno == EAGAIN || errno == EINTR) { return }
+        if count <= 0 { return closePipe(index) }
+        if buffers[index]?.append(chunk[..<count]) == false {
+            expire(.maxBufferExceeded(descriptor: Int32(index)))
+        }
+    }
+
+    /// Kills the child, stops collecting, and remembers why.
+    private mutating func expire(_ reason: ExecError.Reason) {
+        if failure == nil { failure = reason }
+        Glibc.kill(pid, options.killSignal.rawValue)
+        for index in pipes.indices { closePipe(index) }
+    }
+
+    private mutating func closePipe(_ index: Int) {
+        guard index < pipes.count, let pipe = pipes[index] else { return }
+        pipe.close()
+        pipes[index] = nil
+    }
+
+    private func reap() -> ExitStatus {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            if errno != EINTR { return .exited(-1) }
+        }
+        return ExitStatus(waitStatus: status)
+    }
+}

@@ -1,0 +1,194 @@
+import CChildProcessShims
+import Glibc
+
+extension ChildProcess {
+    /// Starts `command` with `arguments` (Node's `child_process.spawn`).
+    ///
+    /// Throws `SpawnError` at once when the child cannot start: a missing program (ENOENT),
+    /// a file that cannot be executed (EACCES, ENOEXEC), a bad `cwd` (syscall `chdir`).
+    public static func spawn(
+        _ command: String, _ arguments: [String] = [], options: SpawnOptions = SpawnOptions()
+    ) throws(SpawnError) -> ChildProcess {
+        var launch = try Launch(command: command, arguments: arguments, options: options)
+        defer { launch.closeChildEnds() }
+        let pid = try launch.start()
+        return try launch.makeChildProcess(pid: pid)
+    }
+}
+
+/// The parts of one spawn that must be undone on failure: descriptors opened for the child.
+struct Launch: ~Copyable {
+    let options: SpawnOptions
+    let file: String
+    let argv: [String]
+    let environment: [String: String]?
+    /// Parent fd that becomes child fd i, or -1.
+    var sources: [Int32] = []
+    /// Descriptors opened only to be given to the child; closed in the parent after the spawn.
+    var childEnds: [FileDescriptor] = []
+    /// The parent's ends of pipes, by child fd.
+    var parentEnds: [FileDescriptor?] = []
+
+    init(command: String, arguments: [String], options: SpawnOptions) throws(SpawnError) {
+        self.options = options
+        if let shell = options.shell {
+            file = shell
+            argv = [options.argv0 ?? shell, "-c", ([command] + arguments).joined(separator: " ")]
+        } else {
+            file = command
+            argv = [options.argv0 ?? command] + arguments
+        }
+        environment = options.environment
+        try openStdio()
+    }
+
+    private mutating func openStdio() throws(SpawnError) {
+        var devNull: FileDescriptor?
+        for (index, option) in options.stdio.enumerated() {
+            let fd = Int32(index)
+            var parentEnd: FileDescriptor?
+            do throws(Errno) {
+                switch option {
+                case .pipe where fd <= 2:
+                    let (readEnd, writeEnd) = try FileDescriptor.pipe()
+                    let (mine, theirs) = fd == 0 ? (writeEnd, readEnd) : (readEnd, writeEnd)
+                    childEnds.append(theirs)
+                    parentEnd = mine
+                    sources.append(theirs.rawValue)
+                case .pipe, .ipc:
+                    let (mine, theirs) = try FileDescriptor.socketPair()
+                    childEnds.append(theirs)
+                    parentEnd = mine
+                    sources.append(theirs.rawValue)
+                case .ignore where fd <= 2:
+                    if devNull == nil {
+                        let null = try FileDescriptor.open("/dev/null", O_RDWR)
+                        childEnds.append(null)
+                        devNull = null
+                    }
+                    sources.append(devNull!.rawValue)
+                case .ignore, .closed:
+                    sources.append(-1)
+                case .inherit:
+                    sources.append(fd)
+                case .fd(let descriptor):
+                    sources.append(descriptor.rawValue)
+                }
+            } catch {
+                closeChildEnds()
+                closeParentEnds()
+                throw SpawnError(errno: error, syscall: "pipe", path: file, spawnargs: Array(argv.dropFirst()))
+            }
+            parentEnds.append(parentEnd)
+        }
+    }
+
+    /// Runs the child; returns its pid.
+    mutating func start() throws(SpawnError) -> Int32 {
+        let searchPath = environment.map { $0["PATH"] } ?? Environment.value(of: "PATH")
+        let path: String
+        switch ExecutableLookup.resolve(file, searchPath: searchPath, cwd: options.cwd) {
+        case .success(let resolved): path = resolved
+        case .failure(let error):
+            closeParentEnds()
+            throw failure(error, step: Int32(CP_STEP_EXEC))
+        }
+        let cArgv = CStringArray(argv)
+        let cEnvironment = environment.map { CStringArray($0.map { "\($0.key)=\($0.value)" }) }
+        var pid: pid_t = 0
+        var failedStep: Int32 = 0
+        let error = sources.withUnsafeBufferPointer { sources in
+            path.withCString { cPath in
+                withOptionalCString(options.cwd) { cwd in
+                    var request = cp_spawn_request()
+                    request.path = cPath
+                    request.argv = UnsafePointer(cArgv.pointers)
+                    request.envp = UnsafePointer(cEnvironment?.pointers ?? environ)
+                    request.fd_sources = sources.baseAddress
+                    request.fd_count = Int32(sources.count)
+                    request.cwd = cwd
+                    request.new_session = options.detached ? 1 : 0
+                    request.set_process_group = options.processGroup == nil ? 0 : 1
+                    request.process_group = options.processGroup ?? 0
+                    request.set_uid = options.uid == nil ? 0 : 1
+                    request.uid = options.uid ?? 0
+                    request.set_gid = options.gid == nil ? 0 : 1
+                    request.gid = options.gid ?? 0
+                    return cp_spawn(&request, &pid, &failedStep)
+                }
+            }
+        }
+        if error != 0 {
+            closeParentEnds()
+            throw failure(Errno(rawValue: error), step: failedStep)
+        }
+        return pid
+    }
+
+    /// Wraps the running child; past this point failures kill it rather than leak it.
+    mutating func makeChildProcess(pid: Int32) throws(SpawnError) -> ChildProcess {
+        let pidfd = cp_pidfd_open(pid)
+        guard pidfd >= 0 else {
+            let error = Errno.current
+            Glibc.kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+            closeParentEnds()
+            throw SpawnError(errno: error, syscall: "pidfd_open", path: file, spawnargs: Array(argv.dropFirst()))
+        }
+        var pipes: [StdioPipe?] = []
+        for (index, end) in parentEnds.enumerated() {
+            // A pipe end that cannot be made non-blocking is still a valid descriptor; fall back to
+            // giving up that stream rather than failing a child that is already running.
+            pipes.append(end.flatMap { try? StdioPipe($0, childDescriptor: Int32(index)) })
+        }
+        parentEnds = []
+        let child = ChildProcess(
+            pid: pid, pidfd: FileDescriptor(rawValue: pidfd), spawnfile: file, spawnargs: argv,
+            stdio: pipes, leadsProcessGroup: options.detached || options.processGroup == 0,
+            killSignal: options.killSignal)
+        if let timeout = options.timeout {
+            Task { [weak child] in
+                try? await Task.sleep(for: timeout)
+                child?.expire()
+            }
+        }
+        options.cancellation?.onCancel { [weak child] in child?.abort() }
+        return child
+    }
+
+    /// Tells a bad working directory apart from a missing program: posix_spawn reports both as ENOENT.
+    private func failure(_ error: Errno, step: Int32) -> SpawnError {
+        let arguments = Array(argv.dropFirst())
+        if let cwd = options.cwd, step == CP_STEP_CHDIR || step == CP_STEP_EXEC {
+            var info = stat()
+            if stat(cwd, &info) != 0 {
+                return SpawnError(errno: .current, syscall: "chdir", path: cwd, spawnargs: arguments)
+            }
+            if (info.st_mode & S_IFMT) != S_IFDIR {
+                return SpawnError(errno: .notADirectory, syscall: "chdir", path: cwd, spawnargs: arguments)
+            }
+        }
+        let syscall = switch step {
+        case Int32(CP_STEP_CREDENTIALS): options.uid != nil ? "setuid" : "setgid"
+        case Int32(CP_STEP_FORK): "fork"
+        default: "spawn \(file)"
+        }
+        return SpawnError(errno: error, syscall: syscall, path: file, spawnargs: arguments)
+    }
+
+    mutating func closeChildEnds() {
+        for end in childEnds { end.close() }
+        childEnds = []
+    }
+
+    mutating func closeParentEnds() {
+        for end in parentEnds { end?.close() }
+        parentEnds = []
+    }
+}
+
+func withOptionalCString<R>(_ string: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
+    guard let string else { return body(nil) }
+    return string.withCString { body($0) }
+}

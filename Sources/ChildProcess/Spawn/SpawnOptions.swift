@@ -1,0 +1,42 @@
+/// How to start a child: Node's `spawn` options.
+public struct SpawnOptions: Sendable {
+    /// The child's working directory; nil inherits the parent's.
+    public var cwd: String?
+    /// The child's whole environment; nil inherits the parent's. An empty dictionary is empty.
+    public var environment: [String: String]?
+    /// `argv[0]` as the child sees it; defaults to the command as given.
+    public var argv0: String?
+    /// One entry per child descriptor 0, 1, 2, 3, …
+    public var stdio: [StdioOption] = .all(.pipe)
+    /// The child leads a new session and process group and is meant to outlive the parent;
+    /// `kill` then signals the whole group.
+    public var detached = false
+    /// Put the child in a process group: `.some(0)` starts a new group led by the child,
+    /// `.some(pgid)` joins an existing one (job control). Ignored when `detached`.
+    public var processGroup: Int32?
+    public var uid: UInt32?
+    public var gid: UInt32?
+    /// Run `command` through a shell: the command and args are joined by spaces and passed to
+    /// `/bin/sh -c` (or the given shell), as Node's `shell: true`.
+    public var shell: String?
+    /// Kill the child with `killSignal` once it has run this long.
+    public var timeout: Duration?
+    public var killSignal: Signal = .terminate
+    /// Cancelling this handle kills the child with `killSignal` (Node's `signal: AbortSignal`).
+    public var cancellation: CancellationHandle?
+
+    public init(
+        cwd: String? = nil,
+        environment: [String: String]? = nil,
+        stdio: [StdioOption] = .all(.pipe),
+        detached: Bool = false
+    ) {
+        self.cwd = cwd
+        self.environment = environment
+        self.stdio = stdio
+        self.detached = detached
+    }
+
+    /// The default shell for `shell` and `exec`.
+    public static let defaultShell = "/bin/sh"
+}
