@@ -17,6 +17,8 @@ let package = Package(
         .executableTarget(name: "cpl", dependencies: ["CPL", "CReadline"]),
         // A real parent process for tests that need one (detach, fd and zombie counts, signal state).
         .executableTarget(name: "ChildProcessFixture", dependencies: ["ChildProcess"]),
+        // The seed's IPC examples (the JavaScript sides live in examples/ipc/).
+        .executableTarget(name: "ipc-examples", dependencies: ["ChildProcess"], path: "examples/ipc/swift"),
         .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess", "ChildProcessFixture"]),
         .testTarget(name: "CPLTests", dependencies: ["CPL"]),
     ],

@@ -20,6 +20,8 @@ public final class ChildProcess: Sendable {
     public var stderr: StdioPipe? { stdio.count > 2 ? stdio[2] : nil }
     /// Whether `kill` signals the whole process group (the child leads one).
     public let leadsProcessGroup: Bool
+    /// The message channel of a child started with `fork` (or `.ipc` in `stdio`).
+    public let channel: IPCChannel?
 
     let killSignal: Signal
     private let pidfd: FileDescriptor
@@ -37,7 +39,7 @@ public final class ChildProcess: Sendable {
     private let state = Mutex(State())
 
     init(pid: Int32, pidfd: FileDescriptor, spawnfile: String, spawnargs: [String], stdio: [StdioPipe?],
-         leadsProcessGroup: Bool, killSignal: Signal) {
+         leadsProcessGroup: Bool, killSignal: Signal, channel: IPCChannel? = nil) {
         self.pid = pid
         self.pidfd = pidfd
         self.spawnfile = spawnfile
@@ -45,6 +47,7 @@ public final class ChildProcess: Sendable {
         self.stdio = stdio
         self.leadsProcessGroup = leadsProcessGroup
         self.killSignal = killSignal
+        self.channel = channel
         self.exitWatcher = Watcher(pidfd)
         ReferencedChildren.shared.insert(self)
         reapWhenExited()
@@ -81,13 +84,15 @@ public final class ChildProcess: Sendable {
         return status
     }
 
-    /// Waits until the child exited and every output pipe reached its end (Node's 'close').
+    /// Waits until the child exited, every output pipe reached its end and the channel (if any)
+    /// disconnected (Node's 'close').
     @discardableResult
     public func waitForClose() async throws(ChildProcessError) -> ExitStatus {
         let status = try await waitForExit()
         for pipe in stdio.compactMap({ $0 }) where pipe.childDescriptor != 0 {
             await pipe.waitForEnd()
         }
+        await channel?.waitForDisconnect()
         return status
     }
 
@@ -115,6 +120,9 @@ public final class ChildProcess: Sendable {
 
     private func finish(_ status: ExitStatus) {
         exitWatcher.invalidate()
+        // The child's messages and end of channel, already in the socket, come before its exit
+        // (Node's order: message… → disconnect → exit).
+        channel?.receiveAvailable(rearm: false)
         let waiters = state.withLock { state in
             state.status = status
             defer { state.waiters = [] }

@@ -36,6 +36,22 @@ func zombieChildren() -> [Int32] {
     return zombies
 }
 
+/// The channel of a role that must be forked.
+func requireParentChannel() throws(IPCError) -> IPCChannel {
+    guard let channel = ParentChannel.current else { throw .channelClosed }
+    return channel
+}
+
+func sendIsRefused(on channel: IPCChannel) async -> Bool {
+    do throws(IPCError) {
+        try await channel.send("too late")
+        return false
+    } catch {
+        if case .channelClosed = error { return true }
+        return false
+    }
+}
+
 let arguments = CommandLine.arguments
 switch arguments.count > 1 ? arguments[1] : "" {
 case "detach":
@@ -43,17 +59,18 @@ case "detach":
     let log = try FileDescriptor.open(arguments[2], O_WRONLY | O_CREAT | O_APPEND)
     var options = SpawnOptions(stdio: [.ignore, .fd(log), .fd(log)], detached: true)
     options.environment = ["PATH": "/usr/bin:/bin"]
-    let child = try ChildProcess.spawn("sh", ["-c", "sleep 0.5; echo \"alive after parent $PPID\""], options: options)
+    // The child waits for the test to create LOG.release, so "outlives" is checked, not raced.
+    let script = "i=0; while [ ! -e \"$0.release\" ] && [ $i -lt 3000 ]; do sleep 0.01; i=$((i+1)); done; echo \"alive after parent\""
+    let child = try ChildProcess.spawn("sh", ["-c", script, arguments[2]], options: options)
     child.unref()
     log.close()
     print(child.pid)
 case "hygiene":
     // hygiene N: spawn N children with pipes, read them, and report fds and zombies before/after.
     let count = Int(arguments[2]) ?? 1000
-    // The first spawn starts the reactor and the concurrency runtime, which keep their own fds.
-    try await ChildProcess.spawn("true", options: SpawnOptions(stdio: .all(.ignore))).waitForExit()
-    let before = openDescriptorCount()
-    for index in 0..<count {
+    // A warm-up round of the same work starts the reactor and the concurrency runtime, which keep
+    // fds of their own (epoll, eventfd, timerfd); only what is left after that counts.
+    func round(_ index: Int) async throws {
         if index % 10 == 0 {
             _ = try ChildProcess.spawnSync("true")
         } else {
@@ -62,6 +79,11 @@ case "hygiene":
             try await child.waitForClose()
         }
     }
+    for index in 0..<20 { try await round(index) }
+    try await Task.sleep(for: .milliseconds(20))
+    let before = openDescriptorCount()
+    for index in 0..<count { try await round(index) }
+    try await Task.sleep(for: .milliseconds(20))
     print("fds \(before) \(openDescriptorCount()) zombies \(zombieChildren().count)")
 case "signals":
     // signals: block and ignore signals in the parent, then show what the child inherited.
@@ -73,6 +95,127 @@ case "signals":
     signal(SIGTERM, SIG_IGN)
     let result = try ChildProcess.spawnSync("grep", ["-E", "^Sig(Blk|Ign)", "/proc/self/status"])
     print(result.stdout, terminator: "")
+case "ipc-echo":
+    // ipc-echo: send every message back (with a note of any handle) until the parent disconnects.
+    let parent = try requireParentChannel()
+    for try await message in parent.messages {
+        if let handle = message.handle {
+            try await parent.send(["echo": message.value, "handle": .string(handle.server != nil ? "server" : "connection")])
+        } else {
+            try await parent.send(message.value)
+        }
+    }
+case "ipc-uppercase":
+    // ipc-uppercase: the seed's worker, `process.on('message', m => process.send(m.toUpperCase()))`.
+    let parent = try requireParentChannel()
+    for try await message in parent.messages {
+        try await parent.send(.string(message.value.stringValue?.uppercased() ?? ""))
+    }
+case "ipc-serve-handle":
+    // ipc-serve-handle: answer every connection on a received server, or a received connection,
+    // with "handled by swift child: <message>"; report each handle to the parent.
+    let parent = try requireParentChannel()
+    for try await message in parent.messages {
+        let answer = "handled by swift child: \(message.value.stringValue ?? message.value.description)"
+        switch message.handle {
+        case .server(let server)?:
+            Task {
+                while let connection = try? await server.accept() {
+                    try? await connection.write(answer)
+                    connection.close()
+                }
+            }
+            try await parent.send(["listening": message.value])
+        case .connection(let connection)?:
+            try await connection.write(answer)
+            connection.close()
+            try await parent.send(["handled": message.value])
+        case nil:
+            try await parent.send(["noHandle": message.value])
+        }
+    }
+case "ipc-disconnect":
+    // ipc-disconnect: say "bye" and disconnect from the child side; exit 0 only if the own message
+    // sequence then ends and a later send throws channelClosed.
+    let parent = try requireParentChannel()
+    try await parent.send("bye")
+    parent.disconnect()
+    for try await _ in parent.messages {}
+    guard await sendIsRefused(on: parent) else { exit(1) }
+    try await Task.sleep(for: .milliseconds(200))  // still alive: the parent saw the disconnect, not an exit
+case "ipc-flood":
+    // ipc-flood: send 64 KiB messages until killed, so that the parent can kill it mid-message.
+    let parent = try requireParentChannel()
+    let chunk = JSONValue.string(String(repeating: "x", count: 65536))
+    while true { try await parent.send(chunk) }
+case "ipc-environment":
+    // ipc-environment: report what a forked child sees of its channel, before and after opening it.
+    let announced = Environment.value(of: "NODE_CHANNEL_FD") ?? ""
+    let mode = Environment.value(of: "NODE_CHANNEL_SERIALIZATION_MODE") ?? ""
+    let parent = try requireParentChannel()
+    let flags = fcntl(Int32(announced) ?? -1, F_GETFD)
+    try await parent.send([
+        "NODE_CHANNEL_FD": .string(announced),
+        "NODE_CHANNEL_SERIALIZATION_MODE": .string(mode),
+        "removedFromEnvironment": .bool(Environment.current["NODE_CHANNEL_FD"] == nil
+            && Environment.current["NODE_CHANNEL_SERIALIZATION_MODE"] == nil),
+        "closeOnExec": .bool(flags >= 0 && flags & FD_CLOEXEC != 0),
+        "arguments": .array(arguments.dropFirst().map { .string($0) }),
+    ])
+case "ipc-hygiene":
+    // ipc-hygiene N: fork ourselves N times (ipc-echo), exchange messages and a server handle,
+    // disconnect, wait for close; report the fd count before and after.
+    let count = Int(arguments[2]) ?? 20
+    func exchange() async throws {
+        let child = try ChildProcess.fork("ipc-echo", options: ForkOptions(stdio: [.ignore, .ignore, .inherit, .ipc]))
+        var messages = child.messages.makeAsyncIterator()
+        for index in 0..<10 {
+            try await child.send(["index": .number(Double(index))])
+            _ = try await messages.next()
+        }
+        let server = try TCPServer.listen()
+        try await child.send("server", handle: .server(server))
+        _ = try await messages.next()
+        server.close()
+        child.disconnect()
+        try await child.waitForClose()
+    }
+    try await exchange()  // starts the reactor and the runtime's own descriptors
+    // The reactor thread may still hold the last child for a moment after waking us.
+    try await Task.sleep(for: .milliseconds(100))
+    let before = openDescriptorCount()
+    for _ in 0..<count { try await exchange() }
+    try await Task.sleep(for: .milliseconds(100))
+    print("fds \(before) \(openDescriptorCount()) zombies \(zombieChildren().count)")
+case "ipc-bench":
+    // ipc-bench swift|node N [ROUNDTRIP_JS]: N sequential round trips with an echoing child.
+    let count = Int(arguments[3]) ?? 10000
+    let child = arguments[2] == "node"
+        ? try ChildProcess.fork(arguments[4], options: ForkOptions(execPath: "node"))
+        : try ChildProcess.fork("ipc-echo")
+    var messages = child.messages.makeAsyncIterator()
+    let clock = ContinuousClock()
+    let start = clock.now
+    for index in 0..<count {
+        try await child.send(["n": .number(Double(index))])
+        guard try await messages.next()?.value["n"]?.intValue == index else { exit(1) }
+    }
+    let elapsed = clock.now - start
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    print("swift parent -> \(arguments[2]) child: \(count) round trips in \(elapsed), \(Int(Double(count) / seconds))/s")
+    child.disconnect()
+    try await child.waitForClose()
+case "unref":
+    // unref: one unref'd long child and one referenced short one; print how long the wait took.
+    let quiet = SpawnOptions(stdio: .all(.ignore))
+    let long = try ChildProcess.spawn("sleep", ["30"], options: quiet)
+    long.unref()
+    _ = try ChildProcess.spawn("sleep", ["0.2"], options: quiet)
+    let start = ContinuousClock.now
+    await ChildProcess.waitForReferencedChildren()
+    let elapsed = ContinuousClock.now - start
+    print(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+    long.kill(.kill)
 default:
     print("usage: ChildProcessFixture detach LOG | hygiene N | signals")
     exit(2)

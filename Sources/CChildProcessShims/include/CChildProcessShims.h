@@ -46,6 +46,9 @@ ssize_t cp_send_with_descriptor(int socket, const void *bytes, size_t count, int
 ssize_t cp_receive_with_descriptors(int socket, void *bytes, size_t count, int *descriptors,
                                     int max_descriptors, int *received_descriptors);
 
+/// accept4(SOCK_CLOEXEC | SOCK_NONBLOCK), which Swift's Glibc module does not export. -1 and errno on failure.
+int cp_accept_nonblocking(int socket);
+
 int cp_wifexited(int status);
 int cp_wexitstatus(int status);
 int cp_wifsignaled(int status);

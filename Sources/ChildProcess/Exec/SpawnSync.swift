@@ -107,7 +107,7 @@ struct SyncDriver {
         }
         let pidfd = cp_pidfd_open(pid)
         defer { if pidfd >= 0 { close(pidfd) } }
-        let deadline = options.timeout.map { ContinuousClock.now + $0 }
+        var deadline = options.timeout.map { ContinuousClock.now + $0 }
         var exited = false
         while !exited || pipes.contains(where: { $0 != nil }) {
             var fds: [pollfd] = []
@@ -117,10 +117,11 @@ struct SyncDriver {
             }
             if !exited && pidfd >= 0 { fds.append(pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)) }
             var timeoutMilliseconds: Int32 = -1
-            if let deadline {
-                let left = deadline - ContinuousClock.now
+            if let due = deadline {
+                let left = due - ContinuousClock.now
                 if left <= .zero {
                     expire(.timedOut)
+                    deadline = nil
                     continue
                 }
                 let (seconds, attoseconds) = left.components

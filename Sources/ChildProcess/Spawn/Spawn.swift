@@ -38,7 +38,13 @@ struct Launch: ~Copyable {
             file = command
             argv = [options.argv0 ?? command] + arguments
         }
-        environment = options.environment
+        if let channel = options.stdio.firstIndex(of: .ipc) {
+            precondition(options.stdio.lastIndex(of: .ipc) == channel,
+                         "a child can have only one IPC channel (Node's ERR_IPC_ONE_PIPE)")
+            environment = ChannelEnvironment.forChild(options.environment, channelDescriptor: channel)
+        } else {
+            environment = options.environment
+        }
         try openStdio()
     }
 
@@ -137,16 +143,22 @@ struct Launch: ~Copyable {
             throw SpawnError(errno: error, syscall: "pidfd_open", path: file, spawnargs: Array(argv.dropFirst()))
         }
         var pipes: [StdioPipe?] = []
+        var channel: IPCChannel?
         for (index, end) in parentEnds.enumerated() {
             // A pipe end that cannot be made non-blocking is still a valid descriptor; fall back to
             // giving up that stream rather than failing a child that is already running.
-            pipes.append(end.flatMap { try? StdioPipe($0, childDescriptor: Int32(index)) })
+            if options.stdio[index] == .ipc {
+                channel = end.flatMap { try? IPCChannel(adopting: $0) }
+                pipes.append(nil)
+            } else {
+                pipes.append(end.flatMap { try? StdioPipe($0, childDescriptor: Int32(index)) })
+            }
         }
         parentEnds = []
         let child = ChildProcess(
             pid: pid, pidfd: FileDescriptor(rawValue: pidfd), spawnfile: file, spawnargs: argv,
             stdio: pipes, leadsProcessGroup: options.detached || options.processGroup == 0,
-            killSignal: options.killSignal)
+            killSignal: options.killSignal, channel: channel)
         if let timeout = options.timeout {
             Task { [weak child] in
                 try? await Task.sleep(for: timeout)

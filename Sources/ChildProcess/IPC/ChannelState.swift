@@ -1,0 +1,260 @@
+import CChildProcessShims
+import Glibc
+
+/// The bookkeeping of one channel, always used under its lock: the write queue with Node's
+/// handle-acknowledgement gate, the received messages and the tasks waiting for them. The only I/O
+/// here is non-blocking `sendmsg`/`recvmsg`, done under the lock so that closing the socket can
+/// never race with a call still using its number.
+struct ChannelState {
+    enum Phase {
+        case open
+        /// `disconnect()` was called: no new sends, but what is queued is still written.
+        case disconnecting
+        case closed
+    }
+    private(set) var phase = Phase.open
+
+    /// Lines being written, in order.
+    private var writing = FIFO<OutgoingMessage>()
+    /// Sends made while a handle is unacknowledged: Node's `_handleQueue`.
+    private var held = FIFO<OutgoingMessage>()
+    /// The handle message written and waiting for NODE_HANDLE_ACK / NACK.
+    private var unacknowledged: OutgoingMessage?
+    /// From the moment a handle is queued until its answer: later sends are held.
+    private var handleInFlight = false
+    private var waitingForWritable = false
+
+    /// Descriptors received but not yet claimed by a NODE_HANDLE line: the kernel may deliver a
+    /// descriptor with bytes that complete an earlier line, so they are matched in order.
+    private var receivedDescriptors = FIFO<FileDescriptor>()
+    private var inbox = FIFO<Result<IPCMessage, IPCError>>()
+    private var consumers: [(id: UInt64, continuation: ChannelEffects.Consumer)] = []
+    private var disconnectWaiters: [UnsafeContinuation<Void, Never>] = []
+    private var socketLists = ReceivedSocketLists()
+
+    /// Node retransmits a rejected handle this many times (MAX_HANDLE_RETRANSMISSIONS).
+    private static let maximumRejections = 3
+
+    private var isIdle: Bool { writing.isEmpty && held.isEmpty && !handleInFlight }
+
+    // MARK: Sending
+
+    mutating func submit(_ message: OutgoingMessage, on socket: FileDescriptor, _ effects: inout ChannelEffects) {
+        let isAnswer = message.completion == nil
+        guard phase == .open || (isAnswer && phase == .disconnecting) else {
+            if let completion = message.completion { effects.completions.append((completion, .failure(.channelClosed))) }
+            return
+        }
+        // The channel's own answers (ACK/NACK, socket counts) are never held: the other side's
+        // queue may be waiting for them.
+        if handleInFlight && !isAnswer {
+            held.append(message)
+            return
+        }
+        if message.handle != nil { handleInFlight = true }
+        writing.append(message)
+        flush(on: socket, &effects)
+    }
+
+    mutating func disconnect(_ effects: inout ChannelEffects) {
+        guard phase == .open else { return }
+        phase = .disconnecting
+        if isIdle { effects.shutDown = .orderly }
+    }
+
+    mutating func writable(on socket: FileDescriptor, _ effects: inout ChannelEffects) {
+        waitingForWritable = false
+        flush(on: socket, &effects)
+    }
+
+    private mutating func flush(on socket: FileDescriptor, _ effects: inout ChannelEffects) {
+        guard phase != .closed, !waitingForWritable else { return }
+        while var message = writing.first {
+            switch message.send(on: socket) {
+            case .sent(let count):
+                message.written += count
+                if message.written < message.bytes.count {
+                    writing.replaceFirst(with: message)
+                    continue
+                }
+                _ = writing.popFirst()
+                if message.handle != nil {
+                    unacknowledged = message
+                } else if let completion = message.completion {
+                    effects.completions.append((completion, .success(())))
+                }
+            case .wouldBlock:
+                waitingForWritable = true
+                effects.armWritable = true
+                return
+            case .handleClosed:
+                _ = writing.popFirst()
+                if let completion = message.completion { effects.completions.append((completion, .failure(.handleClosed))) }
+                handleInFlight = false
+                releaseHeld()
+            case .failed(let error):
+                // EPIPE / ECONNRESET: the other process has gone; its EOF will be read next anyway.
+                let peerGone = error == .brokenPipe || error.rawValue == ECONNRESET
+                effects.shutDown = peerGone ? .orderly : .failed(error)
+                return
+            }
+        }
+        if phase == .disconnecting && isIdle { effects.shutDown = .orderly }
+    }
+
+    /// The other side's answer to the handle in flight.
+    mutating func acknowledge(received: Bool, on socket: FileDescriptor, _ effects: inout ChannelEffects) {
+        guard var message = unacknowledged, let completion = message.completion else { return }
+        unacknowledged = nil
+        if received {
+            effects.completions.append((completion, .success(())))
+            if !message.keepOpen, let connection = message.handle?.connection {
+                effects.connectionsToClose.append(connection)
+            }
+        } else if message.rejections < Self.maximumRejections {
+            message.rejections += 1
+            message.written = 0
+            writing.append(message)
+            flush(on: socket, &effects)
+            return
+        } else {
+            effects.completions.append((completion, .failure(.handleRejected)))
+        }
+        handleInFlight = false
+        releaseHeld()
+        flush(on: socket, &effects)
+    }
+
+    /// Moves held sends to the write queue, up to and including the next one with a handle.
+    private mutating func releaseHeld() {
+        while !handleInFlight, let message = held.popFirst() {
+            if message.handle != nil { handleInFlight = true }
+            writing.append(message)
+        }
+    }
+
+    // MARK: Receiving
+
+    enum Reception {
+        case received(Int)
+        case wouldBlock
+        case end
+        case failed(Errno)
+        case closed
+    }
+
+    /// One non-blocking `recvmsg` into `buffer`; descriptors that came with it are kept in order.
+    mutating func receive(from socket: FileDescriptor, into buffer: inout [UInt8]) -> Reception {
+        guard phase != .closed else { return .closed }
+        var descriptors = [Int32](repeating: -1, count: 8)
+        var descriptorCount: Int32 = 0
+        let (count, error) = buffer.withUnsafeMutableBytes { buffer in
+            let count = cp_receive_with_descriptors(socket.rawValue, buffer.baseAddress, buffer.count, &descriptors,
+                                                    Int32(descriptors.count), &descriptorCount)
+            return (count, Errno.current)
+        }
+        for descriptor in descriptors.prefix(Int(descriptorCount)) {
+            receivedDescriptors.append(FileDescriptor(rawValue: descriptor))
+        }
+        if count > 0 { return .received(count) }
+        if count == 0 || error.rawValue == ECONNRESET { return .end }
+        return error == .wouldBlock ? .wouldBlock : .failed(error)
+    }
+
+    /// A NODE_HANDLE line: answer at once, then deliver its message with the descriptor that came.
+    mutating func receiveHandle(_ line: JSONValue, on socket: FileDescriptor, _ effects: inout ChannelEffects) {
+        guard let descriptor = receivedDescriptors.popFirst() else {
+            submit(OutgoingMessage(bytes: InternalMessage.handleNotReceived, handle: nil, keepOpen: false, completion: nil),
+                   on: socket, &effects)
+            return
+        }
+        submit(OutgoingMessage(bytes: InternalMessage.handleAcknowledged, handle: nil, keepOpen: false, completion: nil),
+               on: socket, &effects)
+        let message = IPCMessage(line["msg"] ?? .null,
+                                 handle: IPCHandle(receiving: descriptor, wireType: line["type"]?.stringValue))
+        // An internal message riding with a handle (Node's cluster) is not the user's either.
+        if InternalMessage.command(of: message.value) != nil {
+            effects.discarded.append(message)
+            return
+        }
+        if let key = line["key"]?.stringValue, let connection = message.handle?.connection {
+            socketLists.connectionReceived(key: key)
+            effects.receivedFromServers.append((connection, key))
+        }
+        deliver(.success(message), &effects)
+    }
+
+    /// Answers Node's NODE_SOCKET_GET_COUNT and NODE_SOCKET_NOTIFY_CLOSE.
+    mutating func answerSocketList(_ command: String, key: String, on socket: FileDescriptor,
+                                   _ effects: inout ChannelEffects) {
+        if let answer = socketLists.answer(command, key: key) { submitAnswer(answer, on: socket, &effects) }
+    }
+
+    mutating func receivedConnectionClosed(key: String, on socket: FileDescriptor, _ effects: inout ChannelEffects) {
+        if let answer = socketLists.connectionClosed(key: key) { submitAnswer(answer, on: socket, &effects) }
+    }
+
+    private mutating func submitAnswer(_ answer: JSONValue, on socket: FileDescriptor, _ effects: inout ChannelEffects) {
+        submit(OutgoingMessage(bytes: answer.serializedLine(), handle: nil, keepOpen: false, completion: nil),
+               on: socket, &effects)
+    }
+
+    mutating func deliver(_ message: Result<IPCMessage, IPCError>, _ effects: inout ChannelEffects) {
+        guard phase != .closed else {
+            if case .success(let message) = message { effects.discarded.append(message) }
+            return
+        }
+        if consumers.isEmpty {
+            inbox.append(message)
+        } else {
+            effects.consumers.append((consumers.removeFirst().continuation, message))
+        }
+    }
+
+    /// The next message (nil: the end) at once, or nil after registering `continuation` to get it
+    /// later.
+    mutating func takeMessage(as id: UInt64, or continuation: ChannelEffects.Consumer, cancelled: Bool)
+        -> Result<IPCMessage, IPCError>??
+    {
+        if let message = inbox.popFirst() { return message }
+        if phase == .closed || cancelled { return .some(nil) }
+        consumers.append((id, continuation))
+        return nil
+    }
+
+    /// Removes a consumer whose task was cancelled; returns its continuation to be resumed with nil.
+    mutating func cancelConsumer(_ id: UInt64) -> ChannelEffects.Consumer? {
+        guard let index = consumers.firstIndex(where: { $0.id == id }) else { return nil }
+        return consumers.remove(at: index).continuation
+    }
+
+    // MARK: Closing
+
+    /// Returns false when the channel was already closed.
+    mutating func waitForDisconnect(_ waiter: UnsafeContinuation<Void, Never>) -> Bool {
+        guard phase != .closed else { return false }
+        disconnectWaiters.append(waiter)
+        return true
+    }
+
+    /// Fails every queued send, ends every waiting consumer (after the messages already received),
+    /// and hands back the descriptors nobody claimed. Returns false when already closed.
+    mutating func close(failure: Errno?, _ effects: inout ChannelEffects) -> Bool {
+        guard phase != .closed else { return false }
+        phase = .closed
+        var abandoned = writing.removeAll() + held.removeAll()
+        if let unacknowledged { abandoned.append(unacknowledged) }
+        unacknowledged = nil
+        handleInFlight = false
+        for message in abandoned {
+            if let completion = message.completion { effects.completions.append((completion, .failure(.channelClosed))) }
+        }
+        effects.descriptorsToClose += receivedDescriptors.removeAll()
+        if let failure { inbox.append(.failure(.system(failure))) }
+        for consumer in consumers { effects.consumers.append((consumer.continuation, inbox.popFirst())) }
+        consumers = []
+        effects.disconnectWaiters += disconnectWaiters
+        disconnectWaiters = []
+        return true
+    }
+}

@@ -1,0 +1,106 @@
+import Glibc
+import Synchronization
+
+/// A non-blocking socket descriptor with one owner (a server, a connection): the owner's operations
+/// wait through the reactor, and `close()` never lets the number be reused under an operation still
+/// using it (the accounting `StdioPipe` does for pipes).
+final class SocketDescriptor: Sendable {
+    private let descriptor: FileDescriptor
+    private let watcher: Watcher
+
+    private struct State {
+        var closing = false
+        var closed = false
+        var operationsInFlight = 0
+        var closeHandlers: [@Sendable () -> Void] = []
+    }
+    private let state = Mutex(State())
+
+    /// Takes ownership of `descriptor`, closing it if it cannot be made non-blocking.
+    init(adopting descriptor: FileDescriptor) throws(Errno) {
+        do {
+            try descriptor.setNonBlocking()
+        } catch {
+            descriptor.close()
+            throw error
+        }
+        self.descriptor = descriptor
+        self.watcher = Watcher(descriptor)
+    }
+
+    deinit { closeNow() }
+
+    var isClosed: Bool { state.withLock { $0.closing } }
+
+    /// Runs `body` once with the descriptor; throws EBADF once closed.
+    func withDescriptor<T>(_ body: (FileDescriptor) throws(Errno) -> T) throws(Errno) -> T {
+        guard beginOperation() else { throw Errno(rawValue: EBADF) }
+        defer { endOperation() }
+        return try body(descriptor)
+    }
+
+    /// Runs `body` until it stops failing with EAGAIN, waiting for `interest` in between.
+    /// Throws EBADF when closed meanwhile, EINTR when the task is cancelled.
+    func perform<T>(waitingFor interest: Watcher.Interest, _ body: (FileDescriptor) throws(Errno) -> T)
+        async throws(Errno) -> T
+    {
+        while true {
+            do {
+                return try withDescriptor(body)
+            } catch where error == .wouldBlock {
+                guard await watcher.wait(until: interest) else {
+                    throw Task.isCancelled ? .interrupted : Errno(rawValue: EBADF)
+                }
+            }
+        }
+    }
+
+    /// Calls `handler` once the descriptor is closed (at once if it already is).
+    func whenClosed(_ handler: @escaping @Sendable () -> Void) {
+        let closed = state.withLock { state -> Bool in
+            if !state.closed { state.closeHandlers.append(handler) }
+            return state.closed
+        }
+        if closed { handler() }
+    }
+
+    /// Closes the descriptor now, or as soon as the operation using it returns; waiters wake.
+    func close() {
+        let closeNow = state.withLock { state -> Bool in
+            if state.closing { return false }
+            state.closing = true
+            return state.operationsInFlight == 0
+        }
+        watcher.invalidate()
+        if closeNow { self.closeNow() }
+    }
+
+    private func beginOperation() -> Bool {
+        state.withLock { state in
+            if state.closing { return false }
+            state.operationsInFlight += 1
+            return true
+        }
+    }
+
+    private func endOperation() {
+        let close = state.withLock { state -> Bool in
+            state.operationsInFlight -= 1
+            return state.closing && state.operationsInFlight == 0
+        }
+        if close { closeNow() }
+    }
+
+    private func closeNow() {
+        let handlers = state.withLock { state -> [@Sendable () -> Void]? in
+            if state.closed { return nil }
+            state.closed = true
+            defer { state.closeHandlers = [] }
+            return state.closeHandlers
+        }
+        guard let handlers else { return }
+        watcher.invalidate()
+        descriptor.close()
+        for handler in handlers { handler() }
+    }
+}
