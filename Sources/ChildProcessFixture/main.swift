@@ -4,15 +4,22 @@
 import ChildProcess
 import Glibc
 
+/// Open descriptors of this process, not counting the concurrency runtime's own event fds
+/// (libdispatch creates eventfd/timerfd/epoll descriptors lazily, as its worker threads come and go).
 func openDescriptorCount() -> Int {
     guard let directory = opendir("/proc/self/fd") else { return -1 }
     defer { closedir(directory) }
+    let runtimeOwned = ["anon_inode:[eventfd]", "anon_inode:[timerfd]", "anon_inode:[eventpoll]"]
     var count = 0
     while let entry = readdir(directory) {
         let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-        if name != "." && name != ".." { count += 1 }
+        guard name != ".", name != "..", Int32(name) != dirfd(directory) else { continue }
+        var target = [CChar](repeating: 0, count: 256)
+        let length = readlink("/proc/self/fd/\(name)", &target, 255)
+        let link = String(decoding: target[..<max(length, 0)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if !runtimeOwned.contains(link) { count += 1 }
     }
-    return count - 1  // the directory stream itself
+    return count
 }
 
 /// Children of this process that are zombies (state Z in /proc/PID/stat).

@@ -66,9 +66,10 @@ extension ChildProcess {
             guard let chunk = try? await pipe.read(upTo: 1 << 16) else { return collected.bytes }
             if !collected.append(chunk) {
                 overflow.descriptor.withLock { $0 = $0 ?? pipe.childDescriptor }
+                // Kill first: closing the pipes first could let SIGPIPE end the child before our signal.
+                child.kill(child.killSignal)
                 child.stdout?.close()
                 child.stderr?.close()
-                child.kill(child.killSignal)
                 return collected.bytes
             }
         }
