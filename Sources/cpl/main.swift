@@ -1,7 +1,12 @@
-// The cpl command. The language runtime (expansion, plan, executor) has not landed yet;
-// until it does, the command says so plainly instead of pretending to run scripts.
+// The `cpl` command. Kept small: argument handling is in CommandLineOptions,
+// running a script in CommandLineTool, the interactive entry point in
+// InteractiveMode (the REPL will live in REPL/).
 import Glibc
 
-let message = "cpl: the language runtime is not built yet (issue 4); use the ChildProcess library meanwhile\n"
-_ = message.withCString { write(2, $0, strlen($0)) }
-exit(2)
+// argv straight from the C array: `CommandLine.arguments` costs ~50 µs of start-up.
+var arguments: [String] = []
+arguments.reserveCapacity(Int(CommandLine.argc))
+for index in 0..<Int(CommandLine.argc) {
+    arguments.append(CommandLine.unsafeArgv[index].map { String(cString: $0) } ?? "")
+}
+exit(CommandLineTool.run(arguments))

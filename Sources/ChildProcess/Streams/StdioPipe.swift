@@ -25,6 +25,13 @@ public final class StdioPipe: Sendable {
         self.watcher = Watcher(descriptor)
     }
 
+    /// Adopts a descriptor that did not come from `spawn` (such as the read end of a pipe whose
+    /// write end was handed to several children): it is made non-blocking and read or written
+    /// through the reactor, and closed by this pipe. Only this process must use that open file.
+    public convenience init(adopting descriptor: FileDescriptor) throws(Errno) {
+        try self.init(descriptor, childDescriptor: -1)
+    }
+
     deinit { closeNow() }
 
     // MARK: Reading

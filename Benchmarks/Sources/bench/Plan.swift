@@ -1,0 +1,220 @@
+// What `bench drive` measures: the seven benchmarks, their contenders, sizes and targets.
+import Glibc
+
+struct Plan {
+    let options: DriverOptions
+
+    var quick: Bool { options.quick }
+    var bench: String { options.bench + "/bench" }
+    var foundation: String { options.bench + "/bench-foundation" }
+    var subprocess: String { options.bench + "/bench-subprocess" }
+    var cbench: String { options.cbench }
+    var cpl: String { options.cpl }
+
+    // Sizes: full / --quick.
+    var spawns: Int { quick ? 100 : 1000 }
+    var waitUntilExitSpawns: Int { quick ? 3 : 20 }
+    var captureBytes: Int { quick ? 64 << 20 : 1 << 30 }
+    var relayBytes: Int { quick ? 64 << 20 : 1 << 30 }
+    var pipelineSize: (text: String, bytes: Int) { quick ? ("256M", 256 << 20) : ("4G", 4 << 30) }
+    var startups: Int { quick ? 20 : 200 }
+    var script: (lines: Int, pipelines: Int) { quick ? (200, 20) : (2000, 200) }
+    var roundTrips: Int { quick ? 1000 : 10000 }
+    var bulkMessages: Int { quick ? 20 : 200 }
+
+    func benchmarks() -> [Benchmark] {
+        [spawnBenchmark(), captureBenchmark(), relayBenchmark(), pipelineBenchmark(), startupBenchmark(),
+         scriptBenchmark(), ipcRoundTripBenchmark(), ipcBulkBenchmark()]
+    }
+
+    // MARK: Peers that may be missing
+
+    private func needs(_ program: String, _ contender: Contender) -> Contender {
+        var contender = contender
+        if contender.unavailable == nil && !Launcher.which(program) { contender.unavailable = "\(program) not found" }
+        return contender
+    }
+
+    /// nil when `cpl -c` runs a command; else why not.
+    private var cplProblem: String? {
+        if let problem = options.cplProblem { return problem }
+        if access(cpl, X_OK) != 0 { return "\(cpl) not built" }
+        let probe = Launcher.run([cpl, "-c", "echo ok"], timeout: 10)
+        if probe.succeeded && probe.stdout == "ok\n" { return nil }
+        let said = (probe.stdout + probe.stderr).split(separator: "\n").first.map(String.init) ?? ""
+        return "`cpl -c 'echo ok'` does not print ok yet (\(probe.succeeded ? "printed \"\(said)\"" : probe.failure))"
+    }
+
+    // MARK: 1. Spawn + wait
+
+    func spawnBenchmark() -> Benchmark {
+        let n = String(spawns)
+        let contenders: [Contender] = [
+            Contender(name: "C posix_spawn + waitpid (gcc -O2)", argv: [cbench, "spawn", n]),
+            Contender(name: "ChildProcess.spawn + waitForExit", argv: [bench, "spawn-async", n],
+                      target: Target(ratio: 1.10), own: true),
+            Contender(name: "ChildProcess.spawnSync", argv: [bench, "spawn-sync", n], target: Target(ratio: 1.10), own: true),
+            Contender(name: "Foundation Process + terminationHandler", argv: [foundation, "spawn-handler", n]),
+            Contender(name: "Foundation Process + waitUntilExit", argv: [foundation, "spawn-wait", String(waitUntilExitSpawns)],
+                      note: "\(waitUntilExitSpawns) spawns only"),
+            Contender(name: "swift-subprocess run", argv: [subprocess, "spawn", n]),
+            needs("node", Contender(name: "Node spawnSync", argv: ["node", "Benchmarks/peers/spawn.js", "sync", n])),
+            needs("node", Contender(name: "Node spawn + 'exit'", argv: ["node", "Benchmarks/peers/spawn.js", "async", n])),
+            needs("python3", Contender(name: "Python subprocess.run", argv: ["python3", "Benchmarks/peers/bench.py", "spawn", n])),
+        ]
+        return Benchmark(
+            number: "1", title: "spawn + wait `/bin/true`", metric: .time(unit: "ms/spawn", scale: 1e3), reference: 0,
+            contenders: contenders,
+            notes: ["\(n) spawns of `/bin/true` in sequence per measurement (after \(min(50, max(1, spawns / 10))) untimed), "
+                + "stdio inherited everywhere. Foundation's waitUntilExit polls a run loop (~50 ms per spawn), "
+                + "so it does \(waitUntilExitSpawns) spawns only."])
+    }
+
+    // MARK: 2. Capture
+
+    func captureBenchmark() -> Benchmark {
+        let bytes = captureBytes
+        let b = String(bytes)
+        let contenders: [Contender] = [
+            Contender(name: "C read loop into realloc'd buffer (gcc -O2)", argv: [cbench, "capture", b]),
+            Contender(name: "ChildProcess.execFile (maxBuffer = size)", argv: [bench, "capture", b],
+                      target: Target(ratio: 1.0, peakRSSOverOutput: 1.1), own: true),
+            Contender(name: "Foundation Pipe readDataToEndOfFile", argv: [foundation, "capture", b]),
+            Contender(name: "swift-subprocess output: .bytes(limit:)", argv: [subprocess, "capture", b]),
+            needs("node", Contender(name: "Node execFile (encoding: buffer)", argv: ["node", "Benchmarks/peers/capture.js", b])),
+            needs("python3", Contender(name: "Python subprocess.run(stdout=PIPE)", argv: ["python3", "Benchmarks/peers/bench.py", "capture", b])),
+        ]
+        let pretouch = [cbench, "pretouch", String(3 * bytes)]
+        return Benchmark(
+            number: "2", title: "capture `head -c \(Format.size(bytes)) /dev/zero`",
+            metric: .rate(unit: "GB/s", scale: 1e9), reference: 0, contenders: contenders, outputBytes: bytes,
+            notes: ["Each round starts with `\(pretouch.joined(separator: " "))`: on this VM the first touch of guest "
+                + "memory is several times slower than later ones. GB/s = 10^9 bytes/s, measured from spawn to exit."
+                + (quick ? " At this size a process's baseline (~10 MiB for Swift, ~45 MiB for Node) dominates the RSS "
+                    + "ratio and start-up the rate: the targets are for the full run's 1 GiB." : "")],
+            beforeRound: { _ = Launcher.run(pretouch, timeout: 120) })
+    }
+
+    // MARK: 3. Relay
+
+    func relayBenchmark() -> Benchmark {
+        let b = String(relayBytes)
+        let contenders: [Contender] = [
+            needs("node", Contender(name: "Node producer.stdout.pipe(consumer.stdin)", argv: ["node", "Benchmarks/peers/relay.js", b])),
+            Contender(name: "ChildProcess read(upTo: 64 KiB) → write loop", argv: [bench, "relay", b],
+                      target: Target(ratio: 1.5), own: true),
+            Contender(name: "swift-subprocess .sequence → .inputWriter", argv: [subprocess, "relay", b]),
+            Contender(name: "C read/write loop, 64 KiB (orientation)", argv: [cbench, "relay", b, "rw"]),
+            Contender(name: "C splice(2) loop (orientation)", argv: [cbench, "relay", b, "splice"]),
+        ]
+        return Benchmark(
+            number: "3", title: "relay `head -c \(Format.size(relayBytes)) /dev/zero` → parent → `wc -c`",
+            metric: .rate(unit: "GB/s", scale: 1e9), reference: 0, contenders: contenders,
+            notes: ["ChildProcess has no splice-based relay API yet (StdioPipe does not expose its descriptor), so its row "
+                + "is the plain chunk loop; the C splice row shows what such an API would reach."])
+    }
+
+    // MARK: 4. Pipelines in the language
+
+    func pipelineBenchmark() -> Benchmark {
+        let size = pipelineSize
+        let line = "head -c \(size.text) /dev/zero | cat | cat | wc -c"
+        let expect = String(size.bytes)
+        func row(_ name: String, _ shell: String, own: Bool = false, target: Target? = nil) -> Contender {
+            Contender(name: name, argv: [cbench, "cmd", "1", expect, shell, "-c", line], target: target, own: own)
+        }
+        var cplRow = row("cpl -c", cpl, own: true, target: Target(ratio: 0.97))
+        cplRow.unavailable = cplProblem
+        return Benchmark(
+            number: "4", title: "pipeline `\(line)`", metric: .throughput(bytes: Double(size.bytes), unit: "GB/s", scale: 1e9),
+            reference: 0, contenders: [needs("dash", row("dash -c", "dash")), cplRow, needs("bash", row("bash -c", "bash"))],
+            notes: ["`cbench cmd N EXPECT ARGV…` runs ARGV N times (after one untimed run when N > 1), checks every run's "
+                + "exit status and stdout (here \(expect)), and reports wall time per run; GB/s = bytes through the "
+                + "pipeline per second. The shell only starts the four processes (all three use pipe(2); none relays "
+                + "data), so this row mostly measures how the scheduler places 4 busy processes on \(Machine.cores) cores: "
+                + (quick || options.repetitions != nil ? "expect wide ranges." : "9 rounds instead of 5, and still expect wide ranges.")],
+            minimumRounds: 9)
+    }
+
+    // MARK: 5. Startup
+
+    func startupBenchmark() -> Benchmark {
+        let n = String(startups)
+        func row(_ name: String, _ shell: String, own: Bool = false, target: Target? = nil) -> Contender {
+            Contender(name: name, argv: [cbench, "cmd", n, "-", shell, "-c", "true"], target: target, own: own)
+        }
+        var cplRow = row("cpl -c true", cpl, own: true, target: Target(ratio: 1.5))
+        cplRow.unavailable = cplProblem
+        return Benchmark(
+            number: "5", title: "interpreter startup `-c true`", metric: .time(unit: "ms/run", scale: 1e3), reference: 0,
+            contenders: [needs("dash", row("dash -c true", "dash")), cplRow, needs("bash", row("bash -c true", "bash"))],
+            notes: ["\(n) runs in sequence per measurement, each spawned by C posix_spawn with stdout captured."])
+    }
+
+    // MARK: 6. Script throughput
+
+    func scriptBenchmark() -> Benchmark {
+        let (lines, pipelines) = script
+        let path = "Benchmarks/.build/script-\(lines).sh"
+        writeScript(path: path, lines: lines, pipelines: pipelines)
+        func row(_ name: String, _ shell: String, own: Bool = false, target: Target? = nil) -> Contender {
+            Contender(name: name, argv: [cbench, "cmd", "1", "-", shell, path], target: target, own: own)
+        }
+        var cplRow = row("cpl SCRIPT", cpl, own: true, target: Target(ratio: 1.10))
+        cplRow.unavailable = cplProblem
+        return Benchmark(
+            number: "6", title: "script of \(lines) lines", metric: .time(unit: "ms/script", scale: 1e3), reference: 0,
+            contenders: [needs("dash", row("dash SCRIPT", "dash")), cplRow, needs("bash", row("bash SCRIPT", "bash"))],
+            notes: ["`\(path)` is written by the driver: \(lines) lines, every \(lines / pipelines)th "
+                + "`echo x | cat >/dev/null` (\(pipelines) pipelines), the others `/bin/true`."])
+    }
+
+    private func writeScript(path: String, lines: Int, pipelines: Int) {
+        var text = ""
+        let every = max(1, lines / pipelines)
+        for line in 1...lines {
+            text += line % every == 0 ? "echo x | cat >/dev/null\n" : "/bin/true\n"
+        }
+        guard let file = fopen(path, "w") else { return }
+        fputs(text, file)
+        fclose(file)
+    }
+
+    // MARK: 7. IPC
+
+    private func ipcContenders(_ mode: String, _ n: Int) -> [Contender] {
+        let unavailable = IPCContenders.unavailable
+        var swiftSwift = Contender(name: "Swift ↔ Swift (fork of `bench ipc-child`)", argv: [bench, "ipc-\(mode)", String(n), "swift"],
+                                   target: Target(ratio: 1.0), own: true)
+        var swiftNode = Contender(name: "Swift ↔ Node (fork of peers/ipc_child.js)", argv: [bench, "ipc-\(mode)", String(n), "node"],
+                                  target: Target(ratio: 1.0), own: true)
+        swiftSwift.unavailable = unavailable
+        swiftNode.unavailable = unavailable
+        return [
+            needs("node", Contender(name: "Node ↔ Node (fork)", argv: ["node", "Benchmarks/peers/ipc_parent.js", mode, String(n)])),
+            swiftSwift, needs("node", swiftNode),
+        ]
+    }
+
+    func ipcRoundTripBenchmark() -> Benchmark {
+        Benchmark(
+            number: "7a", title: "IPC round trips of small JSON messages", metric: .rate(unit: "k round trips/s", scale: 1e3),
+            reference: 0, contenders: ipcContenders("rtt", roundTrips),
+            notes: ["\(roundTrips) sequential round trips of `{\"seq\":i,\"text\":\"ping\"}` over Node's JSON IPC channel; the child echoes."])
+    }
+
+    func ipcBulkBenchmark() -> Benchmark {
+        Benchmark(
+            number: "7b", title: "IPC 1 MiB messages", metric: .rate(unit: "MB/s", scale: 1e6),
+            reference: 0, contenders: ipcContenders("bulk", bulkMessages),
+            notes: ["\(bulkMessages) sequential echoes of `{\"seq\":i,\"data\":<1 MiB string>}`; MB/s counts payload both ways."])
+    }
+}
+
+extension Format {
+    static func size(_ bytes: Int) -> String {
+        if bytes % (1 << 30) == 0 { return "\(bytes >> 30)G" }
+        if bytes % (1 << 20) == 0 { return "\(bytes >> 20)M" }
+        return String(bytes)
+    }
+}

@@ -1,0 +1,128 @@
+// `$NAME`, `$1`, `$?`… and the `${…}` operators.
+
+extension WordExpander {
+    /// The raw value of a parameter, nil when unset. `$@`/`$*` join with spaces.
+    func value(of name: String) async -> String? {
+        if let first = name.unicodeScalars.first, ("0"..."9").contains(first) {
+            guard let index = Int(name) else { return nil }
+            if index == 0 { return context.scriptName }
+            let positional = context.positionalParameters
+            return index <= positional.count ? positional[index - 1] : nil
+        }
+        switch name {
+        case "?": return String(context.lastStatus)
+        case "$": return String(context.shellProcessID)
+        case "!": return await context.lastBackgroundProcessID.map { String($0) }
+        case "#": return String(context.positionalParameters.count)
+        case "-": return context.optionFlags
+        case "@", "*": return context.positionalParameters.joined(separator: " ")
+        default: return context.variable(name)
+        }
+    }
+
+    /// The value of `parameter` with its operator applied, and whether a
+    /// quoted word (`${x:-""}`) produced it (then it is kept even if empty).
+    mutating func evaluate(_ parameter: ParameterExpansion) async throws(ExpansionError) -> (String, Bool) {
+        let name = parameter.name
+        let value = await value(of: name)
+        // `$@`, `$*` and `$!`, `$-` are never "unset" errors (as in dash).
+        let exempt = name == "@" || name == "*" || name == "!" || name == "-"
+        func unsetError() -> ExpansionError { .unset(name, at: parameter.range) }
+
+        guard let op = parameter.op else {
+            if value == nil, context.treatsUnsetVariablesAsErrors, !exempt { throw unsetError() }
+            return (value ?? "", false)
+        }
+        let argument = parameter.argument
+        switch op {
+        case .length:
+            if value == nil, context.treatsUnsetVariablesAsErrors, !exempt { throw unsetError() }
+            return (String(length(of: value ?? "")), false)
+
+        case .useDefault(let colon):
+            if value == nil || (colon && value!.isEmpty) {
+                return try await expandArgument(argument)
+            }
+            return (value!, false)
+
+        case .assignDefault(let colon):
+            if value == nil || (colon && value!.isEmpty) {
+                let (assigned, quoted) = try await expandArgument(argument)
+                guard Self.isAssignable(name) else {
+                    throw ExpansionError(
+                        kind: .cannotAssign, name: name, message: "\(name): cannot assign in this way",
+                        range: parameter.range)
+                }
+                context.assignVariable(name, assigned)
+                return (assigned, quoted)
+            }
+            return (value!, false)
+
+        case .useAlternative(let colon):
+            if value == nil || (colon && value!.isEmpty) { return ("", false) }
+            return try await expandArgument(argument)
+
+        case .errorIfUnset(let colon):
+            if value == nil || (colon && value!.isEmpty) {
+                let (message, _) = try await expandArgument(argument)
+                throw ExpansionError(
+                    kind: .parameterMessage, name: name,
+                    message: "\(name): \(message.isEmpty ? "parameter not set" : message)", range: parameter.range)
+            }
+            return (value!, false)
+
+        case .removeSmallestPrefix, .removeLargestPrefix, .removeSmallestSuffix, .removeLargestSuffix:
+            if value == nil, context.treatsUnsetVariablesAsErrors, !exempt { throw unsetError() }
+            let pattern: GlobPattern
+            if let argument { pattern = try await self.pattern(argument) } else { pattern = GlobPattern("") }
+            return (PatternRemoval.apply(op, pattern: pattern, to: value ?? ""), false)
+        }
+    }
+
+    /// `${#x}`: characters in a UTF-8 locale, else bytes (as dash in the C locale).
+    func length(of value: String) -> Int {
+        let locale = [context.variable("LC_ALL"), context.variable("LC_CTYPE"), context.variable("LANG")]
+            .compactMap { $0 }.first { !$0.isEmpty } ?? ""
+        let utf8 = locale.lowercased().contains("utf-8") || locale.lowercased().contains("utf8")
+        return utf8 ? value.count : value.utf8.count
+    }
+
+    private mutating func expandArgument(_ argument: Word?) async throws(ExpansionError) -> (String, Bool) {
+        guard let argument else { return ("", false) }
+        let text = try await string(argument)
+        return (text, argument.isQuoted)
+    }
+
+    static func isAssignable(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first else { return false }
+        return first == "_" || ("a"..."z").contains(first) || ("A"..."Z").contains(first)
+    }
+}
+
+/// `${x#p}`, `${x##p}`, `${x%p}`, `${x%%p}` with the pattern matched as a
+/// plain string (wildcards match `/` and leading dots).
+enum PatternRemoval {
+    static func apply(_ op: ParameterOperator, pattern: GlobPattern, to value: String) -> String {
+        let scalars = Array(value.unicodeScalars)
+        func text(_ range: Range<Int>) -> String {
+            var result = String.UnicodeScalarView()
+            result.append(contentsOf: scalars[range])
+            return String(result)
+        }
+        func matches(_ range: Range<Int>) -> Bool { pattern.matches(text(range), as: .string) }
+        let count = scalars.count
+        switch op {
+        case .removeSmallestPrefix:
+            for end in 0...count where matches(0..<end) { return text(end..<count) }
+        case .removeLargestPrefix:
+            for end in (0...count).reversed() where matches(0..<end) { return text(end..<count) }
+        case .removeSmallestSuffix:
+            for start in (0...count).reversed() where matches(start..<count) { return text(0..<start) }
+        case .removeLargestSuffix:
+            for start in 0...count where matches(start..<count) { return text(0..<start) }
+        default:
+            break
+        }
+        return value
+    }
+}

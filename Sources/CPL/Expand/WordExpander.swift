@@ -1,0 +1,191 @@
+/// Turns `Word`s into argument fields, assignment values, redirection targets
+/// and here-document text.
+///
+/// Rules (sh's, with one deliberate difference):
+///
+/// - Quote removal; `~` and `~user` at the start of a word (from `$HOME` /
+///   the password database); parameters; `$(…)` with trailing newlines removed.
+/// - Unquoted script text with `*`, `?` or `[…]` is a glob, matched in the
+///   context's working directory; no match keeps the word as written.
+/// - **Difference from sh** (as in zsh, fish and Oils): the value of an
+///   expansion is never split on spaces nor globbed again. `X='a b'; cmd $X`
+///   passes one argument, and `X='*'; cmd $X` passes `*`.
+/// - A word made only of unquoted expansions that are all empty is dropped
+///   (`cmd $EMPTY` passes nothing); `"$EMPTY"` or `''` keeps an empty field.
+/// - `"$@"` gives one field per positional parameter (none when there are
+///   none); unquoted `$@` and `$*` do too (empty ones are dropped); `"$*"`
+///   joins them with spaces.
+public struct WordExpander<Context: ExpansionContext> {
+    public var context: Context
+    /// Set by every command substitution: the status of the last one, for
+    /// `x=$(cmd)` (whose status is the substitution's).
+    public private(set) var lastSubstitutionStatus: Int32?
+
+    public init(context: Context) {
+        self.context = context
+    }
+
+    /// Records the status of a command substitution (called by contexts that run them).
+    public mutating func noteSubstitutionStatus(_ status: Int32) { lastSubstitutionStatus = status }
+
+    // MARK: Entry points
+
+    /// The argument fields of `words` (command name and arguments).
+    public mutating func fields(_ words: [Word]) async throws(ExpansionError) -> [String] {
+        var result: [String] = []
+        for word in words {
+            result += try await fields(word)
+        }
+        return result
+    }
+
+    /// The fields of one word: zero (an empty unquoted expansion), one, or
+    /// many (`"$@"`, a glob).
+    public mutating func fields(_ word: Word) async throws(ExpansionError) -> [String] {
+        // Fast path: plain unquoted text without glob characters.
+        if word.parts.count == 1, case .literal(let text) = word.parts[0], !word.hasUnquotedGlobCharacters {
+            return [text]
+        }
+        var accumulator = FieldAccumulator()
+        try await expand(word.parts, quoted: false, into: &accumulator)
+        var result: [String] = []
+        for field in accumulator.finish() {
+            let text = field.text
+            if text.isEmpty && !field.isSolid { continue }
+            if field.hasUnquotedText {
+                let pattern = GlobPattern(pieces: field.pieces)
+                if pattern.hasWildcards {
+                    if let matches = pattern.expand(in: context.workingDirectory) {
+                        result += matches
+                    } else {
+                        result.append(pattern.literalText)
+                    }
+                    continue
+                }
+            }
+            result.append(text)
+        }
+        return result
+    }
+
+    /// One string, never dropped, never globbed: assignment values and
+    /// redirection targets. `$@` is joined with spaces.
+    public mutating func string(_ word: Word) async throws(ExpansionError) -> String {
+        if word.parts.count == 1, case .literal(let text) = word.parts[0] { return text }
+        var accumulator = FieldAccumulator()
+        try await expand(word.parts, quoted: false, into: &accumulator)
+        return accumulator.finish().map(\.text).joined(separator: " ")
+    }
+
+    /// The body of a here-document (expanded unless its delimiter was quoted).
+    public mutating func hereDocument(_ document: HereDocument) async throws(ExpansionError) -> String {
+        if document.quoted { return document.text }
+        var accumulator = FieldAccumulator()
+        try await expand(document.parts, quoted: true, into: &accumulator)
+        return accumulator.finish().map(\.text).joined(separator: " ")
+    }
+
+    /// A pattern for `${x%pattern}` and friends: unquoted script text is
+    /// active, quoted text and expansion values are literal. Inside double
+    /// quotes the pattern keeps its own quoting, as in dash: `"${x%\*}"` and
+    /// `"${x%'*'}"` match a literal `*`.
+    public mutating func pattern(_ word: Word) async throws(ExpansionError) -> GlobPattern {
+        var accumulator = FieldAccumulator()
+        for part in word.parts {
+            switch part {
+            case .literal(let text):
+                Self.appendPatternText(text, to: &accumulator)
+            default:
+                try await expand([part], quoted: false, into: &accumulator)
+            }
+        }
+        return GlobPattern(pieces: accumulator.finish().flatMap(\.pieces))
+    }
+
+    /// Pattern text as written: `'…'` and `\c` quote, the rest is active.
+    /// (Unquoted words never contain either: the parser made them parts.)
+    static func appendPatternText(_ text: String, to accumulator: inout FieldAccumulator) {
+        var characters = text.makeIterator()
+        var active = ""
+        func flush() {
+            accumulator.append(active, wildcardsActive: true)
+            active = ""
+        }
+        while let character = characters.next() {
+            switch character {
+            case "'":
+                flush()
+                var quoted = ""
+                while let next = characters.next(), next != "'" { quoted.append(next) }
+                accumulator.append(quoted)
+            case "\\":
+                flush()
+                if let next = characters.next() { accumulator.append(String(next)) }
+            default:
+                active.append(character)
+            }
+        }
+        flush()
+    }
+
+    // MARK: Parts
+
+    mutating func expand(_ parts: [WordPart], quoted: Bool, into fields: inout FieldAccumulator) async throws(ExpansionError) {
+        for part in parts {
+            switch part {
+            case .literal(let text):
+                fields.append(text, wildcardsActive: !quoted)
+                fields.markSolid()
+            case .singleQuoted(let text):
+                fields.append(text)
+                fields.markSolid()
+            case .escaped(let character):
+                fields.append(String(character))
+                fields.markSolid()
+            case .doubleQuoted(let inner):
+                if !isEmptyQuotedAt(inner) { fields.markSolid() }
+                try await expand(inner, quoted: true, into: &fields)
+            case .tilde(let user):
+                if let home = context.homeDirectory(ofUser: user) {
+                    fields.append(home)
+                } else {
+                    fields.append("~" + (user ?? ""))
+                }
+                fields.markSolid()
+            case .commandSubstitution(let substitution):
+                var output = try await context.substituteCommand(substitution)
+                while output.utf8.last == UInt8(ascii: "\n") { output.removeLast() }
+                fields.append(output)
+                if quoted { fields.markSolid() }
+            case .parameter(let parameter):
+                try await expandParameter(parameter, quoted: quoted, into: &fields)
+            }
+        }
+    }
+
+    /// `"$@"` with no positional parameters produces no field at all.
+    private func isEmptyQuotedAt(_ inner: [WordPart]) -> Bool {
+        guard context.positionalParameters.isEmpty, !inner.isEmpty else { return false }
+        return inner.allSatisfy {
+            if case .parameter(let parameter) = $0, parameter.name == "@", parameter.op == nil { return true }
+            return false
+        }
+    }
+
+    mutating func expandParameter(
+        _ parameter: ParameterExpansion, quoted: Bool, into fields: inout FieldAccumulator
+    ) async throws(ExpansionError) {
+        if parameter.op == nil, parameter.name == "@" || (parameter.name == "*" && !quoted) {
+            // One field per positional parameter.
+            for (index, value) in context.positionalParameters.enumerated() {
+                if index > 0 { fields.breakField() }
+                fields.append(value)
+                if quoted { fields.markSolid() }
+            }
+            return
+        }
+        let (value, hadQuotes) = try await evaluate(parameter)
+        fields.append(value)
+        if quoted || hadQuotes { fields.markSolid() }
+    }
+}

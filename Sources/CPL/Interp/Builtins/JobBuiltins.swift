@@ -1,0 +1,125 @@
+import ChildProcess
+import Glibc
+
+// `wait`, `jobs`, `kill`.
+
+extension Executor {
+    /// `wait` waits for every job of this context and returns 0; `wait
+    /// pid|%job…` returns the last one's status (127 for an unknown pid).
+    func wait(_ operands: [String]) async -> Int32 {
+        if operands.isEmpty {
+            for job in jobs.all {
+                _ = await job.wait()
+                jobs.remove(job)
+                if Task.isCancelled { return 128 + SIGTERM }
+            }
+            return 0
+        }
+        var status: Int32 = 0
+        for operand in operands {
+            let job: Job?
+            if operand.hasPrefix("%") {
+                job = jobs.job(spec: operand)
+                if job == nil {
+                    status = await builtinError("wait", "\(operand): no such job", status: 127)
+                    continue
+                }
+            } else if let pid = Int32(operand) {
+                job = jobs.all.first { $0.knownDisplayPID == pid } ?? jobs.job(containing: pid)
+            } else {
+                status = await builtinError("wait", "\(operand): not a pid or job")
+                continue
+            }
+            guard let job else {
+                status = 127
+                continue
+            }
+            status = await job.wait()
+            jobs.remove(job)
+        }
+        return status
+    }
+
+    /// `jobs [-l|-p]`: `[n] Running  command`; finished jobs are listed once
+    /// (as `Done` or `Exit n`) and then forgotten.
+    func listJobs(_ operands: [String]) async -> Int32 {
+        let pidsOnly = operands.contains("-p")
+        let long = operands.contains("-l")
+        var listing = ""
+        for job in jobs.all {
+            let pids = job.processIDs
+            if pidsOnly {
+                if let pid = job.knownDisplayPID ?? pids.first { listing += "\(pid)\n" }
+                continue
+            }
+            let status = job.status
+            let state: String
+            switch status {
+            case nil: state = "Running"
+            case 0: state = "Done"
+            case let code? where code > 128: state = Signal(rawValue: code - 128).name
+            case let code?: state = "Exit \(code)"
+            }
+            let pidText = long ? pids.map(String.init).joined(separator: ",") + " " : ""
+            listing += "[\(job.number)] \(pidText)\(state.padding(10)) \(job.command)\n"
+            if status != nil { jobs.remove(job) }
+        }
+        return await writeOutput(listing, builtin: "jobs")
+    }
+
+    /// `kill [-s SIG | -SIG | -n N] pid|%job…`, `kill -l [status]`.
+    func kill(_ operands: [String]) async -> Int32 {
+        var operands = operands[...]
+        var signal = Signal.terminate
+        guard let first = operands.first else {
+            return await builtinError("kill", "usage: kill [-s SIG | -SIG] pid|%job… or kill -l [status]")
+        }
+        if first == "-l" || first == "-L" {
+            if let number = operands.dropFirst().first {
+                guard var value = Int32(number) else { return await builtinError("kill", "\(number): invalid number") }
+                if value > 128 { value -= 128 }
+                return await writeOutput(String(Signal(rawValue: value).name.dropFirst(3)) + "\n", builtin: "kill")
+            }
+            let names = Signal.allNamed.map { $0.name.dropFirst(3) }.joined(separator: " ")
+            return await writeOutput(names + "\n", builtin: "kill")
+        }
+        if first == "-s" || first == "-n" {
+            guard let name = operands.dropFirst().first else { return await builtinError("kill", "\(first) needs a signal") }
+            guard let parsed = Signal(name: name) else { return await builtinError("kill", "\(name): unknown signal") }
+            signal = parsed
+            operands = operands.dropFirst(2)
+        } else if first.hasPrefix("-"), first != "--" {
+            guard let parsed = Signal(name: String(first.dropFirst())) else {
+                return await builtinError("kill", "\(first.dropFirst()): unknown signal")
+            }
+            signal = parsed
+            operands = operands.dropFirst()
+        }
+        if operands.first == "--" { operands = operands.dropFirst() }
+        guard !operands.isEmpty else { return await builtinError("kill", "no process or job given") }
+        var status: Int32 = 0
+        for target in operands {
+            if target.hasPrefix("%") {
+                guard let job = jobs.job(spec: target) else {
+                    status = await builtinError("kill", "\(target): no such job")
+                    continue
+                }
+                job.send(signal)
+                continue
+            }
+            guard let pid = Int32(target) else {
+                status = await builtinError("kill", "\(target): arguments must be process or job IDs")
+                continue
+            }
+            // `kill $!` for a job with in-process parts stops all of it.
+            if pid > 0, let job = jobs.all.first(where: { $0.knownDisplayPID == pid }), job.status == nil {
+                job.send(signal)
+                continue
+            }
+            if Glibc.kill(pid, signal.rawValue) != 0 {
+                status = await builtinError("kill", "(\(pid)) - \(String(cString: strerror(errno)))", status: 1)
+            }
+        }
+        return status
+    }
+}

@@ -1,0 +1,56 @@
+import Glibc
+
+extension Executor {
+    /// `source FILE [args…]` / `. FILE [args…]`: runs FILE in the current
+    /// context. A name without `/` is looked up in `$PATH`, then in the
+    /// working directory. With args, the positional parameters are replaced
+    /// while it runs. A syntax error anywhere in FILE runs none of it (status 2).
+    func source(_ operands: [String], name: String) async throws(ShellExit) -> Int32 {
+        guard let file = operands.first else { return await builtinError(name, "usage: \(name) FILE [args…]") }
+        guard let path = locateSourceFile(file) else {
+            return await builtinError(name, "cannot open \(file): No such file or directory")
+        }
+        guard let text = ScriptFile.read(path) else {
+            return await builtinError(name, "cannot open \(file): \(String(cString: strerror(errno)))")
+        }
+        let program: Program
+        do {
+            program = try Parser.parse(text, fileName: file)
+        } catch {
+            try? await ShellOutput(files[2]).write(error.rendered)
+            return 2
+        }
+        let savedSource = source
+        let savedPositionals = state.positionalParameters
+        let savedLine = currentLine
+        source = ScriptSource(fileName: file, text: text)
+        if operands.count > 1 { state.positionalParameters = Array(operands.dropFirst()) }
+        nesting += 1
+        defer {
+            nesting -= 1
+            source = savedSource
+            currentLine = savedLine
+            if operands.count > 1 { state.positionalParameters = savedPositionals }
+        }
+        state.lastStatus = 0
+        try await run(program)
+        return state.lastStatus
+    }
+
+    private func locateSourceFile(_ file: String) -> String? {
+        func isReadableFile(_ path: String) -> Bool {
+            var info = stat()
+            return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+        }
+        if file.contains("/") {
+            let path = PathLookup.absolute(file, in: state.workingDirectory)
+            return isReadableFile(path) ? path : nil
+        }
+        for directory in (state.variables["PATH"] ?? "").split(separator: ":") {
+            let path = PathLookup.absolute("\(directory)/\(file)", in: state.workingDirectory)
+            if isReadableFile(path) { return path }
+        }
+        let local = PathLookup.absolute(file, in: state.workingDirectory)
+        return isReadableFile(local) ? local : nil
+    }
+}

@@ -1,0 +1,108 @@
+// `export`, `unset`, `set`.
+
+extension Executor {
+    static func isValidName(_ name: Substring) -> Bool {
+        guard let first = name.unicodeScalars.first,
+            first == "_" || ("a"..."z").contains(first) || ("A"..."Z").contains(first)
+        else { return false }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
+    }
+
+    /// `export [-p] [NAME[=value]…]`. With no names: every exported variable
+    /// as `export NAME='value'`, sorted.
+    func export(_ operands: [String]) async -> Int32 {
+        let names = operands.filter { $0 != "-p" }
+        if names.isEmpty {
+            var listing = ""
+            for name in state.exported.sorted() {
+                if let value = state.variables[name] {
+                    listing += "export \(name)=\(ShellQuoting.alwaysQuote(value))\n"
+                } else {
+                    listing += "export \(name)\n"
+                }
+            }
+            return await writeOutput(listing, builtin: "export")
+        }
+        var status: Int32 = 0
+        for operand in names {
+            let name: Substring
+            if let equals = operand.firstIndex(of: "=") {
+                name = operand[..<equals]
+                if Self.isValidName(name) { state.variables[String(name)] = String(operand[operand.index(after: equals)...]) }
+            } else {
+                name = operand[...]
+            }
+            guard Self.isValidName(name) else {
+                status = await builtinError("export", "\(name): bad variable name")
+                continue
+            }
+            state.exported.insert(String(name))
+        }
+        return status
+    }
+
+    /// `unset [-v] NAME…` (`-f` is accepted: there are no functions).
+    func unset(_ operands: [String]) -> Int32 {
+        for name in operands where !name.hasPrefix("-") {
+            state.variables[name] = nil
+            state.exported.remove(name)
+        }
+        return 0
+    }
+
+    /// `set [-euxC] [-o option] [+…] [--] [args…]`. With no operands: every
+    /// variable as `NAME='value'`; `set -o` / `set +o`: the options.
+    func set(_ operands: [String]) async -> Int32 {
+        if operands.isEmpty {
+            var listing = ""
+            for name in state.variables.keys.sorted() {
+                listing += "\(name)=\(ShellQuoting.alwaysQuote(state.variables[name]!))\n"
+            }
+            return await writeOutput(listing, builtin: "set")
+        }
+        var index = 0
+        var options = state.options
+        while index < operands.count {
+            let operand = operands[index]
+            if operand == "--" {
+                state.options = options
+                state.positionalParameters = Array(operands[(index + 1)...])
+                return 0
+            }
+            guard let sign = operand.first, sign == "-" || sign == "+", operand.count > 1 else { break }
+            let on = sign == "-"
+            if operand.dropFirst() == "o" {
+                guard index + 1 < operands.count else {
+                    var listing = ""
+                    for name in ShellOptions.names {
+                        listing += on ? "\(name.padding(15))\(options[name]! ? "on" : "off")\n"
+                            : "set \(options[name]! ? "-o" : "+o") \(name)\n"
+                    }
+                    state.options = options
+                    return await writeOutput(listing, builtin: "set")
+                }
+                let name = operands[index + 1]
+                guard options[name] != nil else { return await builtinError("set", "\(name): unknown option") }
+                options[name] = on
+                index += 2
+                continue
+            }
+            for flag in operand.dropFirst() {
+                guard let name = ShellOptions.name(ofFlag: flag) else {
+                    return await builtinError("set", "Illegal option \(sign)\(flag)")
+                }
+                options[name] = on
+            }
+            index += 1
+        }
+        state.options = options
+        if index < operands.count { state.positionalParameters = Array(operands[index...]) }
+        return 0
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
+}

@@ -1,0 +1,126 @@
+import ChildProcess
+import Glibc
+import Synchronization
+
+/// One end of one of a pipeline's pipes.
+struct PipeKey: Hashable, Sendable {
+    var pipe: Int
+    var end: PipeEnd
+}
+
+extension Executor {
+    /// Runs a pipeline: every stage at once, connected child to child by OS
+    /// pipes (no byte passes through the interpreter unless a stage runs
+    /// in-process). Returns the last stage's status (`pipefail`: the last
+    /// non-zero one).
+    func execute(_ pipeline: Pipeline) async throws(ShellExit) -> Int32 {
+        let reporter = launchReporter
+        launchReporter = nil
+        let ownGroup = groupPerPipeline
+        if ownGroup {
+            groupSlot = ProcessGroupSlot(onNewGroup: session.jobControl?.foregroundGroupStarted)
+        }
+        defer {
+            if ownGroup {
+                groupSlot = nil
+                session.jobControl?.foregroundJobFinished()
+            }
+        }
+        if pipeline.stages.count == 1 {
+            let stage: PlannedStage
+            do {
+                stage = try await planStage(pipeline, index: 0)
+            } catch {
+                // As in sh, an expansion error ends the script (a REPL's run: only that run).
+                reporter?.lastStageLaunched(pid: nil)
+                await report(error.message, at: error.range ?? pipeline.range)
+                state.lastStatus = error.status
+                throw ShellExit(status: error.status, reason: .fatalError)
+            }
+            return try await run(stage, reporter: reporter)
+        }
+        return await executeStages(of: pipeline, reporter: reporter)
+    }
+
+    /// Plans stage `index` of `pipeline` with this context's variables.
+    func planStage(_ pipeline: Pipeline, index: Int, catchingErrors: Bool = false) async throws(ExpansionError) -> PlannedStage {
+        lastSubstitutionStatus = nil
+        let session = self.session
+        var planner = Planner(
+            context: LiveExpansionContext(executor: self), noclobber: state.options.noclobber,
+            isBuiltin: { Builtins.isBuiltin($0, in: session) })
+        return try await planner.planStage(pipeline, index: index, catchingErrors: catchingErrors)
+    }
+
+    /// A multi-stage pipeline: each stage is a subshell running concurrently.
+    private func executeStages(of pipeline: Pipeline, reporter: Job?) async -> Int32 {
+        let count = pipeline.stages.count
+        var ends: [[PipeKey: OpenFile]] = Array(repeating: [:], count: count)
+        for pipe in 0..<(count - 1) {
+            do {
+                let (readEnd, writeEnd) = try FileDescriptor.pipe()
+                ends[pipe][PipeKey(pipe: pipe, end: .write)] = OpenFile(owning: writeEnd)
+                ends[pipe + 1][PipeKey(pipe: pipe, end: .read)] = OpenFile(owning: readEnd)
+            } catch {
+                ends = []
+                await report("cannot create a pipe: \(error)", at: pipeline.range)
+                return 2
+            }
+        }
+        let snapshot = self.snapshot
+        let pipefail = state.options.pipefail
+        let statuses = await withTaskGroup(of: (Int, Int32).self) { group -> [Int32] in
+            for index in 0..<count {
+                // Each stage takes its own pipe ends out of a box: nothing else,
+                // not even the finished task's closure, keeps them open.
+                let handoff = Handoff((snapshot, ends[index]))
+                ends[index] = [:]
+                group.addTask {
+                    let (snapshot, stageEnds) = handoff.take()!
+                    let executor = Executor(subshellOf: snapshot)
+                    executor.pipeEnds = stageEnds
+                    let status = await executor.runStage(
+                        of: pipeline, index: index, reporter: index == count - 1 ? reporter : nil)
+                    return (index, status)
+                }
+            }
+            var statuses = Array(repeating: Int32(0), count: count)
+            for await (index, status) in group { statuses[index] = status }
+            return statuses
+        }
+        if pipefail, let failed = statuses.last(where: { $0 != 0 }) { return failed }
+        return statuses[count - 1]
+    }
+
+    /// One stage of a multi-stage pipeline, in this (subshell) executor.
+    private func runStage(of pipeline: Pipeline, index: Int, reporter: Job?) async -> Int32 {
+        let stage: PlannedStage
+        do {
+            stage = try await planStage(pipeline, index: index, catchingErrors: true)
+        } catch {
+            return error.status  // not reached: errors are caught into the stage
+        }
+        do {
+            return try await run(stage, reporter: reporter)
+        } catch {
+            return error.status  // `exit` in a stage ends only that stage
+        }
+    }
+}
+
+/// Moves a value into a task exactly once: the task takes it out, so the
+/// task's closure does not keep it (and the descriptors in it) alive.
+final class Handoff<Value: Sendable>: Sendable {
+    private let value: Mutex<Value?>
+
+    init(_ value: Value) {
+        self.value = Mutex(value)
+    }
+
+    func take() -> Value? {
+        value.withLock { value in
+            defer { value = nil }
+            return value
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import ChildProcess
+import Glibc
+
+extension Executor {
+    /// Runs an external program through the exec handler (if any) and the
+    /// default launcher.
+    func runProgram(
+        _ arguments: [String], assignments: [PlannedAssignment], descriptors: DescriptorHandoff, line: Int,
+        reporter: Job?
+    ) async -> Int32 {
+        let request = ExecRequest(
+            arguments: arguments, environment: state.environment(with: assignments),
+            workingDirectory: state.workingDirectory,
+            stdin: ShellInput(descriptors, fd: 0), stdout: ShellOutput(descriptors, fd: 1),
+            stderr: ShellOutput(descriptors, fd: 2), fileName: source.fileName, line: line, descriptors: descriptors)
+        let launcher = Launcher(
+            session: session, groupSlot: groupSlot, detached: detached, job: job, reporter: reporter)
+        defer { descriptors.release() }
+        guard let handler = session.currentExecHandler else {
+            return await launcher.launch(request)
+        }
+        let status = await handler(request) { request in await launcher.launch(request) }
+        reporter?.lastStageLaunched(pid: nil)  // the handler ran it in-process (no-op if it was started)
+        return status
+    }
+}
+
+/// Starts programs: the default behind `ExecHandler`'s `next`. Everything it
+/// needs is `Sendable`, so an exec handler may call it from any task.
+struct Launcher: Sendable {
+    let session: Session
+    let groupSlot: ProcessGroupSlot?
+    let detached: Bool
+    let job: Job?
+    let reporter: Job?
+
+    func launch(_ request: ExecRequest) async -> Int32 {
+        guard let name = request.arguments.first else { return 0 }
+        let path: String
+        switch PathLookup.resolve(
+            name, searchPath: request.environment["PATH"], workingDirectory: request.workingDirectory)
+        {
+        case .found(let found):
+            path = found
+        case .notFound:
+            return await fail(request, "\(name): command not found", status: 127)
+        case .notExecutable(let found):
+            return await fail(request, "\(name): \(Launcher.notExecutableReason(found))", status: 126)
+        }
+
+        var options = SpawnOptions(
+            cwd: request.workingDirectory, environment: request.environment, stdio: request.descriptors.stdio)
+        options.argv0 = name
+        options.detached = detached
+        let arguments = Array(request.arguments.dropFirst())
+        let child: ChildProcess
+        var group: Int32?
+        do throws(SpawnError) {
+            if let groupSlot, !detached {
+                (child, group) = try groupSlot.spawn { processGroup throws(SpawnError) in
+                    var options = options
+                    options.processGroup = processGroup
+                    return try ChildProcess.spawn(path, arguments, options: options)
+                }
+            } else {
+                child = try ChildProcess.spawn(path, arguments, options: options)
+                if detached { group = child.pid }
+            }
+        } catch {
+            switch error.errno.rawValue {
+            case ENOEXEC:
+                return await runScript(at: PathLookup.absolute(path, in: request.workingDirectory), request)
+            case ENOENT:
+                // A `#!` interpreter that does not exist, or the file vanished.
+                return await fail(request, "\(name): No such file or directory", status: 127)
+            case EACCES:
+                let located = PathLookup.absolute(path, in: request.workingDirectory)
+                return await fail(request, "\(name): \(Launcher.notExecutableReason(located))", status: 126)
+            default:
+                if error.syscall == "chdir" {
+                    return await fail(request, "cannot change directory to \(error.path): \(error.errno)", status: 126)
+                }
+                return await fail(request, "\(name): \(error.errno.description)", status: 126)
+            }
+        }
+        // The child has its copies: close ours now (a reader must see end of file when it exits).
+        request.descriptors.release()
+        job?.processStarted(child, group: group)
+        reporter?.lastStageLaunched(pid: child.pid)
+        if detached { child.unref() }
+        do {
+            return try await child.waitForExit().shellStatus
+        } catch {
+            switch error {
+            case .aborted(let status): return status?.shellStatus ?? 128 + SIGTERM
+            }
+        }
+    }
+
+    static func notExecutableReason(_ path: String) -> String {
+        var info = stat()
+        if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { return "Is a directory" }
+        return "Permission denied"
+    }
+
+    /// Reports on the command's own standard error (so `2>/dev/null` silences it, as in sh).
+    private func fail(_ request: ExecRequest, _ message: String, status: Int32) async -> Int32 {
+        reporter?.lastStageLaunched(pid: nil)
+        try? await request.stderr.write("cpl: \(request.fileName):\(request.line): \(message)\n")
+        request.descriptors.release()
+        return status
+    }
+
+    /// An executable file without `#!` that the kernel will not run (ENOEXEC)
+    /// is a cpl script: it runs in a fresh context with the command's
+    /// arguments, environment and descriptors (as sh runs such files with sh).
+    private func runScript(at path: String, _ request: ExecRequest) async -> Int32 {
+        let name = request.arguments[0]
+        guard let text = ScriptFile.read(path) else {
+            return await fail(request, "\(name): \(Errno(rawValue: errno).description)", status: 126)
+        }
+        if text.utf8.prefix(512).contains(0) {
+            return await fail(request, "\(name): cannot execute binary file", status: 126)
+        }
+        let program: Program
+        do {
+            program = try Parser.parse(text, fileName: name)
+        } catch {
+            try? await request.stderr.write(error.rendered)
+            request.descriptors.release()
+            reporter?.lastStageLaunched(pid: nil)
+            return 2
+        }
+        var state = ShellState(
+            environment: request.environment, workingDirectory: request.workingDirectory, scriptName: name)
+        state.positionalParameters = Array(request.arguments.dropFirst())
+        let executor = Executor(
+            session: session, state: state, files: request.descriptors.snapshot, jobs: JobTable(),
+            source: ScriptSource(fileName: name, text: text))
+        executor.groupSlot = groupSlot
+        executor.detached = detached
+        executor.job = job
+        executor.launchReporter = reporter
+        request.descriptors.release()
+        let status = await executor.runAsSubshell(program)
+        reporter?.lastStageLaunched(pid: nil)
+        // Like a separate cpl process, the script waits for its own `&` jobs.
+        for job in executor.jobs.all { _ = await job.wait() }
+        return status
+    }
+}
+
+/// Reading a script file (without Foundation).
+enum ScriptFile {
+    /// The file's text, or nil with `errno` set.
+    static func read(_ path: String) -> String? {
+        guard let descriptor = try? FileDescriptor.open(path, O_RDONLY) else { return nil }
+        defer { descriptor.close() }
+        var info = stat()
+        if fstat(descriptor.rawValue, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            errno = EISDIR
+            return nil
+        }
+        return String(decoding: descriptor.readToEnd(), as: UTF8.self)
+    }
+}

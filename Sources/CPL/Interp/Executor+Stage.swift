@@ -1,0 +1,85 @@
+import ChildProcess
+import Glibc
+
+extension Executor {
+    /// Runs one planned stage: builds its descriptor table (pipe ends, then
+    /// redirections left to right), then runs the program, builtin or group.
+    /// A redirection that fails reports why and gives status 2 without
+    /// running the command (as dash does).
+    func run(_ stage: PlannedStage, reporter: Job?) async throws(ShellExit) -> Int32 {
+        currentLine = stage.range.start.line
+        if case .expansionFailed(let error) = stage.action {
+            reporter?.lastStageLaunched(pid: nil)
+            await report(error.message, at: error.range ?? stage.range)
+            return error.status
+        }
+        var table = files
+        do {
+            try apply(stage.descriptors, to: &table)
+        } catch {
+            reporter?.lastStageLaunched(pid: nil)
+            pipeEnds = [:]
+            await report(error.message, at: stage.range)
+            return 2
+        }
+        pipeEnds = [:]
+
+        switch stage.action {
+        case .program(let arguments):
+            await trace(arguments, assignments: stage.assignments)
+            return await runProgram(
+                arguments, assignments: stage.assignments, descriptors: DescriptorHandoff(consume table),
+                line: stage.range.start.line, reporter: reporter)
+
+        case .builtin(let arguments):
+            reporter?.lastStageLaunched(pid: nil)
+            await trace(arguments, assignments: stage.assignments)
+            let saved = files
+            files = table
+            defer { files = saved }
+            return try await runBuiltin(arguments, assignments: stage.assignments)
+
+        case .group(let body):
+            // `$!` of `{ a; b; } &` is a's (its first pipeline's last stage).
+            launchReporter = reporter
+            let saved = files
+            files = table
+            nesting += 1
+            defer {
+                files = saved
+                nesting -= 1
+                launchReporter = nil
+                reporter?.lastStageLaunched(pid: nil)
+            }
+            try await run(body)
+            return state.lastStatus
+
+        case .subshell(let body):
+            var snapshot = self.snapshot
+            snapshot.files = table
+            let subshell = Executor(subshellOf: snapshot)
+            subshell.launchReporter = reporter
+            defer { reporter?.lastStageLaunched(pid: nil) }
+            return await subshell.runAsSubshell(body)
+
+        case .assignmentsOnly:
+            reporter?.lastStageLaunched(pid: nil)
+            if !stage.assignments.isEmpty { await trace([], assignments: stage.assignments) }
+            for assignment in stage.assignments {
+                state.variables[assignment.name] = assignment.value
+            }
+            return lastSubstitutionStatus ?? 0
+
+        case .expansionFailed:
+            return 2  // handled above
+        }
+    }
+
+    /// `set -x`: `+ A=1 cmd 'two words'` on this context's standard error.
+    func trace(_ arguments: [String], assignments: [PlannedAssignment]) async {
+        guard state.options.xtrace else { return }
+        var words = assignments.map { "\($0.name)=\(ShellQuoting.quote($0.value))" }
+        words += arguments.map(ShellQuoting.quote)
+        try? await ShellOutput(files[2]).write("+ " + words.joined(separator: " ") + "\n")
+    }
+}

@@ -1,0 +1,187 @@
+import ChildProcess
+import Glibc
+
+/// The text a program came from, for messages and job listings.
+struct ScriptSource: Sendable {
+    let fileName: String
+    let bytes: [UInt8]
+
+    init(fileName: String, text: String) {
+        self.fileName = fileName
+        self.bytes = Array(text.utf8)
+    }
+
+    func text(_ range: SourceRange) -> String {
+        let byteRange = range.byteRange
+        guard byteRange.upperBound <= bytes.count else { return "" }
+        return String(decoding: bytes[byteRange], as: UTF8.self)
+    }
+}
+
+/// Runs programs in one shell context: the top level, a subshell, a
+/// pipeline stage that runs in-process, a command substitution, a
+/// background job. Each has its own variables and descriptor table; the
+/// interpreter process itself never forks, changes directory or touches its
+/// own descriptors.
+///
+/// An executor is used by one task at a time. Concurrent stages get
+/// executors of their own (`Executor(subshellOf:)`, built from `Sendable`
+/// snapshots).
+final class Executor {
+    let session: Session
+    var state: ShellState
+    var files: DescriptorTable
+    let jobs: JobTable
+    var source: ScriptSource
+    /// > 0 while running a pipeline whose failure must not trigger `set -e`
+    /// (not the last of an `&&`/`||` chain, or under `!`), and everything inside it.
+    var errexitSuppressed = 0
+    /// The process group that programs join; nil: the interpreter's own.
+    var groupSlot: ProcessGroupSlot?
+    /// Job control: every foreground pipeline of this context gets a new group.
+    var groupPerPipeline = false
+    /// `&!`: programs start in a new session.
+    var detached = false
+    /// The background job this context runs for (its processes are recorded).
+    var job: Job?
+    /// Set for the first pipeline of a background job: told the pid of its last stage (`$!`).
+    var launchReporter: Job?
+    /// The pipe ends this stage's `.pipe` steps refer to (taken by its descriptor table).
+    var pipeEnds: [PipeKey: OpenFile] = [:]
+    /// The status of the last `$(…)` of the command being planned.
+    var lastSubstitutionStatus: Int32?
+    /// The line of the command running now (for builtins' messages).
+    var currentLine: Int?
+    /// The top-level context reports its list items to job observers (not
+    /// those inside groups, subshells, `source` or background jobs).
+    var reportsJobs = false
+    /// > 0 inside a `{ …; }` or a sourced file.
+    var nesting = 0
+
+    init(session: Session, state: ShellState, files: DescriptorTable, jobs: JobTable, source: ScriptSource) {
+        self.session = session
+        self.state = state
+        self.files = files
+        self.jobs = jobs
+        self.source = source
+    }
+
+    /// What a subshell needs, as a `Sendable` value.
+    struct Snapshot: Sendable {
+        var session: Session
+        var state: ShellState
+        var files: DescriptorTable
+        var source: ScriptSource
+        var errexitSuppressed: Int
+        var groupSlot: ProcessGroupSlot?
+        var detached: Bool
+        var job: Job?
+    }
+
+    var snapshot: Snapshot {
+        Snapshot(
+            session: session, state: state, files: files, source: source, errexitSuppressed: errexitSuppressed,
+            groupSlot: groupSlot, detached: detached, job: job)
+    }
+
+    /// A subshell: a copy of the variables, cwd and descriptors; no jobs.
+    convenience init(subshellOf snapshot: Snapshot) {
+        self.init(
+            session: snapshot.session, state: snapshot.state, files: snapshot.files, jobs: JobTable(),
+            source: snapshot.source)
+        errexitSuppressed = snapshot.errexitSuppressed
+        groupSlot = snapshot.groupSlot
+        detached = snapshot.detached
+        job = snapshot.job
+    }
+
+    // MARK: Lists
+
+    /// Runs every item; `exit`, `set -e` and fatal errors end it by throwing.
+    func run(_ program: Program) async throws(ShellExit) {
+        for item in program.items {
+            if Task.isCancelled { throw ShellExit(status: 128 + SIGTERM, reason: .cancelled) }
+            try await run(item)
+        }
+    }
+
+    /// Runs `program` as a subshell body: returns its status, whatever ended it.
+    func runAsSubshell(_ program: Program) async -> Int32 {
+        do {
+            try await run(program)
+            return state.lastStatus
+        } catch {
+            return error.status
+        }
+    }
+
+    func run(_ item: ListItem) async throws(ShellExit) {
+        switch item.terminator {
+        case .sequential:
+            let observed = reportsJobs && nesting == 0 && session.hasObservers
+            var info = JobInfo(number: nil, mode: .foreground, command: source.text(item.andOr.range), processIDs: [], status: nil)
+            if observed { session.emit(.started(info)) }
+            let status: Int32
+            do {
+                status = try await run(item.andOr)
+            } catch {
+                if observed {
+                    info.status = error.status
+                    session.emit(.finished(info))
+                }
+                throw error
+            }
+            if observed {
+                info.status = status
+                session.emit(.finished(info))
+            }
+        case .background:
+            startBackground(item, mode: .background)
+        case .detached:
+            startBackground(item, mode: .detached)
+        }
+    }
+
+    /// `a && b || c`: equal precedence, left to right.
+    func run(_ list: AndOrList) async throws(ShellExit) -> Int32 {
+        var status = try await run(list.first, isLast: list.rest.isEmpty)
+        for (index, element) in list.rest.enumerated() {
+            guard (element.op == .and) == (status == 0) else { continue }
+            status = try await run(element.pipeline, isLast: index == list.rest.count - 1)
+        }
+        return status
+    }
+
+    /// One pipeline with `!`, `$?` and the `set -e` check.
+    func run(_ pipeline: Pipeline, isLast: Bool) async throws(ShellExit) -> Int32 {
+        let conditional = !isLast || pipeline.negated
+        if conditional { errexitSuppressed += 1 }
+        var status: Int32
+        do {
+            status = try await execute(pipeline)
+        } catch {
+            if conditional { errexitSuppressed -= 1 }
+            throw error
+        }
+        if conditional { errexitSuppressed -= 1 }
+        if pipeline.negated { status = status == 0 ? 1 : 0 }
+        state.lastStatus = status
+        if status != 0, !conditional, errexitSuppressed == 0, state.options.errexit {
+            throw ShellExit(status: status, reason: .errexit)
+        }
+        if Task.isCancelled { throw ShellExit(status: status, reason: .cancelled) }
+        return status
+    }
+
+    // MARK: Messages
+
+    /// `cpl: file:line: message` on this context's standard error.
+    func report(_ message: String, line: Int?) async {
+        let location = line.map { "\(source.fileName):\($0): " } ?? "\(source.fileName): "
+        try? await ShellOutput(files[2]).write("cpl: \(location)\(message)\n")
+    }
+
+    func report(_ message: String, at range: SourceRange?) async {
+        await report(message, line: range?.start.line)
+    }
+}

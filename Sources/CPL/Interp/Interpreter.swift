@@ -1,0 +1,308 @@
+import ChildProcess
+import Glibc
+import Synchronization
+
+/// An embeddable cpl interpreter with a persistent context: variables, the
+/// working directory, options and background jobs survive from one run to
+/// the next (what a REPL needs).
+///
+///     let shell = Interpreter()
+///     shell.registerBuiltin("upper") { call in
+///         for try await line in call.stdin.lines { try? await call.stdout.write(line.uppercased() + "\n") }
+///         return 0
+///     }
+///     let result = try await shell.run("printf 'a\\nb\\n' | upper | sort -r", stdout: .capture)
+///     print(result.stdoutText)   // "B\nA\n"
+///
+/// Runs are serialized; everything else may be called from any thread.
+/// Cancelling the task that awaits a run kills the processes of its
+/// foreground job and of every running `&` job (not `&!` ones), and the run
+/// returns with `.cancelled`.
+public final class Interpreter: Sendable {
+    public struct Options: Sendable {
+        /// `$0`.
+        public var scriptName: String
+        /// Job control: every foreground pipeline runs in a process group of
+        /// its own (the first process leads it, the others join) and these
+        /// hooks are called around it so the terminal can be handed over.
+        public var jobControl: JobControlHooks?
+        /// The process's descriptors that scripts start with (others are
+        /// never passed to programs). The `cpl` command adds open ones among 3–9.
+        public var inheritedDescriptors: [Int32]
+        /// `set -e`, `-u`, `-x`, `-o pipefail`, `-C` at the start.
+        public var shellOptions: ShellOptions
+
+        public init(
+            scriptName: String = "cpl", jobControl: JobControlHooks? = nil,
+            inheritedDescriptors: [Int32] = [0, 1, 2], shellOptions: ShellOptions = ShellOptions()
+        ) {
+            self.scriptName = scriptName
+            self.jobControl = jobControl
+            self.inheritedDescriptors = inheritedDescriptors
+            self.shellOptions = shellOptions
+        }
+    }
+
+    private struct Stored: Sendable {
+        var state: ShellState
+        var base: DescriptorTable
+    }
+
+    let session: Session
+    private let stored: Mutex<Stored>
+    private let jobTable = JobTable()
+    private let runLock = AsyncLock()
+
+    /// - Parameters:
+    ///   - environment: the initial variables, all exported; nil: this process's environment.
+    ///   - workingDirectory: nil: `$PWD` when it names the current directory, else `getcwd`.
+    public init(options: Options = Options(), environment: [String: String]? = nil, workingDirectory: String? = nil) {
+        // A write to a pipe whose reader has gone must be EPIPE (status 141 for
+        // in-process stages), not the death of the interpreter. Children get
+        // SIGPIPE back at its default.
+        signal(SIGPIPE, SIG_IGN)
+        let environment = environment ?? Environment.current
+        let directory = workingDirectory ?? Interpreter.currentDirectory(pwd: environment["PWD"])
+        var state = ShellState(environment: environment, workingDirectory: directory, scriptName: options.scriptName)
+        state.options = options.shellOptions
+        stored = Mutex(Stored(state: state, base: DescriptorTable.inheriting(options.inheritedDescriptors)))
+        session = Session(jobControl: options.jobControl)
+    }
+
+    static func currentDirectory(pwd: String?) -> String {
+        var here = stat()
+        var there = stat()
+        if let pwd, pwd.hasPrefix("/"), stat(".", &here) == 0, stat(pwd, &there) == 0,
+            here.st_dev == there.st_dev, here.st_ino == there.st_ino
+        {
+            return pwd
+        }
+        guard let path = getcwd(nil, 0) else { return "/" }
+        defer { free(path) }
+        return String(cString: path)
+    }
+
+    // MARK: - State
+
+    /// A shell variable (exported or not).
+    public func variable(_ name: String) -> String? { stored.withLock { $0.state.variables[name] } }
+
+    /// Sets (or with nil, unsets) a variable; `exported` nil keeps its export flag.
+    public func setVariable(_ name: String, _ value: String?, exported: Bool? = nil) {
+        stored.withLock { stored in
+            stored.state.variables[name] = value
+            if value == nil && exported == nil { stored.state.exported.remove(name) }
+            if exported == true { stored.state.exported.insert(name) }
+            if exported == false { stored.state.exported.remove(name) }
+        }
+    }
+
+    /// Every shell variable.
+    public var variables: [String: String] { stored.withLock { $0.state.variables } }
+
+    /// The exported variables: what programs get as their environment.
+    public var environment: [String: String] { stored.withLock { $0.state.environment } }
+
+    /// The working directory of scripts (the process's own never changes).
+    /// Setting it also sets `$PWD`.
+    public var workingDirectory: String {
+        get { stored.withLock { $0.state.workingDirectory } }
+        set {
+            stored.withLock { stored in
+                stored.state.workingDirectory = newValue
+                stored.state.variables["PWD"] = newValue
+            }
+        }
+    }
+
+    /// `$1`, `$2`, …
+    public var positionalParameters: [String] {
+        get { stored.withLock { $0.state.positionalParameters } }
+        set { stored.withLock { $0.state.positionalParameters = newValue } }
+    }
+
+    /// `$0`.
+    public var scriptName: String {
+        get { stored.withLock { $0.state.scriptName } }
+        set { stored.withLock { $0.state.scriptName = newValue } }
+    }
+
+    public var shellOptions: ShellOptions {
+        get { stored.withLock { $0.state.options } }
+        set { stored.withLock { $0.state.options = newValue } }
+    }
+
+    /// `$?` after the last run.
+    public var lastStatus: Int32 { stored.withLock { $0.state.lastStatus } }
+
+    /// The background jobs of the top-level context (`jobs`, `%n`), finished ones included until waited for.
+    public var jobs: [JobInfo] { jobTable.all.map(\.info) }
+
+    // MARK: - Hooks
+
+    /// Registers a builtin written in Swift (it takes precedence over the
+    /// shell's own builtins and over programs of the same name).
+    public func registerBuiltin(_ name: String, _ body: @escaping BuiltinFunction) {
+        session.builtins.withLock { $0[name] = body }
+    }
+
+    public func removeBuiltin(_ name: String) {
+        session.builtins.withLock { _ = $0.removeValue(forKey: name) }
+    }
+
+    /// Adds an exec handler around every program start. Handlers nest: the
+    /// last one added runs first and its `next` calls the one added before,
+    /// down to the default launcher.
+    public func addExecHandler(_ handler: @escaping ExecHandler) {
+        session.execHandler.withLock { current in
+            guard let inner = current else {
+                current = handler
+                return
+            }
+            current = { request, next in
+                await handler(request) { request in await inner(request, next) }
+            }
+        }
+    }
+
+    /// Called for every list item that starts and finishes (foreground,
+    /// `&` and `&!`), from whatever thread runs it.
+    public func observeJobs(_ observer: @escaping JobObserver) {
+        session.jobObservers.withLock { $0.append(observer) }
+    }
+
+    // MARK: - Parsing and planning (nothing runs)
+
+    /// The syntax tree of `source` (the whole text is parsed first).
+    public static func parse(_ source: String, fileName: String = "<input>") throws(ParseError) -> Program {
+        try Parser.parse(source, fileName: fileName)
+    }
+
+    /// The program and its plan, with the variables known now and those the
+    /// script assigns (see `StaticPlanner`): a dry run.
+    public func plan(_ source: String, fileName: String = "<input>") async throws(ParseError) -> (program: Program, plan: Plan) {
+        let program = try Parser.parse(source, fileName: fileName)
+        return (program, await plan(program, source: source))
+    }
+
+    public func plan(_ program: Program, source: String) async -> Plan {
+        let state = stored.withLock { $0.state }
+        let session = self.session
+        var planner = StaticPlanner(
+            source: source, variables: state.variables, positionalParameters: state.positionalParameters,
+            scriptName: state.scriptName, workingDirectory: state.workingDirectory,
+            noclobber: state.options.noclobber, nounset: state.options.nounset,
+            isBuiltin: { Builtins.isBuiltin($0, in: session) })
+        return await planner.plan(program)
+    }
+
+    // MARK: - Running
+
+    /// Parses all of `source`, then runs it in the persistent context. A
+    /// syntax error anywhere throws before anything runs.
+    public func run(
+        _ source: String, fileName: String = "<input>", stdin: RunInput = .inherit, stdout: RunOutput = .inherit,
+        stderr: RunOutput = .inherit
+    ) async throws(ParseError) -> RunResult {
+        let program = try Parser.parse(source, fileName: fileName)
+        return await run(program, source: source, fileName: fileName, stdin: stdin, stdout: stdout, stderr: stderr)
+    }
+
+    /// Runs a parsed program in the persistent context (a REPL calls this for
+    /// each command it reads). `source` is the text it was parsed from, used
+    /// for job listings and messages.
+    public func run(
+        _ program: Program, source: String, fileName: String = "<input>", stdin: RunInput = .inherit,
+        stdout: RunOutput = .inherit, stderr: RunOutput = .inherit
+    ) async -> RunResult {
+        await runLock.lock()
+        defer { runLock.unlock() }
+        let current = stored.withLock { $0 }
+        var streams: RunStreams
+        do {
+            streams = try RunStreams(base: current.base, stdin: stdin, stdout: stdout, stderr: stderr)
+        } catch {
+            let message = Array("cpl: cannot set up the standard streams: \(error)\n".utf8)
+            return RunResult(status: 2, ending: .error, stdout: [], stderr: message)
+        }
+        let stdoutCapture = streams.stdoutCapture
+        let stderrCapture = streams.stderrCapture
+        let executor = Executor(
+            session: session, state: current.state, files: streams.table, jobs: jobTable,
+            source: ScriptSource(fileName: fileName, text: source))
+        streams.table = DescriptorTable()
+        executor.groupPerPipeline = session.jobControl != nil
+        executor.reportsJobs = true
+        let session = self.session
+        let (status, ending) = await withTaskCancellationHandler {
+            await Interpreter.runToEnd(program, in: executor)
+        } onCancel: {
+            for job in session.runningBackgroundJobs where job.mode == .background { job.send(.terminate) }
+        }
+        executor.state.lastStatus = status
+        let finalState = executor.state
+        stored.withLock { $0.state = finalState }
+        executor.files = DescriptorTable()  // our copies of the capture pipes
+        let out = await stdoutCapture?.value ?? []
+        let err = await stderrCapture?.value ?? []
+        return RunResult(status: status, ending: ending, stdout: out, stderr: err)
+    }
+
+    private static func runToEnd(_ program: Program, in executor: Executor) async -> (Int32, RunResult.Ending) {
+        do throws(ShellExit) {
+            try await executor.run(program)
+            return (executor.state.lastStatus, Task.isCancelled ? .cancelled : .completed)
+        } catch {
+            if Task.isCancelled { return (error.status, .cancelled) }
+            switch error.reason {
+            case .exit: return (error.status, .exit)
+            case .errexit: return (error.status, .errexit)
+            case .fatalError: return (error.status, .error)
+            case .cancelled: return (error.status, .cancelled)
+            }
+        }
+    }
+
+    /// Reads and runs a script file with `arguments` as `$1…` (and the path as `$0`).
+    public func runFile(
+        _ path: String, arguments: [String] = [], stdin: RunInput = .inherit, stdout: RunOutput = .inherit,
+        stderr: RunOutput = .inherit
+    ) async throws(InterpreterError) -> RunResult {
+        guard let text = ScriptFile.read(path) else {
+            throw .cannotRead(path: path, errno: Errno(rawValue: errno))
+        }
+        let program: Program
+        do {
+            program = try Parser.parse(text, fileName: path)
+        } catch {
+            throw .syntax(error)
+        }
+        stored.withLock { stored in
+            stored.state.scriptName = path
+            stored.state.positionalParameters = arguments
+        }
+        return await run(program, source: text, fileName: path, stdin: stdin, stdout: stdout, stderr: stderr)
+    }
+
+    /// Waits until every `&` job (started by any run, in any subshell) has
+    /// finished: what `cpl` does at the end of a script, as Node waits for
+    /// its ref'd children. `&!` jobs are never waited for.
+    public func waitForBackgroundJobs() async {
+        while let job = session.runningBackgroundJobs.first {
+            _ = await job.wait()
+            session.backgroundJobFinished(job)
+        }
+    }
+}
+
+public enum InterpreterError: Error, Sendable, CustomStringConvertible {
+    case cannotRead(path: String, errno: Errno)
+    case syntax(ParseError)
+
+    public var description: String {
+        switch self {
+        case .cannotRead(let path, let errno): "cpl: cannot open \(path): \(errno.description)"
+        case .syntax(let error): error.rendered
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import ChildProcess
+import Glibc
+
+/// The executor's expansion context: real variables, and `$(…)` run in a
+/// subshell whose standard output is a pipe read concurrently.
+struct LiveExpansionContext: ExpansionContext {
+    unowned let executor: Executor
+
+    func variable(_ name: String) -> String? { executor.state.variables[name] }
+    func assignVariable(_ name: String, _ value: String?) { executor.state.variables[name] = value }
+    var positionalParameters: [String] { executor.state.positionalParameters }
+    var scriptName: String { executor.state.scriptName }
+    var lastStatus: Int32 { executor.state.lastStatus }
+    var lastBackgroundProcessID: Int32? {
+        get async { await executor.state.lastBackgroundJob?.displayPID() }
+    }
+    var optionFlags: String { executor.state.options.flags }
+    var treatsUnsetVariablesAsErrors: Bool { executor.state.options.nounset }
+    var workingDirectory: String { executor.state.workingDirectory }
+
+    func substituteCommand(_ substitution: CommandSubstitution) async throws(ExpansionError) -> String {
+        let (output, status) = try await executor.capture(substitution)
+        executor.lastSubstitutionStatus = status
+        return output
+    }
+}
+
+extension Executor {
+    /// Runs `$(…)` in a subshell and returns what it wrote to standard output.
+    func capture(_ substitution: CommandSubstitution) async throws(ExpansionError) -> (String, Int32) {
+        let output: StdioPipe
+        let writeEnd: FileDescriptor
+        do {
+            let (readEnd, write) = try FileDescriptor.pipe()
+            writeEnd = write
+            do {
+                output = try StdioPipe(adopting: readEnd)
+            } catch {
+                readEnd.close()
+                writeEnd.close()
+                throw error
+            }
+        } catch {
+            throw ExpansionError(
+                kind: .substitutionFailed, message: "cannot create a pipe: \(error)", range: substitution.range)
+        }
+        // Read (through the reactor) while the substitution runs, so that a
+        // large output cannot fill the pipe and stall it.
+        async let bytes = (try? await output.bytes()) ?? []
+        var snapshot = self.snapshot
+        snapshot.files[1] = OpenFile(owning: writeEnd)
+        let status: Int32
+        do {
+            // The subshell (and its copy of the write end) ends with this scope.
+            let subshell = Executor(subshellOf: snapshot)
+            snapshot.files = DescriptorTable()
+            status = await subshell.runAsSubshell(substitution.program)
+            subshell.files = DescriptorTable()
+        }
+        let text = String(decoding: await bytes, as: UTF8.self)
+        if Task.isCancelled {
+            throw ExpansionError(kind: .cancelled, message: "cancelled", range: substitution.range, status: 128 + SIGTERM)
+        }
+        return (text, status)
+    }
+}

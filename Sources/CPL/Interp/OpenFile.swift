@@ -1,0 +1,139 @@
+import ChildProcess
+import Glibc
+import Synchronization
+
+/// One open descriptor shared by the fd tables that refer to it; closed when
+/// the last table lets go (a pipe's write end must close promptly so that
+/// its reader sees end of file).
+///
+/// Descriptors the interpreter did not open (the process's own 0, 1, 2 and
+/// inherited ones) are borrowed and never closed.
+final class OpenFile: Sendable {
+    let descriptor: FileDescriptor
+    private let owned: Bool
+    /// 0 unknown, 1 a regular file or block device (never blocks), 2 anything else.
+    private let kind = Atomic<UInt8>(0)
+
+    init(owning descriptor: FileDescriptor) {
+        self.descriptor = descriptor
+        self.owned = true
+    }
+
+    init(borrowing descriptor: FileDescriptor) {
+        self.descriptor = descriptor
+        self.owned = false
+    }
+
+    deinit {
+        if owned { descriptor.close() }
+    }
+
+    /// Regular files never block, so they are written in one piece.
+    var isRegularFile: Bool {
+        var known = kind.load(ordering: .relaxed)
+        if known == 0 {
+            var info = stat()
+            let regular = fstat(descriptor.rawValue, &info) == 0
+                && ((info.st_mode & S_IFMT) == S_IFREG || (info.st_mode & S_IFMT) == S_IFBLK)
+            known = regular ? 1 : 2
+            kind.store(known, ordering: .relaxed)
+        }
+        return known == 1
+    }
+
+    /// Writes all of `bytes` without blocking a cooperative thread.
+    func write(_ bytes: [UInt8]) async throws(Errno) {
+        var offset = 0
+        let regular = isRegularFile
+        while offset < bytes.count {
+            if !regular, !(await BlockingIO.waitUntilReady(descriptor.rawValue, events: Int16(POLLOUT))) {
+                throw Errno(rawValue: ECANCELED)
+            }
+            // A pipe that polls writable has room for at least one page.
+            let chunk = regular ? bytes.count - offset : min(bytes.count - offset, 4096)
+            let written = bytes.withUnsafeBytes { all in
+                Glibc.write(descriptor.rawValue, all.baseAddress! + offset, chunk)
+            }
+            if written < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                throw Errno(rawValue: errno)
+            }
+            offset += written
+        }
+    }
+
+    /// Reads at most `maximum` bytes; an empty result means end of file.
+    func read(upTo maximum: Int) async throws(Errno) -> [UInt8] {
+        while true {
+            if !isRegularFile, !(await BlockingIO.waitUntilReady(descriptor.rawValue, events: Int16(POLLIN))) {
+                throw Errno(rawValue: ECANCELED)
+            }
+            var buffer = [UInt8](repeating: 0, count: maximum)
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor.rawValue, $0.baseAddress, $0.count) }
+            if count >= 0 {
+                buffer.removeSubrange(count...)
+                return buffer
+            }
+            if errno == EINTR || errno == EAGAIN { continue }
+            throw Errno(rawValue: errno)
+        }
+    }
+
+    /// `/dev/null`, opened read-write.
+    static func devNull() throws(Errno) -> OpenFile {
+        OpenFile(owning: try FileDescriptor.open("/dev/null", O_RDWR))
+    }
+
+    /// A descriptor that reads `bytes` (here-documents, `stdin: .bytes`):
+    /// a pipe filled at once when it fits, else fed through the reactor.
+    static func reading(_ bytes: [UInt8]) throws(Errno) -> OpenFile {
+        let (readEnd, writeEnd) = try FileDescriptor.pipe()
+        if bytes.count <= 4096 {
+            // A new pipe holds at least one page: this never blocks.
+            do { try writeEnd.writeAll(bytes) } catch { writeEnd.close(); readEnd.close(); throw error }
+            writeEnd.close()
+        } else {
+            let writer: StdioPipe
+            do {
+                writer = try StdioPipe(adopting: writeEnd)
+            } catch {
+                writeEnd.close()
+                readEnd.close()
+                throw error
+            }
+            Task {
+                // EPIPE when the reader stops early is fine: nothing more to do.
+                try? await writer.write(bytes)
+                writer.close()
+            }
+        }
+        return OpenFile(owning: readEnd)
+    }
+}
+
+/// A shell context's descriptors: fd number → open file (as mvdan/sh's interp
+/// keeps one per runner). Programs get exactly these, in-process stages
+/// read and write through them, never through the process's own fds.
+struct DescriptorTable: Sendable {
+    var files: [Int: OpenFile] = [:]
+
+    subscript(fd: Int) -> OpenFile? {
+        get { files[fd] }
+        set { files[fd] = newValue }
+    }
+
+    /// The process's own descriptors among `fds` that are open, borrowed.
+    static func inheriting(_ fds: [Int32]) -> DescriptorTable {
+        var table = DescriptorTable()
+        for fd in fds where fcntl(fd, F_GETFD) >= 0 {
+            table[Int(fd)] = OpenFile(borrowing: FileDescriptor(rawValue: fd))
+        }
+        return table
+    }
+
+    /// The child's descriptors 0…n in `SpawnOptions.stdio` form.
+    var stdio: [StdioOption] {
+        guard let highest = files.keys.max() else { return [.closed, .closed, .closed] }
+        return (0...max(2, highest)).map { fd in files[fd].map { .fd($0.descriptor) } ?? .closed }
+    }
+}

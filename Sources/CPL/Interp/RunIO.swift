@@ -1,0 +1,104 @@
+import ChildProcess
+import Glibc
+
+/// Where a run's standard input comes from.
+public enum RunInput: Sendable {
+    /// The interpreter's own (the process's fd 0, or whatever the interpreter was given).
+    case inherit
+    /// `/dev/null`.
+    case null
+    /// These bytes, then end of file.
+    case bytes([UInt8])
+    /// This text (UTF-8), then end of file.
+    case text(String)
+    /// A descriptor you own and keep open for the run.
+    case fileDescriptor(FileDescriptor)
+}
+
+/// Where a run's standard output or error goes.
+public enum RunOutput: Sendable {
+    case inherit
+    /// `/dev/null`.
+    case discard
+    /// Collected into `RunResult.stdout` / `.stderr`. The run returns once
+    /// every writer has closed it (a background job that still holds it keeps
+    /// the run waiting, as `$(cmd &)` does in sh).
+    case capture
+    /// A descriptor you own and keep open for the run.
+    case fileDescriptor(FileDescriptor)
+}
+
+/// How a run ended.
+public struct RunResult: Sendable {
+    public enum Ending: Sendable, Equatable {
+        /// The last command finished.
+        case completed
+        /// The `exit` builtin.
+        case exit
+        /// `set -e` and a failing command.
+        case errexit
+        /// An expansion error (`set -u`, `${x?}`), which ends a script in sh.
+        case error
+        /// The task running it was cancelled; its jobs were killed.
+        case cancelled
+    }
+
+    /// The exit status (`$?` afterwards).
+    public var status: Int32
+    public var ending: Ending
+    /// Captured standard output (empty unless `.capture`).
+    public var stdout: [UInt8]
+    /// Captured standard error (empty unless `.capture`).
+    public var stderr: [UInt8]
+
+    public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+    public var stderrText: String { String(decoding: stderr, as: UTF8.self) }
+
+    /// True for `exit` and `set -e`: a REPL should quit.
+    public var exitRequested: Bool { ending == .exit || ending == .errexit }
+}
+
+/// The descriptors of one run, and the readers of its captured outputs.
+struct RunStreams {
+    var table: DescriptorTable
+    var stdoutCapture: Task<[UInt8], Never>?
+    var stderrCapture: Task<[UInt8], Never>?
+
+    init(base: DescriptorTable, stdin: RunInput, stdout: RunOutput, stderr: RunOutput) throws(Errno) {
+        table = base
+        switch stdin {
+        case .inherit: break
+        case .null: table[0] = try OpenFile.devNull()
+        case .bytes(let bytes): table[0] = try OpenFile.reading(bytes)
+        case .text(let text): table[0] = try OpenFile.reading(Array(text.utf8))
+        case .fileDescriptor(let descriptor): table[0] = OpenFile(borrowing: descriptor)
+        }
+        stdoutCapture = try Self.connect(stdout, fd: 1, in: &table)
+        stderrCapture = try Self.connect(stderr, fd: 2, in: &table)
+    }
+
+    private static func connect(_ output: RunOutput, fd: Int, in table: inout DescriptorTable) throws(Errno) -> Task<[UInt8], Never>? {
+        switch output {
+        case .inherit:
+            return nil
+        case .discard:
+            table[fd] = try OpenFile.devNull()
+            return nil
+        case .fileDescriptor(let descriptor):
+            table[fd] = OpenFile(borrowing: descriptor)
+            return nil
+        case .capture:
+            let (readEnd, writeEnd) = try FileDescriptor.pipe()
+            let reader: StdioPipe
+            do {
+                reader = try StdioPipe(adopting: readEnd)
+            } catch {
+                readEnd.close()
+                writeEnd.close()
+                throw error
+            }
+            table[fd] = OpenFile(owning: writeEnd)
+            return Task { (try? await reader.bytes()) ?? [] }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import Synchronization
+
+/// What every context of one interpreter shares: the hooks, job-control
+/// settings, and the background jobs still running anywhere (for the wait
+/// at the end of a script and for cancellation).
+final class Session: Sendable {
+    let builtins: Mutex<[String: BuiltinFunction]>
+    let execHandler: Mutex<ExecHandler?>
+    let jobObservers: Mutex<[JobObserver]>
+    let jobControl: JobControlHooks?
+    /// Every `&` job not yet finished, in any context.
+    private let running = Mutex<[Job]>([])
+    init(jobControl: JobControlHooks?) {
+        builtins = Mutex([:])
+        execHandler = Mutex(nil)
+        jobObservers = Mutex([])
+        self.jobControl = jobControl
+    }
+
+    func builtin(named name: String) -> BuiltinFunction? { builtins.withLock { $0[name] } }
+    var currentExecHandler: ExecHandler? { execHandler.withLock { $0 } }
+
+    func emit(_ event: JobEvent) {
+        let observers = jobObservers.withLock { $0 }
+        for observer in observers { observer(event) }
+    }
+
+    var hasObservers: Bool { jobObservers.withLock { !$0.isEmpty } }
+
+    func backgroundJobStarted(_ job: Job) { running.withLock { $0.append(job) } }
+    func backgroundJobFinished(_ job: Job) { running.withLock { $0.removeAll { $0 === job } } }
+    var runningBackgroundJobs: [Job] { running.withLock { $0 } }
+}

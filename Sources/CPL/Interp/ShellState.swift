@@ -1,0 +1,118 @@
+/// `set` options.
+public struct ShellOptions: Sendable, Equatable {
+    /// `set -e`: exit when a command fails (sh's rules: not in `&&`/`||`
+    /// chains except the last command, not under `!`).
+    public var errexit = false
+    /// `set -u`: expanding an unset variable is an error (status 2).
+    public var nounset = false
+    /// `set -x`: trace each command to standard error as `+ cmd args`.
+    public var xtrace = false
+    /// `set -o pipefail`: a pipeline's status is its last non-zero stage's.
+    public var pipefail = false
+    /// `set -C`: `>` does not overwrite an existing file (`>|` does).
+    public var noclobber = false
+
+    public init(errexit: Bool = false, nounset: Bool = false, xtrace: Bool = false, pipefail: Bool = false, noclobber: Bool = false) {
+        self.errexit = errexit
+        self.nounset = nounset
+        self.xtrace = xtrace
+        self.pipefail = pipefail
+        self.noclobber = noclobber
+    }
+
+    /// `$-`.
+    var flags: String {
+        (errexit ? "e" : "") + (nounset ? "u" : "") + (xtrace ? "x" : "") + (noclobber ? "C" : "")
+    }
+
+    /// The `set -o` names, sorted.
+    public static let names = ["errexit", "noclobber", "nounset", "pipefail", "xtrace"]
+
+    /// The option called `name` in `set -o name`; nil for an unknown name.
+    public subscript(name: String) -> Bool? {
+        get {
+            switch name {
+            case "errexit": errexit
+            case "nounset": nounset
+            case "xtrace": xtrace
+            case "pipefail": pipefail
+            case "noclobber": noclobber
+            default: nil
+            }
+        }
+        set {
+            guard let newValue else { return }
+            switch name {
+            case "errexit": errexit = newValue
+            case "nounset": nounset = newValue
+            case "xtrace": xtrace = newValue
+            case "pipefail": pipefail = newValue
+            case "noclobber": noclobber = newValue
+            default: break
+            }
+        }
+    }
+
+    /// The `-o` name of a single-letter flag.
+    static func name(ofFlag flag: Character) -> String? {
+        switch flag {
+        case "e": "errexit"
+        case "u": "nounset"
+        case "x": "xtrace"
+        case "C": "noclobber"
+        default: nil
+        }
+    }
+}
+
+/// The part of a shell context that a subshell copies: variables,
+/// parameters, options, the working directory.
+struct ShellState: Sendable {
+    var variables: [String: String]
+    /// Exported names (a name may be exported before it has a value).
+    var exported: Set<String>
+    var positionalParameters: [String]
+    /// `$0`.
+    var scriptName: String
+    var options: ShellOptions
+    /// The logical working directory (`$PWD`); the process's own cwd never changes.
+    var workingDirectory: String
+    var lastStatus: Int32 = 0
+    /// The last `&`/`&!` job: `$!` is its pid, known once its last stage has started.
+    var lastBackgroundJob: Job?
+
+    init(environment: [String: String], workingDirectory: String, scriptName: String) {
+        variables = environment
+        exported = Set(environment.keys)
+        positionalParameters = []
+        self.scriptName = scriptName
+        options = ShellOptions()
+        self.workingDirectory = workingDirectory
+        variables["PWD"] = workingDirectory
+        exported.insert("PWD")  // as dash does
+    }
+
+    /// The environment of a program: exported variables with values.
+    var environment: [String: String] {
+        var result: [String: String] = [:]
+        result.reserveCapacity(exported.count)
+        for name in exported {
+            if let value = variables[name] { result[name] = value }
+        }
+        return result
+    }
+
+    func environment(with assignments: [PlannedAssignment]) -> [String: String] {
+        var result = environment
+        for assignment in assignments { result[assignment.name] = assignment.value }
+        return result
+    }
+}
+
+/// Ends the running script (or subshell): `exit`, `set -e`, a fatal
+/// expansion error, or cancellation.
+struct ShellExit: Error {
+    enum Reason { case exit, errexit, fatalError, cancelled }
+    var status: Int32
+    var reason: Reason
+}

@@ -1,0 +1,147 @@
+/// The stable, readable text form of a `Plan` (what `cpl --plan` prints).
+///
+///     job 1 (foreground) at 2:1: ps ax | grep -c .
+///       pipeline
+///         stage 1: program 'ps' 'ax'
+///           1> pipe 1
+///         stage 2: program 'grep' '-c' '.'
+///           0< pipe 1
+///
+/// Arguments are single-quoted when they need it; descriptor steps use sh
+/// notation in the order they are applied.
+extension Plan {
+    public var rendered: String {
+        var out = ""
+        if hasUnevaluatedSubstitutions {
+            out += "# $(…) is shown as written: --plan runs nothing.\n"
+        }
+        render(into: &out, indent: "")
+        return out
+    }
+
+    func render(into out: inout String, indent: String) {
+        for (index, job) in jobs.enumerated() {
+            out += "\(indent)job \(index + 1) (\(job.mode.rawValue)) at \(job.range.start): \(job.sourceText)\n"
+            switch job.mode {
+            case .foreground: break
+            case .background: out += "\(indent)  own process group; 0< /dev/null unless redirected\n"
+            case .detached: out += "\(indent)  new session, not waited for; 0< 1> 2> /dev/null unless redirected\n"
+            }
+            for pipeline in job.pipelines {
+                var header = "\(indent)  "
+                if let connector = pipeline.connector { header += connector.rawValue + " " }
+                header += pipeline.negated ? "! pipeline" : "pipeline"
+                out += header + "\n"
+                for (number, stage) in pipeline.stages.enumerated() {
+                    stage.render(number: number + 1, into: &out, indent: indent + "    ")
+                }
+            }
+        }
+    }
+}
+
+extension PlannedStage {
+    func render(number: Int, into out: inout String, indent: String) {
+        var line = "\(indent)stage \(number): "
+        switch action {
+        case .program(let arguments): line += "program " + arguments.map(ShellQuoting.quote).joined(separator: " ")
+        case .builtin(let arguments): line += "builtin " + arguments.map(ShellQuoting.quote).joined(separator: " ")
+        case .subshell: line += "subshell ( … )"
+        case .group: line += "group { … }"
+        case .assignmentsOnly: line += assignments.isEmpty ? "redirections only" : "set variables"
+        case .expansionFailed(let error): line += "expansion error: \(error.message)"
+        }
+        out += line + "\n"
+        let assignmentPrefix: String
+        switch action {
+        case .assignmentsOnly: assignmentPrefix = "set "
+        default: assignmentPrefix = "env "
+        }
+        for assignment in assignments {
+            out += "\(indent)  \(assignmentPrefix)\(assignment.name)=\(ShellQuoting.quote(assignment.value))\n"
+        }
+        for descriptor in descriptors {
+            out += "\(indent)  \(descriptor.rendered)\n"
+        }
+        if descriptors.count > 1, let table = DescriptorAction.resolve(descriptors) {
+            // The net effect when several steps combine (`3>&1 1>&2 2>&3 3>&-`).
+            let summary = table.keys.sorted().map { "\($0): \(table[$0]!)" }.joined(separator: ", ")
+            out += "\(indent)  = \(summary)\n"
+        }
+        if let body {
+            body.render(into: &out, indent: indent + "  ")
+        }
+    }
+}
+
+extension DescriptorAction {
+    /// `1> pipe 2`, `2>&1`, `3>&-`, `1> 'out.txt' (truncate)`.
+    public var rendered: String {
+        switch self {
+        case .pipe(let fd, let pipe, let end):
+            return end == .read ? "\(fd)< pipe \(pipe + 1)" : "\(fd)> pipe \(pipe + 1)"
+        case .open(let fd, let path, let mode):
+            let op: String
+            switch mode {
+            case .read: op = "<"
+            case .truncate: op = ">"
+            case .noclobber: op = "> (noclobber)"
+            case .append: op = ">>"
+            case .readWrite: op = "<>"
+            }
+            return "\(fd)\(op) \(ShellQuoting.quote(path))"
+        case .duplicate(let fd, let source):
+            return "\(fd)>&\(source)"
+        case .close(let fd):
+            return "\(fd)>&-"
+        case .hereDocument(let fd, let text):
+            return "\(fd)<< here-document \(ShellQuoting.escaped(text))"
+        case .invalid(let fd, let message):
+            return "\(fd): error: \(message)"
+        }
+    }
+}
+
+/// Quoting for display (plans, `set -x` traces, `export` listings).
+public enum ShellQuoting {
+    /// The word unchanged when it needs no quotes, else single-quoted
+    /// (`'it'\''s'`). The empty string is `''`.
+    public static func quote(_ word: String) -> String {
+        if word.isEmpty { return "''" }
+        let safe = word.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"):
+                return true
+            default:
+                return "-_./:=+,@%^".utf8.contains(byte) || byte >= 0x80
+            }
+        }
+        if safe { return word }
+        return alwaysQuote(word)
+    }
+
+    /// `"text"` on one line: `\n`, `\t`, `\\` and `\"` escaped (here-document bodies).
+    public static func escaped(_ text: String) -> String {
+        var result = "\""
+        for character in text {
+            switch character {
+            case "\n": result += "\\n"
+            case "\t": result += "\\t"
+            case "\\": result += "\\\\"
+            case "\"": result += "\\\""
+            default: result.append(character)
+            }
+        }
+        return result + "\""
+    }
+
+    /// `'word'`, with embedded single quotes as `'\''`.
+    public static func alwaysQuote(_ word: String) -> String {
+        var result = "'"
+        for character in word {
+            if character == "'" { result += "'\\''" } else { result.append(character) }
+        }
+        return result + "'"
+    }
+}

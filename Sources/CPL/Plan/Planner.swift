@@ -1,0 +1,134 @@
+/// Turns one pipeline's commands into `PlannedStage`s: expands words,
+/// decides builtin or program, and lays out the descriptor steps.
+///
+/// Used by the executor just before a pipeline runs (with the live context)
+/// and by `StaticPlanner` for `cpl --plan`.
+public struct Planner<Context: ExpansionContext> {
+    public var expander: WordExpander<Context>
+    /// Names that run as builtins (checked before the PATH).
+    public var isBuiltin: @Sendable (String) -> Bool
+    /// `set -C`: `>` does not overwrite an existing regular file.
+    public var noclobber: Bool
+
+    public init(context: Context, noclobber: Bool = false, isBuiltin: @escaping @Sendable (String) -> Bool) {
+        self.expander = WordExpander(context: context)
+        self.noclobber = noclobber
+        self.isBuiltin = isBuiltin
+    }
+
+    public var context: Context {
+        get { expander.context }
+        set { expander.context = newValue }
+    }
+
+    /// The descriptor steps that connect stage `index` of `count` to its
+    /// neighbours: (before the stage's redirections, after them).
+    public static func wiring(stage index: Int, of count: Int, pipeStderr: [Bool]) -> (before: [DescriptorAction], after: [DescriptorAction]) {
+        var before: [DescriptorAction] = []
+        var after: [DescriptorAction] = []
+        if index > 0 { before.append(.pipe(fd: 0, pipe: index - 1, end: .read)) }
+        if index < count - 1 {
+            before.append(.pipe(fd: 1, pipe: index, end: .write))
+            // `|&` is `2>&1 |`, applied after the stage's own redirections (as in bash).
+            if index < pipeStderr.count, pipeStderr[index] { after.append(.duplicate(fd: 2, source: 1)) }
+        }
+        return (before, after)
+    }
+
+    /// Plans stage `index` of `pipeline`. Expansion errors become
+    /// `.expansionFailed` when `catchingErrors`, else they are thrown.
+    public mutating func planStage(
+        _ pipeline: Pipeline, index: Int, catchingErrors: Bool = false
+    ) async throws(ExpansionError) -> PlannedStage {
+        let command = pipeline.stages[index]
+        let (before, after) = Self.wiring(stage: index, of: pipeline.stages.count, pipeStderr: pipeline.pipeStderr)
+        do {
+            var stage = try await plan(command)
+            stage.descriptors = before + stage.descriptors + after
+            return stage
+        } catch {
+            if !catchingErrors { throw error }
+            return PlannedStage(action: .expansionFailed(error), descriptors: before + after, range: command.range)
+        }
+    }
+
+    /// One command with its redirections (no pipe wiring).
+    public mutating func plan(_ command: Command) async throws(ExpansionError) -> PlannedStage {
+        switch command {
+        case .simple(let simple):
+            let arguments = try await expander.fields(simple.words)
+            let descriptors = try await plan(simple.redirections)
+            // Left to right, each seeing the ones before it (`X=2 Y=$X cmd`: Y is 2).
+            // Alone they set shell variables; before a command they are undone.
+            var assignments: [PlannedAssignment] = []
+            var saved: [(String, String?)] = []
+            for assignment in simple.assignments {
+                let value: String
+                do {
+                    value = try await expander.string(assignment.value)
+                } catch {
+                    for (name, old) in saved.reversed() { context.assignVariable(name, old) }
+                    throw error
+                }
+                if !arguments.isEmpty { saved.append((assignment.name, context.variable(assignment.name))) }
+                context.assignVariable(assignment.name, value)
+                assignments.append(PlannedAssignment(name: assignment.name, value: value))
+            }
+            for (name, old) in saved.reversed() { context.assignVariable(name, old) }
+            let action: PlannedStage.Action
+            if let name = arguments.first {
+                action = isBuiltin(name) ? .builtin(arguments: arguments) : .program(arguments: arguments)
+            } else {
+                action = .assignmentsOnly
+            }
+            return PlannedStage(action: action, assignments: assignments, descriptors: descriptors, range: simple.range)
+        case .subshell(let group):
+            return PlannedStage(
+                action: .subshell(group.body), descriptors: try await plan(group.redirections), range: group.range)
+        case .braceGroup(let group):
+            return PlannedStage(
+                action: .group(group.body), descriptors: try await plan(group.redirections), range: group.range)
+        }
+    }
+
+    /// Redirections, left to right.
+    public mutating func plan(_ redirections: [Redirection]) async throws(ExpansionError) -> [DescriptorAction] {
+        var actions: [DescriptorAction] = []
+        for redirection in redirections {
+            actions += try await plan(redirection)
+        }
+        return actions
+    }
+
+    mutating func plan(_ redirection: Redirection) async throws(ExpansionError) -> [DescriptorAction] {
+        let fd = redirection.effectiveDescriptor ?? 1
+        switch redirection.target {
+        case .hereDocument(let document):
+            return [.hereDocument(fd: fd, text: try await expander.hereDocument(document))]
+        case .word(let word):
+            let target = try await expander.string(word)
+            switch redirection.op {
+            case .input: return [.open(fd: fd, path: target, mode: .read)]
+            case .output: return [.open(fd: fd, path: target, mode: noclobber ? .noclobber : .truncate)]
+            case .clobber: return [.open(fd: fd, path: target, mode: .truncate)]
+            case .append: return [.open(fd: fd, path: target, mode: .append)]
+            case .readWrite: return [.open(fd: fd, path: target, mode: .readWrite)]
+            case .duplicateOutput, .duplicateInput:
+                if target == "-" { return [.close(fd: fd)] }
+                if let source = Int(target), source >= 0, target.utf8.allSatisfy({ (48...57).contains($0) }) {
+                    return [.duplicate(fd: fd, source: source)]
+                }
+                return [.invalid(fd: fd, message: "\(target): bad file descriptor number")]
+            case .hereString:
+                return [.hereDocument(fd: fd, text: target + "\n")]
+            case .outputAndError:
+                return [.open(fd: 1, path: target, mode: noclobber ? .noclobber : .truncate), .duplicate(fd: 2, source: 1)]
+            case .appendOutputAndError:
+                return [.open(fd: 1, path: target, mode: .append), .duplicate(fd: 2, source: 1)]
+            case .hereDocument, .hereDocumentStrippingTabs:
+                // The parser always attaches a body to these operators.
+                return [.hereDocument(fd: fd, text: target)]
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The dry run behind `cpl --plan`: plans a whole program before anything
+/// runs.
+///
+/// Honest and simple: assignments (`X=1`, `export X=1`, `${X:=v}`, `unset`,
+/// `set -- …`) are executed symbolically, in order; nothing else is (`cd`
+/// does not change the directory used for globs, `$?` stays 0). `$(…)` is
+/// never run: it is shown as written and `Plan.hasUnevaluatedSubstitutions`
+/// is set.
+public struct StaticPlanner {
+    public struct Context: ExpansionContext, Sendable {
+        public var variables: [String: String]
+        public var positionalParameters: [String]
+        public var scriptName: String
+        public var workingDirectory: String
+        public var treatsUnsetVariablesAsErrors: Bool
+        /// The source the substitutions are sliced from.
+        var sourceBytes: [UInt8]
+        var sawSubstitution = false
+
+        public var lastStatus: Int32 { 0 }
+        public var lastBackgroundProcessID: Int32? { nil }
+
+        public func variable(_ name: String) -> String? { variables[name] }
+        public mutating func assignVariable(_ name: String, _ value: String?) { variables[name] = value }
+
+        public mutating func substituteCommand(_ substitution: CommandSubstitution) async throws(ExpansionError) -> String {
+            sawSubstitution = true
+            let range = substitution.range.byteRange
+            guard range.upperBound <= sourceBytes.count else { return "$(…)" }
+            return String(decoding: sourceBytes[range], as: UTF8.self)
+        }
+    }
+
+    public var planner: Planner<Context>
+
+    /// - Parameters:
+    ///   - source: the text `program` was parsed from (to show `$(…)` and job text).
+    ///   - variables: the variables known before the script starts (the environment).
+    public init(
+        source: String, variables: [String: String], positionalParameters: [String] = [],
+        scriptName: String = "cpl", workingDirectory: String, noclobber: Bool = false, nounset: Bool = false,
+        isBuiltin: @escaping @Sendable (String) -> Bool
+    ) {
+        let context = Context(
+            variables: variables, positionalParameters: positionalParameters, scriptName: scriptName,
+            workingDirectory: workingDirectory, treatsUnsetVariablesAsErrors: nounset,
+            sourceBytes: Array(source.utf8))
+        planner = Planner(context: context, noclobber: noclobber, isBuiltin: isBuiltin)
+    }
+
+    /// Plans every item of `program`.
+    public mutating func plan(_ program: Program) async -> Plan {
+        var result = Plan()
+        for item in program.items {
+            result.jobs.append(await plan(item))
+        }
+        result.hasUnevaluatedSubstitutions = planner.context.sawSubstitution
+        return result
+    }
+
+    mutating func plan(_ item: ListItem) async -> PlannedJob {
+        let mode = PlannedJob.Mode(item.terminator)
+        // A background job runs in a copy of the context: its assignments do not leak.
+        let saved = planner.context
+        var pipelines: [PlannedPipeline] = []
+        for (index, pipeline) in item.andOr.pipelines.enumerated() {
+            let connector = index == 0 ? nil : item.andOr.rest[index - 1].op
+            pipelines.append(await plan(pipeline, connector: connector))
+        }
+        if mode != .foreground {
+            let saw = planner.context.sawSubstitution
+            planner.context = saved
+            planner.context.sawSubstitution = saw
+        }
+        return PlannedJob(
+            mode: mode, pipelines: pipelines, range: item.andOr.range, sourceText: text(item.andOr.range))
+    }
+
+    mutating func plan(_ pipeline: Pipeline, connector: AndOrOperator?) async -> PlannedPipeline {
+        var stages: [PlannedStage] = []
+        let isolated = pipeline.stages.count > 1
+        for index in pipeline.stages.indices {
+            let saved = planner.context
+            var stage = (try? await planner.planStage(pipeline, index: index, catchingErrors: true))!
+            switch stage.action {
+            case .subshell(let body):
+                let inner = planner.context
+                stage.body = await plan(body)
+                let saw = planner.context.sawSubstitution
+                planner.context = inner
+                planner.context.sawSubstitution = saw
+            case .group(let body):
+                stage.body = await plan(body)
+            case .builtin(let arguments):
+                applySymbolically(arguments)
+            default:
+                break
+            }
+            if isolated {
+                // Every stage of a multi-stage pipeline is a subshell.
+                let saw = planner.context.sawSubstitution
+                planner.context = saved
+                planner.context.sawSubstitution = saw
+            }
+            stages.append(stage)
+        }
+        return PlannedPipeline(connector: connector, negated: pipeline.negated, stages: stages, range: pipeline.range)
+    }
+
+    /// The builtins that change variables.
+    mutating func applySymbolically(_ arguments: [String]) {
+        guard let name = arguments.first else { return }
+        let operands = arguments.dropFirst()
+        switch name {
+        case "export":
+            for operand in operands {
+                if let equals = operand.firstIndex(of: "=") {
+                    planner.context.variables[String(operand[..<equals])] = String(operand[operand.index(after: equals)...])
+                }
+            }
+        case "unset":
+            for operand in operands where !operand.hasPrefix("-") { planner.context.variables[operand] = nil }
+        case "set":
+            if let dashes = operands.firstIndex(of: "--") {
+                planner.context.positionalParameters = Array(operands[operands.index(after: dashes)...])
+            }
+            for operand in operands.prefix(while: { $0 != "--" }) {
+                if operand == "-C" { planner.noclobber = true }
+                if operand == "+C" { planner.noclobber = false }
+                if operand == "-u" { planner.context.treatsUnsetVariablesAsErrors = true }
+                if operand == "+u" { planner.context.treatsUnsetVariablesAsErrors = false }
+            }
+        default:
+            break
+        }
+    }
+
+    private func text(_ range: SourceRange) -> String {
+        let bytes = planner.context.sourceBytes
+        let byteRange = range.byteRange
+        guard byteRange.upperBound <= bytes.count else { return "" }
+        return String(decoding: bytes[byteRange], as: UTF8.self)
+    }
+}

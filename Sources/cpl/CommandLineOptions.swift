@@ -1,0 +1,112 @@
+import CPL
+
+/// `cpl`'s arguments, parsed by hand (no ArgumentParser: start-up time).
+///
+///     cpl [options] FILE [ARGS…]
+///     cpl [options] -c SCRIPT [ARG0 [ARGS…]]
+///     cpl [options]                 script from stdin, or interactive on a terminal
+///
+/// Options: -n (syntax check), -x, -e, -u, -C, -o NAME, -i (interactive),
+/// --plan (print the plan, run nothing), --help, --version, -- (end).
+struct CommandLineOptions {
+    enum Source: Equatable {
+        case file(String)
+        case command(String)
+        case standardInput
+    }
+
+    var source: Source = .standardInput
+    var arguments: [String] = []
+    /// `$0` for `-c` (the ARG0 operand).
+    var commandName: String?
+    var syntaxCheckOnly = false
+    var printPlan = false
+    var forceInteractive = false
+    var shellOptions = ShellOptions()
+    var showHelp = false
+    var showVersion = false
+
+    struct UsageError: Error {
+        var message: String
+    }
+
+    init(_ argv: [String]) throws(UsageError) {
+        var index = 1
+        var commandText: String?
+        var wantsCommand = false
+        parsing: while index < argv.count {
+            let argument = argv[index]
+            switch argument {
+            case "--":
+                index += 1
+                break parsing
+            case "--help", "-h":
+                showHelp = true
+            case "--version":
+                showVersion = true
+            case "--plan":
+                printPlan = true
+            case "-o", "+o":
+                guard index + 1 < argv.count else { throw UsageError(message: "\(argument) needs an option name") }
+                let name = argv[index + 1]
+                guard shellOptions[name] != nil else { throw UsageError(message: "unknown option: \(name)") }
+                shellOptions[name] = argument == "-o"
+                index += 1
+            default:
+                guard argument.count > 1, argument.hasPrefix("-") || argument.hasPrefix("+"), !argument.hasPrefix("--") else {
+                    if argument.hasPrefix("--") { throw UsageError(message: "unknown option: \(argument)") }
+                    break parsing
+                }
+                let on = argument.hasPrefix("-")
+                for flag in argument.dropFirst() {
+                    switch flag {
+                    case "c" where on: wantsCommand = true
+                    case "n" where on: syntaxCheckOnly = true
+                    case "i" where on: forceInteractive = true
+                    case "s" where on: break  // read from stdin: the default without operands
+                    case "e": shellOptions.errexit = on
+                    case "u": shellOptions.nounset = on
+                    case "x": shellOptions.xtrace = on
+                    case "C": shellOptions.noclobber = on
+                    default: throw UsageError(message: "unknown option: \(on ? "-" : "+")\(flag)")
+                    }
+                }
+            }
+            index += 1
+        }
+        var operands = Array(argv[min(index, argv.count)...])
+        if wantsCommand {
+            guard !operands.isEmpty else { throw UsageError(message: "-c needs a script") }
+            commandText = operands.removeFirst()
+            source = .command(commandText!)
+            if !operands.isEmpty { commandName = operands.removeFirst() }
+            arguments = operands
+        } else if !operands.isEmpty {
+            source = .file(operands.removeFirst())
+            arguments = operands
+        }
+    }
+
+    static let usage = """
+        usage: cpl [options] FILE [ARGS…]
+               cpl [options] -c SCRIPT [ARG0 [ARGS…]]
+               cpl [options] < SCRIPT
+
+        Runs a cpl script: pipelines, redirections, && || & &!, ( ) { }, $VAR, $(…), globs.
+        The whole script is parsed first; a syntax error runs nothing (exit 2).
+
+        options:
+          -c SCRIPT    run SCRIPT (ARG0 becomes $0, ARGS $1…)
+          -n           check the syntax only
+          --plan       print what would run (a dry run: $(…) is not evaluated)
+          -x           trace commands to stderr (set -x)
+          -e           exit on the first failing command (set -e)
+          -u           unset variables are errors (set -u)
+          -C           > does not overwrite files (set -C)
+          -o NAME      set -o NAME (errexit nounset xtrace pipefail noclobber)
+          -i           interactive mode
+          --help       this text
+          --version    the version
+
+        """
+}

@@ -1,0 +1,117 @@
+import CPL
+import Glibc
+
+/// `cpl`: parse the whole script, then run it (or check it, or print its plan).
+enum CommandLineTool {
+    static let version = "cpl 0.1.0"
+
+    static func run(_ argv: [String]) -> Int32 {
+        let options: CommandLineOptions
+        do {
+            options = try CommandLineOptions(argv)
+        } catch {
+            writeError("cpl: \(error.message)\n" + CommandLineOptions.usage)
+            return 2
+        }
+        if options.showHelp {
+            write(CommandLineOptions.usage, to: 1)
+            return 0
+        }
+        if options.showVersion {
+            write(version + "\n", to: 1)
+            return 0
+        }
+
+        let text: String
+        let fileName: String
+        let scriptName: String
+        switch options.source {
+        case .command(let script):
+            (text, fileName, scriptName) = (script, "-c", options.commandName ?? "cpl")
+        case .file(let path):
+            guard let contents = readFile(path) else {
+                writeError("cpl: cannot open \(path): \(String(cString: strerror(errno)))\n")
+                return 127
+            }
+            (text, fileName, scriptName) = (contents, path, path)
+        case .standardInput:
+            if options.forceInteractive || isatty(0) != 0 {
+                return InteractiveMode.run(options)
+            }
+            (text, fileName, scriptName) = (String(decoding: readAll(0), as: UTF8.self), "<stdin>", "cpl")
+        }
+
+        // Parse everything before running anything.
+        let program: Program
+        do {
+            program = try Parser.parse(text, fileName: fileName)
+        } catch {
+            writeError(error.rendered)
+            return 2
+        }
+        if options.syntaxCheckOnly { return 0 }
+
+        let interpreter = Interpreter(options: Interpreter.Options(
+            scriptName: scriptName, inheritedDescriptors: openDescriptors(), shellOptions: options.shellOptions))
+        interpreter.positionalParameters = options.arguments
+
+        if options.printPlan {
+            let plan = Blocking.run { await interpreter.plan(program, source: text) }
+            write(plan.rendered, to: 1)
+            return 0
+        }
+        let status = Blocking.run {
+            let result = await interpreter.run(program, source: text, fileName: fileName)
+            // Like Node, which stays alive for its ref'd children: the script's
+            // `&` jobs are waited for when it ends normally (not after `exit`).
+            if result.ending == .completed { await interpreter.waitForBackgroundJobs() }
+            return result.status
+        }
+        // Exit here: tearing the interpreter down would only cost time.
+        exit(status)
+    }
+
+    /// The descriptors cpl was started with among 0–9 (passed on to programs, as sh does).
+    static func openDescriptors() -> [Int32] {
+        (0...9).filter { fcntl($0, F_GETFD) >= 0 }
+    }
+
+    static func readFile(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            errno = EISDIR
+            return nil
+        }
+        return String(decoding: readAll(fd), as: UTF8.self)
+    }
+
+    static func readAll(_ fd: Int32) -> [UInt8] {
+        var result: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count > 0 {
+                result += buffer[0..<count]
+            } else if count == 0 || errno != EINTR {
+                return result
+            }
+        }
+    }
+
+    static func write(_ text: String, to fd: Int32) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            bytes = bytes.dropFirst(written)
+        }
+    }
+
+    static func writeError(_ text: String) { write(text, to: 2) }
+}

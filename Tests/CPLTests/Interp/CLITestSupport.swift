@@ -1,0 +1,112 @@
+import Glibc
+import Testing
+@testable import CPL
+
+/// The built `cpl` next to the test bundle (`swift build` puts both in the
+/// same directory; the tests never build anything themselves).
+let cplBinary: String = {
+    var buffer = [CChar](repeating: 0, count: 4096)
+    let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+    let exe = count > 0 ? String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
+    let directory = exe.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+    return directory + "/cpl"
+}()
+
+struct CLIResult: Sendable {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    var seconds: Double
+}
+
+/// Runs `cpl arguments…` in `directory` with `stdin`, a fixed environment,
+/// and extra descriptors (`3: path` opened read-only). Kills it after `timeout`.
+/// The waiting happens on a thread of its own, not on Swift's cooperative pool.
+func runCPL(
+    _ arguments: [String], stdin: String = "", in directory: String = "/tmp", environment: [String: String]? = nil,
+    extraInput: (fd: Int32, path: String)? = nil, timeout: Double = 20,
+    sourceLocation: Testing.SourceLocation = #_sourceLocation
+) async -> CLIResult {
+    let (result, problem) = await BlockingIO.onThread {
+        runCPLBlocking(arguments, stdin: stdin, in: directory, environment: environment, extraInput: extraInput, timeout: timeout)
+    }
+    if let problem { Issue.record(Comment(rawValue: problem), sourceLocation: sourceLocation) }
+    return result
+}
+
+private func runCPLBlocking(
+    _ arguments: [String], stdin: String, in directory: String, environment: [String: String]?,
+    extraInput: (fd: Int32, path: String)?, timeout: Double
+) -> (CLIResult, String?) {
+    var problem: String?
+    guard access(cplBinary, X_OK) == 0 else {
+        return (CLIResult(status: -1, stdout: "", stderr: "", seconds: 0), "\(cplBinary) is missing: run `swift build` before `swift test`")
+    }
+    var input: [Int32] = [0, 0], output: [Int32] = [0, 0], errors: [Int32] = [0, 0]
+    pipe(&input); pipe(&output); pipe(&errors)
+    for fd in input + output + errors { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    posix_spawn_file_actions_adddup2(&actions, input[0], 0)
+    posix_spawn_file_actions_adddup2(&actions, output[1], 1)
+    posix_spawn_file_actions_adddup2(&actions, errors[1], 2)
+    if let extraInput { posix_spawn_file_actions_addopen(&actions, extraInput.fd, extraInput.path, O_RDONLY, 0) }
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    var empty = sigset_t()
+    sigemptyset(&empty)
+    var all = sigset_t()
+    sigfillset(&all)
+    posix_spawnattr_setsigmask(&attributes, &empty)
+    posix_spawnattr_setsigdefault(&attributes, &all)
+    posix_spawnattr_setpgroup(&attributes, 0)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+    let env = (environment ?? ["PATH": "/usr/bin:/bin", "HOME": directory, "LC_ALL": "C"]).map { "\($0.key)=\($0.value)" }
+    // `env -C` changes directory (posix_spawn's chdir action is not visible from Swift).
+    let argv = (["/usr/bin/env", "-C", directory, cplBinary] + arguments).map { strdup($0) } + [nil]
+    let envp = env.map { strdup($0) } + [nil]
+    defer { (argv + envp).forEach { free($0) } }
+    var pid: pid_t = 0
+    let start = now()
+    let spawned = posix_spawn(&pid, "/usr/bin/env", &actions, &attributes, argv, envp)
+    posix_spawn_file_actions_destroy(&actions)
+    posix_spawnattr_destroy(&attributes)
+    close(input[0]); close(output[1]); close(errors[1])
+    guard spawned == 0 else {
+        return (CLIResult(status: -1, stdout: "", stderr: "", seconds: 0), "spawn failed: \(spawned)")
+    }
+    _ = stdin.withCString { write(input[1], $0, strlen($0)) }
+    close(input[1])
+    var out: [UInt8] = [], err: [UInt8] = []
+    var open = [output[0], errors[0]]
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while !open.isEmpty {
+        let remaining = timeout - (now() - start)
+        if remaining <= 0 {
+            kill(-pid, SIGKILL)
+            problem = "cpl \(arguments) timed out"
+            break
+        }
+        var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        if poll(&fds, nfds_t(fds.count), Int32(remaining * 1000)) <= 0 { continue }
+        for entry in fds where entry.revents != 0 {
+            let count = read(entry.fd, &buffer, buffer.count)
+            if count <= 0 {
+                close(entry.fd)
+                open.removeAll { $0 == entry.fd }
+            } else if entry.fd == output[0] {
+                out += buffer[0..<count]
+            } else {
+                err += buffer[0..<count]
+            }
+        }
+    }
+    open.forEach { close($0) }
+    var status: Int32 = 0
+    waitpid(pid, &status, 0)
+    let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    let result = CLIResult(
+        status: code, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self),
+        seconds: now() - start)
+    return (result, problem)
+}

@@ -1,0 +1,161 @@
+import ChildProcess
+import Glibc
+import Synchronization
+import Testing
+@testable import CPL
+
+@Suite("Embedding API")
+struct EmbeddingTests {
+    @Test func customBuiltinAsAPipelineStage() async {
+        let shell = makeInterpreter()
+        shell.registerBuiltin("upper") { call in
+            do {
+                for try await line in call.stdin.lines {
+                    try await call.stdout.write(line.uppercased() + "\n")
+                }
+                return 0
+            } catch {
+                return 1
+            }
+        }
+        shell.registerBuiltin("describe") { call in
+            try? await call.stdout.write("\(call.arguments) \(call.environment["GREETING"] ?? "-") \(call.workingDirectory)\n")
+            return 3
+        }
+        let result = await run("printf 'b\\na\\n' | upper | sort -r; GREETING=hi describe x 'y z'; echo $?", interpreter: shell)
+        #expect(result.stdoutText == "B\nA\n[\"describe\", \"x\", \"y z\"] hi /tmp\n3\n")
+    }
+
+    @Test func customBuiltinWritingIntoAClosedPipeGets141() async {
+        let shell = makeInterpreter()
+        shell.registerBuiltin("forever") { call in
+            while (try? await call.stdout.write("line\n")) != nil {}
+            return 0
+        }
+        let result = await run("set -o pipefail; forever | head -n 2; echo $?", interpreter: shell)
+        #expect(result.stdoutText == "line\nline\n141\n")
+    }
+
+    @Test func execHandlerRecordsSandboxesAndReplaces() async {
+        let shell = makeInterpreter()
+        let recorded = Mutex<[[String]]>([])
+        shell.addExecHandler { request, next in
+            recorded.withLock { $0.append(request.arguments) }
+            return await next(request)
+        }
+        shell.addExecHandler { request, next in
+            switch request.arguments[0] {
+            case "fake-tool":
+                // Replaced: never spawned; writes to the stage's stdout (a pipe here).
+                try? await request.stdout.write("fake output \(request.arguments.dropFirst().joined(separator: ","))\n")
+                return 0
+            case "rm":
+                try? await request.stderr.write("rm is not allowed\n")
+                return 126
+            default:
+                var request = request
+                request.environment["SANDBOXED"] = "yes"
+                return await next(request)
+            }
+        }
+        let result = await run("fake-tool a b | tr a-z A-Z; rm -rf /nothing; echo $?; sh -c 'echo $SANDBOXED'", interpreter: shell)
+        #expect(result.stdoutText == "FAKE OUTPUT A,B\n126\nyes\n")
+        #expect(result.stderrText == "rm is not allowed\n")
+        #expect(recorded.withLock { $0 } == [["tr", "a-z", "A-Z"], ["sh", "-c", "echo $SANDBOXED"]])
+    }
+
+    @Test func jobObserverSeesStartsAndExits() async {
+        let shell = makeInterpreter()
+        let events = Mutex<[JobEvent]>([])
+        shell.observeJobs { event in events.withLock { $0.append(event) } }
+        _ = await run("sh -c 'exit 3'; sleep 0.1 & wait", interpreter: shell)
+        let seen = events.withLock { $0 }
+        let finished = seen.compactMap { event -> JobInfo? in
+            if case .finished(let info) = event { return info }
+            return nil
+        }
+        #expect(seen.count == 6)
+        #expect(finished.map(\.command) == ["sh -c 'exit 3'", "sleep 0.1", "wait"])
+        #expect(finished.map(\.status) == [3, 0, 0])
+        #expect(finished[1].mode == .background && finished[1].number == 1 && finished[1].processIDs.count == 1)
+    }
+
+    @Test func captureFeedAndState() async throws {
+        let shell = makeInterpreter(in: "/")
+        shell.setVariable("NAME", "world", exported: true)
+        shell.positionalParameters = ["p1"]
+        shell.workingDirectory = "/usr"
+        let result = try await shell.run(
+            "read_all=$(cat); echo \"$read_all $NAME $1 $PWD\"; sh -c 'printf \"%s\" \"$NAME\" >&2'; LOCAL=1; export EXPORTED=2",
+            stdin: .bytes(Array("input".utf8)), stdout: .capture, stderr: .capture)
+        #expect(result.stdoutText == "input world p1 /usr\n")
+        #expect(result.stderr == Array("world".utf8))
+        #expect(shell.variable("LOCAL") == "1")
+        #expect(shell.environment["EXPORTED"] == "2" && shell.environment["LOCAL"] == nil)
+        #expect(shell.lastStatus == 0)
+        let next = try await shell.run("echo $LOCAL $EXPORTED; cd /; exit 4", stdout: .capture)
+        #expect(next.stdoutText == "1 2\n")
+        #expect(next.exitRequested && next.status == 4)
+        #expect(shell.workingDirectory == "/")
+    }
+
+    @Test func syntaxErrorsRunNothing() async {
+        let shell = makeInterpreter()
+        do {
+            _ = try await shell.run("export RAN=yes\necho ( oops")
+            Issue.record("expected a syntax error")
+        } catch {
+            #expect(error.line == 2)
+        }
+        #expect(shell.variable("RAN") == nil)
+    }
+
+    @Test func parseOnlyGivesTheProgramAndPlanWithPositions() async throws {
+        let shell = makeInterpreter()
+        shell.setVariable("DIR", "/data")
+        let (program, plan) = try await shell.plan("X=1\nls $DIR/$X | wc -l > out", fileName: "p.cpl")
+        #expect(program.items.count == 2)
+        #expect(plan.jobs[1].range.start.line == 2)
+        #expect(plan.jobs[1].pipelines[0].stages[0].action == .program(arguments: ["ls", "/data/1"]))
+        #expect(plan.jobs[1].pipelines[0].stages[1].range.start.column == 14)
+        #expect(shell.variable("X") == nil)  // nothing ran
+    }
+
+    @Test func cancellationKillsTheJobsProcessGroups() async throws {
+        let directory = makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        let groupStarted = Mutex<[Int32]>([])
+        let hooks = JobControlHooks(
+            foregroundGroupStarted: { group in groupStarted.withLock { $0.append(group) } },
+            foregroundJobFinished: {})
+        let shell = makeInterpreter(in: directory, options: Interpreter.Options(jobControl: hooks))
+        let task = Task {
+            // A background job and a foreground job, each with a grandchild in its group.
+            await run("sh -c 'sleep 30 & echo $! > bg; wait' & sh -c 'sleep 30 & echo $! > fg; wait'", in: directory, interpreter: shell)
+        }
+        #expect(await eventually(30) { readFileText("\(directory)/fg") != nil && readFileText("\(directory)/bg") != nil })
+        let start = now()
+        task.cancel()
+        let result = await task.value
+        #expect(result.ending == .cancelled)
+        #expect(now() - start < 20)
+        let grandchildren = ["fg", "bg"].compactMap { readFileText("\(directory)/\($0)").flatMap { Int32($0.trimmingSpaces) } }
+        #expect(grandchildren.count == 2)
+        for pid in grandchildren {
+            #expect(await eventually(20) { !processIsAlive(pid) }, "grandchild \(pid) survived")
+        }
+        // Job control: the foreground job's group was announced (its leader is the `sh`).
+        #expect(groupStarted.withLock { $0.count } == 1)
+    }
+
+    @Test func jobControlGivesEachForegroundPipelineItsOwnGroup() async {
+        let finished = Mutex(0)
+        let hooks = JobControlHooks(foregroundGroupStarted: { _ in }, foregroundJobFinished: { finished.withLock { $0 += 1 } })
+        let shell = makeInterpreter(options: Interpreter.Options(jobControl: hooks))
+        let result = await run("sh -c 'echo $$ $(ps -o pgid= -p $$)' | cat; echo done", interpreter: shell)
+        let lines = result.stdoutText.split(separator: "\n")
+        let fields = lines.first?.split(separator: " ") ?? []
+        #expect(fields.count == 2 && fields[0] == fields[1])
+        #expect(finished.withLock { $0 } == 2)
+    }
+}

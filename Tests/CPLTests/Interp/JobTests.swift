@@ -1,0 +1,86 @@
+import Glibc
+import Testing
+@testable import CPL
+
+@Suite("Background jobs")
+struct JobTests {
+    @Test func backgroundPidAndWait() async {
+        let result = await run("sleep 30 & p=$!; cat /proc/$p/comm; kill $p; wait $p; echo $?; (exit 7) & wait $!; echo $?; sh -c 'exit 5' & wait $!; echo $?")
+        #expect(result.stdoutText == "sleep\n143\n7\n5\n")
+        #expect(await run("sleep 0.1 & false & wait").status == 0)
+        #expect(await run("false & echo $?").stdoutText == "0\n")
+        #expect(await run("wait 999999; echo $?").stdoutText == "127\n")
+    }
+
+    @Test func startingAJobDoesNotWaitForItsExpansions() async {
+        let start = now()
+        let result = await run("{ : $(sleep 30); } & echo quick; kill %1; wait; echo done")
+        #expect(result.stdoutText == "quick\ndone\n")
+        #expect(now() - start < 20)
+    }
+
+    @Test func pidOfAPipelineIsItsLastStage() async {
+        let result = await run("sleep 1 | sh -c 'sleep 30; exit 4' & cat /proc/$!/cmdline | tr '\\0' ' '; echo; kill %1; wait $!; echo $?")
+        #expect(result.stdoutText == "sh -c sleep 30; exit 4 \n143\n")
+    }
+
+    @Test func backgroundStdinIsDevNull() async {
+        let result = await run("cat & wait; cat <<< redirected & wait; cat", stdin: "data\n")
+        #expect(result.stdoutText == "redirected\ndata\n")
+    }
+
+    @Test func backgroundJobsGetTheirOwnProcessGroup() async {
+        let result = await run("sh -c 'echo $$ $(ps -o pgid= -p $$)' & wait")
+        let fields = result.stdoutText.split(separator: " ").map { $0.trimmingCharacters(in: " \n") }
+        #expect(fields.count == 2 && fields[0] == fields[1])
+        // Foreground jobs stay in the interpreter's group (Ctrl-C reaches them).
+        let foreground = await run("ps -o pgid= -p $$ | tr -d ' '; sh -c 'ps -o pgid= -p $$' | tr -d ' '")
+        let groups = foreground.stdoutText.split(separator: "\n")
+        #expect(groups.count == 2 && groups[0] == groups[1])
+    }
+
+    @Test func jobsAndKill() async {
+        let result = await run("sleep 5 & sleep 5 & jobs; kill %1; wait %1; echo $?; kill -s KILL %2; wait %2; echo $?; jobs; kill -l 143")
+        #expect(result.stdoutText == "[1] Running    sleep 5\n[2] Running    sleep 5\n143\n137\nTERM\n")
+        let errors = await run("kill %9; echo $?; kill -NOPE 1; echo $?")
+        #expect(errors.stdoutText == "2\n2\n")
+        #expect(errors.stderrText == "cpl: t.cpl:1: kill: %9: no such job\ncpl: t.cpl:1: kill: NOPE: unknown signal\n")
+    }
+
+    @Test func killingDollarBangStopsAGroupJob() async {
+        let start = now()
+        let result = await run("{ sleep 30; echo not-reached; } & kill $!; wait; echo done")
+        #expect(result.stdoutText == "done\n")
+        #expect(now() - start < 20)
+    }
+
+    @Test func detachedJobsAreNotWaitedForAndRunInANewSession() async throws {
+        let shell = makeInterpreter()
+        let result = await run("sleep 5 &! echo $!", interpreter: shell)
+        let pid = try #require(Int32(result.stdoutText.trimmingSpaces))
+        defer { Glibc.kill(pid, SIGKILL) }
+        #expect(processIsAlive(pid))
+        #expect(procStatField(pid, 6) == String(pid))  // session id: it leads a new session
+        let start = now()
+        await shell.waitForBackgroundJobs()
+        #expect(now() - start < 1)
+        #expect(shell.jobs.isEmpty)
+    }
+
+    @Test func endOfScriptWaitsForBackgroundJobs() async {
+        let shell = makeInterpreter()
+        let start = now()
+        _ = await run("sleep 0.4 & (sleep 0.4 &)", interpreter: shell)
+        await shell.waitForBackgroundJobs()
+        #expect(now() - start >= 0.4)
+    }
+}
+
+extension Substring {
+    func trimmingCharacters(in set: String) -> String {
+        var text = self
+        while let first = text.first, set.contains(first) { text = text.dropFirst() }
+        while let last = text.last, set.contains(last) { text = text.dropLast() }
+        return String(text)
+    }
+}
