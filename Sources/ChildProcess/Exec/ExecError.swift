@@ -33,8 +33,8 @@ public struct ExecError: Error, Sendable, CustomStringConvertible {
     /// Node's message: `Command failed: <cmd>\n<stderr>`, or what went wrong instead.
     public var message: String {
         switch reason {
-        case .failed, .timedOut, .aborted where status != nil: "Command failed: \(cmd)\n\(stderr)"
-        case .aborted: "The operation was aborted"
+        case .failed, .timedOut: "Command failed: \(cmd)\n\(stderr)"
+        case .aborted: status == nil ? "The operation was aborted" : "Command failed: \(cmd)\n\(stderr)"
         case .spawnFailed(let error): error.description
         case .maxBufferExceeded(let descriptor): "\(descriptor == 1 ? "stdout" : "stderr") maxBuffer length exceeded"
         }

@@ -18,7 +18,7 @@ public enum IPCHandle: Sendable {
         }
     }
 
-    var socket: SocketDescriptor {
+    var socket: OwnedDescriptor {
         switch self {
         case .server(let server): server.socket
         case .connection(let connection): connection.socket

@@ -51,7 +51,7 @@ final class Reactor: Sendable {
         watchers.withLock { _ = $0.removeValue(forKey: watcher.token) }
     }
 
-    private func run() -> Never {
+    private func run() {
         // Signals belong to the program's other threads; this one must only ever wake for I/O.
         var all = sigset_t()
         sigfillset(&all)

@@ -7,22 +7,12 @@ import Synchronization
 public final class StdioPipe: Sendable {
     /// The descriptor number in the child this pipe is connected to.
     public let childDescriptor: Int32
-    let descriptor: FileDescriptor
-    let watcher: Watcher
-
-    private struct State {
-        var closing = false
-        var closed = false
-        var operationsInFlight = 0
-        var reachedEnd = false
-    }
-    private let state = Mutex(State())
+    private let io: OwnedDescriptor
+    private let reachedEnd = Mutex(false)
 
     init(_ descriptor: FileDescriptor, childDescriptor: Int32) throws(Errno) {
-        try descriptor.setNonBlocking()
-        self.descriptor = descriptor
+        io = try OwnedDescriptor(adopting: descriptor)
         self.childDescriptor = childDescriptor
-        self.watcher = Watcher(descriptor)
     }
 
     /// Adopts a descriptor that did not come from `spawn` (such as the read end of a pipe whose
@@ -31,8 +21,6 @@ public final class StdioPipe: Sendable {
     public convenience init(adopting descriptor: FileDescriptor) throws(Errno) {
         try self.init(descriptor, childDescriptor: -1)
     }
-
-    deinit { closeNow() }
 
     // MARK: Reading
 
@@ -45,28 +33,18 @@ public final class StdioPipe: Sendable {
         return Array(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
     }
 
-    /// Reads at least one byte into `buffer`, waiting as needed; 0 at end of stream.
+    /// Reads at least one byte into `buffer`, waiting as needed; 0 at end of stream or once closed.
     func readSome(into buffer: UnsafeMutableRawBufferPointer) async throws(Errno) -> Int {
-        while true {
-            guard beginOperation() else { return 0 }
-            let result: Int
-            do throws(Errno) {
-                result = try descriptor.read(into: buffer)
-            } catch where error == .wouldBlock {
-                endOperation()
-                guard await watcher.wait(until: .readable) else {
-                    if Task.isCancelled { throw Errno.interrupted }
-                    return 0
-                }
-                continue
-            } catch {
-                endOperation()
-                throw error
+        let count: Int
+        do {
+            count = try await io.perform(waitingFor: .readable) { descriptor throws(Errno) in
+                try descriptor.read(into: buffer)
             }
-            endOperation()
-            if result == 0 { state.withLock { $0.reachedEnd = true } }
-            return result
+        } catch where error.rawValue == EBADF {
+            return 0
         }
+        if count == 0 { reachedEnd.withLock { $0 = true } }
+        return count
     }
 
     /// All remaining bytes.
@@ -87,10 +65,8 @@ public final class StdioPipe: Sendable {
     /// Suspends until every writer of the other side has closed it (or this end was closed),
     /// without consuming what is still buffered: what Node's 'close' waits for.
     public func waitForEnd() async {
-        if state.withLock({ $0.reachedEnd || $0.closing }) { return }
-        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
-            watcher.notify(when: .hangup) { _ in continuation.resume() }
-        }
+        if reachedEnd.withLock({ $0 }) { return }
+        await io.waitForHangup()
     }
 
     // MARK: Writing
@@ -100,18 +76,14 @@ public final class StdioPipe: Sendable {
         let array = Array(bytes)
         var offset = 0
         while offset < array.count {
-            guard beginOperation() else { throw Errno.brokenPipe }
-            do throws(Errno) {
-                offset += try array.withUnsafeBytes { all in
-                    Result { () throws(Errno) in try descriptor.write(UnsafeRawBufferPointer(rebasing: all[offset...])) }
-                }.get()
-                endOperation()
-            } catch where error == .wouldBlock {
-                endOperation()
-                guard await watcher.wait(until: .writable) else { throw Errno.brokenPipe }
-            } catch {
-                endOperation()
-                throw error
+            do {
+                offset += try await io.perform(waitingFor: .writable) { descriptor throws(Errno) in
+                    try array.withUnsafeBytes { all in
+                        Result { () throws(Errno) in try descriptor.write(UnsafeRawBufferPointer(rebasing: all[offset...])) }
+                    }.get()
+                }
+            } catch where error.rawValue == EBADF {
+                throw .brokenPipe
             }
         }
     }
@@ -124,45 +96,7 @@ public final class StdioPipe: Sendable {
     public func end() { close() }
 
     /// Closes the parent's end now; a read in progress returns end of stream.
-    public func close() {
-        let closeNow = state.withLock { state -> Bool in
-            if state.closing { return false }
-            state.closing = true
-            return state.operationsInFlight == 0
-        }
-        watcher.invalidate()
-        if closeNow { self.closeNow() }
-    }
-
-    // MARK: Descriptor lifetime
-
-    /// A read or write must not race with close() reusing the descriptor number.
-    private func beginOperation() -> Bool {
-        state.withLock { state in
-            if state.closing { return false }
-            state.operationsInFlight += 1
-            return true
-        }
-    }
-
-    private func endOperation() {
-        let close = state.withLock { state -> Bool in
-            state.operationsInFlight -= 1
-            return state.closing && state.operationsInFlight == 0
-        }
-        if close { closeNow() }
-    }
-
-    private func closeNow() {
-        let shouldClose = state.withLock { state -> Bool in
-            if state.closed { return false }
-            state.closed = true
-            return true
-        }
-        guard shouldClose else { return }
-        watcher.invalidate()
-        descriptor.close()
-    }
+    public func close() { io.close() }
 }
 
 extension StdioPipe: AsyncSequence {

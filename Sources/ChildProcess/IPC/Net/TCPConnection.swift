@@ -4,10 +4,10 @@ import Glibc
 /// opened with `connect`, or received from another process. Owns its descriptor, which is closed by
 /// `close()` or when the connection is deinitialised.
 public final class TCPConnection: Sendable {
-    let socket: SocketDescriptor
+    let socket: OwnedDescriptor
 
     init(adopting descriptor: FileDescriptor) throws(Errno) {
-        socket = try SocketDescriptor(adopting: descriptor)
+        socket = try OwnedDescriptor(adopting: descriptor)
     }
 
     /// Connects to `host` (a dotted IPv4 address) and `port`.

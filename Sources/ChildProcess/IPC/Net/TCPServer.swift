@@ -5,10 +5,10 @@ import Glibc
 /// process with `IPCChannel.send(_:handle:)` so that both accept on it. Owns its descriptor, which is
 /// closed by `close()` or when the server is deinitialised.
 public final class TCPServer: Sendable {
-    let socket: SocketDescriptor
+    let socket: OwnedDescriptor
 
     init(adopting descriptor: FileDescriptor) throws(Errno) {
-        socket = try SocketDescriptor(adopting: descriptor)
+        socket = try OwnedDescriptor(adopting: descriptor)
     }
 
     /// Listens on `host` (a dotted IPv4 address) and `port`; port 0 picks a free one (see `address`).

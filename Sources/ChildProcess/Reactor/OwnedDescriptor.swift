@@ -1,10 +1,10 @@
 import Glibc
 import Synchronization
 
-/// A non-blocking socket descriptor with one owner (a server, a connection): the owner's operations
-/// wait through the reactor, and `close()` never lets the number be reused under an operation still
-/// using it (the accounting `StdioPipe` does for pipes).
-final class SocketDescriptor: Sendable {
+/// A non-blocking descriptor with one owner (a pipe end, a server, a connection): the owner's
+/// operations wait through the reactor, and `close()` never lets the number be reused under an
+/// operation still using it.
+final class OwnedDescriptor: Sendable {
     private let descriptor: FileDescriptor
     private let watcher: Watcher
 
@@ -52,6 +52,14 @@ final class SocketDescriptor: Sendable {
                     throw Task.isCancelled ? .interrupted : Errno(rawValue: EBADF)
                 }
             }
+        }
+    }
+
+    /// Suspends until the other side has hung up (or this side was closed), without reading.
+    func waitForHangup() async {
+        if isClosed { return }
+        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+            watcher.notify(when: .hangup) { _ in continuation.resume() }
         }
     }
 
