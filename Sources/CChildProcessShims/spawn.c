@@ -12,6 +12,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#ifndef P_PIDFD
+#define P_PIDFD 3  // Linux 5.4; glibc 2.36's headers do not name it
+#endif
+
 // A source fd that is also a lower target would be overwritten by an earlier dup2 in the child
 // (`3>&1 1>&2 2>&3`). Moving such sources above every target first makes the order irrelevant.
 static int move_sources_above_targets(const cp_spawn_request *r, int *sources, int *temporaries) {
@@ -78,16 +82,21 @@ struct child_failure { int error; int step; };
 // Runs in the forked child: async-signal-safe calls only.
 static void _Noreturn exec_in_child(const cp_spawn_request *r, const int *sources, int report) {
     struct child_failure failure = { 0, CP_STEP_DESCRIPTORS };
-    sigset_t empty;
+    sigset_t empty, all;
     struct sigaction dfl;
+    // Everything stays blocked until exec: tcsetpgrp from a background group would otherwise
+    // stop the child with SIGTTOU, now that its dispositions are the defaults.
+    sigfillset(&all);
+    sigprocmask(SIG_SETMASK, &all, NULL);
     memset(&dfl, 0, sizeof dfl);
     dfl.sa_handler = SIG_DFL;
     for (int sig = 1; sig < NSIG; sig++) sigaction(sig, &dfl, NULL);
-    sigemptyset(&empty);
-    sigprocmask(SIG_SETMASK, &empty, NULL);
 
     if (r->new_session) setsid();
     else if (r->set_process_group) setpgid(0, r->process_group);
+    // In the child, before exec: a program that reads the terminal at once must not find
+    // itself in a background group (and stop with SIGTTIN) before the parent gets to it.
+    if (r->foreground_terminal >= 0) tcsetpgrp(r->foreground_terminal, getpgrp());
 
     for (int i = 0; i < r->fd_count; i++) {
         if (sources[i] < 0) { close(i); continue; }
@@ -105,6 +114,8 @@ static void _Noreturn exec_in_child(const cp_spawn_request *r, const int *source
     if (r->set_gid && setgid(r->gid) < 0) goto fail;
     if (r->set_uid && setuid(r->uid) < 0) goto fail;
     failure.step = CP_STEP_EXEC;
+    sigemptyset(&empty);
+    sigprocmask(SIG_SETMASK, &empty, NULL);
     execve(r->path, r->argv, r->envp);
 fail:
     failure.error = errno;
@@ -150,7 +161,7 @@ int cp_spawn(const cp_spawn_request *r, pid_t *pid, int *failed_step) {
     int error = move_sources_above_targets(r, sources, temporaries);
     if (error == 0) {
         *failed_step = CP_STEP_EXEC;
-        if (r->set_uid || r->set_gid) error = spawn_with_fork(r, sources, pid, failed_step);
+        if (r->set_uid || r->set_gid || r->foreground_terminal >= 0) error = spawn_with_fork(r, sources, pid, failed_step);
         else error = spawn_with_posix_spawn(r, sources, pid);
     }
     close_temporaries(temporaries, r->fd_count);
@@ -171,3 +182,15 @@ int cp_wifstopped(int status) { return WIFSTOPPED(status); }
 int cp_wstopsig(int status) { return WSTOPSIG(status); }
 
 int cp_pipe_cloexec(int descriptors[2]) { return pipe2(descriptors, O_CLOEXEC); }
+
+int cp_wait_job_state(int pidfd, int *signal) {
+    siginfo_t info;
+    memset(&info, 0, sizeof info);
+    if (waitid(P_PIDFD, (id_t)pidfd, &info, WSTOPPED | WCONTINUED | WNOHANG) < 0) return -1;
+    if (info.si_pid == 0) return 0;
+    if (info.si_code == CLD_STOPPED || info.si_code == CLD_TRAPPED) {
+        *signal = info.si_status;
+        return 1;
+    }
+    return info.si_code == CLD_CONTINUED ? 2 : 0;
+}

@@ -24,7 +24,7 @@ public final class ChildProcess: Sendable {
     public let channel: IPCChannel?
 
     let killSignal: Signal
-    private let pidfd: FileDescriptor
+    let pidfd: FileDescriptor
     private let exitWatcher: Watcher
     let events = EventListeners()
 
@@ -129,6 +129,7 @@ public final class ChildProcess: Sendable {
             return state.waiters
         }
         ReferencedChildren.shared.remove(self)
+        JobStateMonitor.forget(self)
         for waiter in waiters { waiter.resume(returning: status) }
     }
 

@@ -91,6 +91,7 @@ struct CommandLineOptions {
         usage: cpl [options] FILE [ARGS…]
                cpl [options] -c SCRIPT [ARG0 [ARGS…]]
                cpl [options] < SCRIPT
+               cpl [options]            on a terminal (or with -i): the interactive REPL
 
         Runs a cpl script: pipelines, redirections, && || & &!, ( ) { }, $VAR, $(…), globs.
         The whole script is parsed first; a syntax error runs nothing (exit 2).
@@ -104,7 +105,7 @@ struct CommandLineOptions {
           -u           unset variables are errors (set -u)
           -C           > does not overwrite files (set -C)
           -o NAME      set -o NAME (errexit nounset xtrace pipefail noclobber)
-          -i           interactive mode
+          -i           interactive mode (readline, history in $CPL_HISTORY or ~/.cpl_history)
           --help       this text
           --version    the version
 

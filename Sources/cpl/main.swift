@@ -1,6 +1,6 @@
 // The `cpl` command. Kept small: argument handling is in CommandLineOptions,
-// running a script in CommandLineTool, the interactive entry point in
-// InteractiveMode (the REPL will live in REPL/).
+// running a script in CommandLineTool, the REPL in REPL/ (entered through
+// InteractiveMode).
 import Glibc
 
 // argv straight from the C array: `CommandLine.arguments` costs ~50 µs of start-up.

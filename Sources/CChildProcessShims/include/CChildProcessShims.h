@@ -21,6 +21,7 @@ typedef struct cp_spawn_request {
     int new_session;             // setsid()
     int set_process_group;       // setpgid(0, process_group)
     pid_t process_group;         // 0: a new group led by the child
+    int foreground_terminal;     // -1, or a terminal whose foreground group the child's group becomes
     int set_uid;
     uid_t uid;
     int set_gid;
@@ -30,7 +31,8 @@ typedef struct cp_spawn_request {
 /// Which step of starting the child failed (only the fork path can tell; posix_spawn reports exec).
 enum { CP_STEP_EXEC = 0, CP_STEP_CHDIR = 1, CP_STEP_CREDENTIALS = 2, CP_STEP_DESCRIPTORS = 3, CP_STEP_FORK = 4 };
 
-/// Starts a child: posix_spawn when it can, fork+exec only for uid/gid.
+/// Starts a child: posix_spawn when it can, fork+exec only for uid/gid and the foreground terminal
+/// (glibc 2.36's posix_spawn cannot call tcsetpgrp in the child).
 /// Returns 0 and sets *pid, or returns an errno value and sets *failed_step.
 int cp_spawn(const cp_spawn_request *request, pid_t *pid, int *failed_step);
 
@@ -55,5 +57,15 @@ int cp_wifsignaled(int status);
 int cp_wtermsig(int status);
 int cp_wifstopped(int status);
 int cp_wstopsig(int status);
+
+/// Job-control state of a child, consumed with waitid(P_PIDFD, WSTOPPED | WCONTINUED | WNOHANG):
+/// 0 nothing new, 1 stopped (*signal set), 2 continued, -1 error (errno).
+int cp_wait_job_state(int pidfd, int *signal);
+
+/// Catches `signal` with a handler that counts it and writes one byte to `notify_fd` (a
+/// non-blocking pipe), so the reactor learns of it. Returns sigaction's result.
+int cp_signal_catch(int signal, int notify_fd);
+/// How many times `signal` arrived since the last call.
+unsigned cp_signal_take(int signal);
 
 #endif

@@ -11,7 +11,8 @@ extension Executor {
     ///   waited for and never killed by cpl (Node's `detached` + `unref`).
     func startBackground(_ item: ListItem, mode: PlannedJob.Mode) {
         let command = source.text(item.andOr.range)
-        let job = mode == .background ? jobs.add(mode: mode, command: command) : Job(number: 0, mode: mode, command: command)
+        let job = mode == .background ? jobs.add(mode: mode, command: command, tracksStops: session.jobControl)
+            : Job(number: 0, mode: mode, command: command)
         var snapshot = self.snapshot
         if let null = try? OpenFile.devNull() {
             snapshot.files[0] = null

@@ -16,16 +16,24 @@ extension Executor {
     func execute(_ pipeline: Pipeline) async throws(ShellExit) -> Int32 {
         let reporter = launchReporter
         launchReporter = nil
-        let ownGroup = groupPerPipeline
-        if ownGroup {
-            groupSlot = ProcessGroupSlot(onNewGroup: session.jobControl?.foregroundGroupStarted)
-        }
+        guard groupPerPipeline else { return try await executeInCurrentGroup(pipeline, reporter: reporter) }
+        let saved = (groupSlot, job, foregroundJob)
+        let foreground = Job(number: 0, mode: .foreground, command: source.text(pipeline.range), tracksStops: true)
+        let terminal = session.terminal
+        let shellModes = terminal?.modes
+        (groupSlot, job, foregroundJob) = (ProcessGroupSlot(terminal: terminal), foreground, foreground)
         defer {
-            if ownGroup {
-                groupSlot = nil
-                session.jobControl?.foregroundJobFinished()
-            }
+            (groupSlot, job, foregroundJob) = saved
+            terminal?.takeBack()
+            terminal?.restore(shellModes)
         }
+        let status = try await executeInCurrentGroup(pipeline, reporter: reporter)
+        // Ctrl-C killed a process of the job: the rest of the command line does not run either.
+        if foreground.wasInterrupted { throw ShellExit(status: 128 + SIGINT, reason: .interrupted) }
+        return status
+    }
+
+    private func executeInCurrentGroup(_ pipeline: Pipeline, reporter: Job?) async throws(ShellExit) -> Int32 {
         if pipeline.stages.count == 1 {
             let stage: PlannedStage
             do {
@@ -69,6 +77,20 @@ extension Executor {
         }
         let snapshot = self.snapshot
         let pipefail = state.options.pipefail
+        let handoff = Handoff(ends)
+        ends = []
+        return await runStoppable {
+            await Executor.runStages(of: pipeline, snapshot: snapshot, ends: handoff, pipefail: pipefail, reporter: reporter)
+        }
+    }
+
+    /// Every stage at once, each a subshell of `snapshot` with its pipe ends.
+    private static func runStages(
+        of pipeline: Pipeline, snapshot: Snapshot, ends endsHandoff: Handoff<[[PipeKey: OpenFile]]>, pipefail: Bool,
+        reporter: Job?
+    ) async -> Int32 {
+        let count = pipeline.stages.count
+        var ends = endsHandoff.take()!
         let statuses = await withTaskGroup(of: (Int, Int32).self) { group -> [Int32] in
             for index in 0..<count {
                 // Each stage takes its own pipe ends out of a box: nothing else,

@@ -17,9 +17,9 @@ extension Executor {
             session: session, groupSlot: groupSlot, detached: detached, job: job, reporter: reporter)
         defer { descriptors.release() }
         guard let handler = session.currentExecHandler else {
-            return await launcher.launch(request)
+            return await runStoppable { await launcher.launch(request) }
         }
-        let status = await handler(request) { request in await launcher.launch(request) }
+        let status = await runStoppable { await handler(request) { request in await launcher.launch(request) } }
         reporter?.lastStageLaunched(pid: nil)  // the handler ran it in-process (no-op if it was started)
         return status
     }
@@ -60,6 +60,7 @@ struct Launcher: Sendable {
                 (child, group) = try groupSlot.spawn { processGroup throws(SpawnError) in
                     var options = options
                     options.processGroup = processGroup
+                    if processGroup == 0 { options.foregroundTerminal = groupSlot.terminal?.descriptor }
                     return try ChildProcess.spawn(path, arguments, options: options)
                 }
             } else {
@@ -89,7 +90,9 @@ struct Launcher: Sendable {
         reporter?.lastStageLaunched(pid: child.pid)
         if detached { child.unref() }
         do {
-            return try await child.waitForExit().shellStatus
+            let status = try await child.waitForExit()
+            if status.signal == .interrupt, let job, job.tracksStops { job.processInterrupted() }
+            return status.shellStatus
         } catch {
             switch error {
             case .aborted(let status): return status?.shellStatus ?? 128 + SIGTERM

@@ -57,10 +57,13 @@ extension Executor {
         case .subshell(let body):
             var snapshot = self.snapshot
             snapshot.files = table
-            let subshell = Executor(subshellOf: snapshot)
-            subshell.launchReporter = reporter
+            let handoff = Handoff(snapshot)
             defer { reporter?.lastStageLaunched(pid: nil) }
-            return await subshell.runAsSubshell(body)
+            return await runStoppable {
+                let subshell = Executor(subshellOf: handoff.take()!)
+                subshell.launchReporter = reporter
+                return await subshell.runAsSubshell(body)
+            }
 
         case .assignmentsOnly:
             reporter?.lastStageLaunched(pid: nil)

@@ -42,8 +42,11 @@ final class Executor {
     var groupPerPipeline = false
     /// `&!`: programs start in a new session.
     var detached = false
-    /// The background job this context runs for (its processes are recorded).
+    /// The job this context runs for (its processes are recorded): a background
+    /// job, or under job control the foreground pipeline running now.
     var job: Job?
+    /// Job control: the foreground pipeline running now, which Ctrl-Z may stop.
+    var foregroundJob: Job?
     /// Set for the first pipeline of a background job: told the pid of its last stage (`$!`).
     var launchReporter: Job?
     /// The pipe ends this stage's `.pipe` steps refer to (taken by its descriptor table).

@@ -65,6 +65,8 @@ public struct JobInfo: Sendable, Equatable {
     public var processIDs: [Int32]
     /// The exit status once finished.
     public var status: Int32?
+    /// Job control: the signal that stopped it (Ctrl-Z is SIGTSTP), while stopped.
+    public var stopSignal: Signal?
 }
 
 public enum JobEvent: Sendable, Equatable {
@@ -78,22 +80,20 @@ public enum JobEvent: Sendable, Equatable {
 
 public typealias JobObserver = @Sendable (JobEvent) -> Void
 
-/// For an interactive shell with job control (`Interpreter.Options.jobControl`):
-/// every foreground pipeline runs in a process group of its own.
-public struct JobControlHooks: Sendable {
-    /// A foreground job's process group now exists (its first process was
-    /// started, or a later one had to start a new group): give it the
-    /// terminal (`tcsetpgrp`). May be called more than once per job.
-    public var foregroundGroupStarted: @Sendable (_ processGroup: Int32) -> Void
-    /// The foreground job finished: take the terminal back.
-    public var foregroundJobFinished: @Sendable () -> Void
+/// Job control, as in an interactive shell (`Interpreter.Options.jobControl`):
+/// every foreground pipeline runs in a process group of its own; when all its
+/// processes stop (Ctrl-Z, SIGSTOP) the run goes on with status 128+signal and
+/// the pipeline becomes a stopped job that `fg` and `bg` continue; a process
+/// of it killed by SIGINT (Ctrl-C) ends the whole run with status 130.
+public struct JobControl: Sendable {
+    /// The terminal shared with foreground jobs: each gets it (tcsetpgrp) for
+    /// as long as it runs, and its modes are restored afterwards. nil: process
+    /// groups and stops only (an embedder without a terminal). The process
+    /// should ignore SIGTTOU, SIGTTIN and SIGTSTP, as shells do.
+    public var terminal: Int32?
 
-    public init(
-        foregroundGroupStarted: @escaping @Sendable (Int32) -> Void,
-        foregroundJobFinished: @escaping @Sendable () -> Void
-    ) {
-        self.foregroundGroupStarted = foregroundGroupStarted
-        self.foregroundJobFinished = foregroundJobFinished
+    public init(terminal: Int32? = nil) {
+        self.terminal = terminal
     }
 }
 

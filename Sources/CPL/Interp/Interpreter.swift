@@ -22,10 +22,10 @@ public final class Interpreter: Sendable {
     public struct Options: Sendable {
         /// `$0`.
         public var scriptName: String
-        /// Job control: every foreground pipeline runs in a process group of
-        /// its own (the first process leads it, the others join) and these
-        /// hooks are called around it so the terminal can be handed over.
-        public var jobControl: JobControlHooks?
+        /// Job control (an interactive shell): every foreground pipeline runs in
+        /// a process group of its own (the first process leads it, the others
+        /// join), gets the terminal if there is one, and can be stopped.
+        public var jobControl: JobControl?
         /// The process's descriptors that scripts start with (others are
         /// never passed to programs). The `cpl` command adds open ones among 3–9.
         public var inheritedDescriptors: [Int32]
@@ -33,7 +33,7 @@ public final class Interpreter: Sendable {
         public var shellOptions: ShellOptions
 
         public init(
-            scriptName: String = "cpl", jobControl: JobControlHooks? = nil,
+            scriptName: String = "cpl", jobControl: JobControl? = nil,
             inheritedDescriptors: [Int32] = [0, 1, 2], shellOptions: ShellOptions = ShellOptions()
         ) {
             self.scriptName = scriptName
@@ -52,6 +52,8 @@ public final class Interpreter: Sendable {
     private let stored: Mutex<Stored>
     private let jobTable = JobTable()
     private let runLock = AsyncLock()
+    /// The task of the run in progress (what `interrupt()` cancels).
+    private let currentRun = Mutex<Task<(Int32, RunResult.Ending, ShellState), Never>?>(nil)
 
     /// - Parameters:
     ///   - environment: the initial variables, all exported; nil: this process's environment.
@@ -132,11 +134,36 @@ public final class Interpreter: Sendable {
         set { stored.withLock { $0.state.options = newValue } }
     }
 
-    /// `$?` after the last run.
-    public var lastStatus: Int32 { stored.withLock { $0.state.lastStatus } }
+    /// `$?`: the status of the last run (a REPL sets 130 after a Ctrl-C at its prompt).
+    public var lastStatus: Int32 {
+        get { stored.withLock { $0.state.lastStatus } }
+        set { stored.withLock { $0.state.lastStatus = newValue } }
+    }
 
     /// The background jobs of the top-level context (`jobs`, `%n`), finished ones included until waited for.
     public var jobs: [JobInfo] { jobTable.all.map(\.info) }
+
+    /// The jobs that finished since they were last listed, as bash notes them
+    /// before a prompt (`[1]+  Done                    sleep 1`). They leave
+    /// the job table.
+    public func takeJobNotifications() -> [String] {
+        let all = jobTable.all
+        let listing = JobListing(all)
+        return all.filter { $0.status != nil }.map { job in
+            jobTable.remove(job)
+            return listing.line(for: job)
+        }
+    }
+
+    /// Sends `signal` to every unfinished job of the top-level context (a REPL
+    /// hangs its jobs up as it exits); stopped jobs are continued so that they
+    /// can act on it.
+    public func signalJobs(_ signal: Signal) {
+        for job in jobTable.all where job.status == nil {
+            job.send(signal)
+            if job.stopSignal != nil { job.send(.continue) }
+        }
+    }
 
     // MARK: - Hooks
 
@@ -144,6 +171,11 @@ public final class Interpreter: Sendable {
     /// shell's own builtins and over programs of the same name).
     public func registerBuiltin(_ name: String, _ body: @escaping BuiltinFunction) {
         session.builtins.withLock { $0[name] = body }
+    }
+
+    /// The shell's builtins and the registered ones, sorted (for completion).
+    public var builtinNames: [String] {
+        Builtins.names.union(session.builtins.withLock { $0.keys }).sorted()
     }
 
     public func removeBuiltin(_ name: String) {
@@ -227,34 +259,57 @@ public final class Interpreter: Sendable {
         }
         let stdoutCapture = streams.stdoutCapture
         let stderrCapture = streams.stderrCapture
-        let executor = Executor(
-            session: session, state: current.state, files: streams.table, jobs: jobTable,
-            source: ScriptSource(fileName: fileName, text: source))
+        let table = Handoff(streams.table)
         streams.table = DescriptorTable()
-        executor.groupPerPipeline = session.jobControl != nil
-        executor.reportsJobs = true
         let session = self.session
-        let (status, ending) = await withTaskCancellationHandler {
-            await Interpreter.runToEnd(program, in: executor)
+        let jobTable = self.jobTable
+        session.interrupted.withLock { $0 = false }
+        // A task of its own, so that `interrupt()` can cancel the run without
+        // the background jobs that cancelling the caller's task also kills.
+        let run = Task.immediate {
+            let executor = Executor(
+                session: session, state: current.state, files: table.take()!, jobs: jobTable,
+                source: ScriptSource(fileName: fileName, text: source))
+            executor.groupPerPipeline = session.jobControl
+            executor.reportsJobs = true
+            let (status, ending) = await Interpreter.runToEnd(program, in: executor)
+            executor.files = DescriptorTable()  // our copies of the capture pipes
+            executor.state.lastStatus = status
+            return (status, ending, executor.state)
+        }
+        currentRun.withLock { $0 = run }
+        let (status, ending, finalState) = await withTaskCancellationHandler {
+            await run.value
         } onCancel: {
+            run.cancel()
             for job in session.runningBackgroundJobs where job.mode == .background { job.send(.terminate) }
         }
-        executor.state.lastStatus = status
-        let finalState = executor.state
+        currentRun.withLock { $0 = nil }
         stored.withLock { $0.state = finalState }
-        executor.files = DescriptorTable()  // our copies of the capture pipes
         let out = await stdoutCapture?.value ?? []
         let err = await stderrCapture?.value ?? []
         return RunResult(status: status, ending: ending, stdout: out, stderr: err)
     }
 
+    /// Stops the run in progress as SIGINT stops a shell's command line: its
+    /// foreground job is killed and the run returns status 130 (`.interrupted`);
+    /// background jobs go on. A REPL calls this on Ctrl-C.
+    public func interrupt() {
+        guard let run = currentRun.withLock({ $0 }) else { return }
+        session.interrupted.withLock { $0 = true }
+        run.cancel()
+    }
+
     private static func runToEnd(_ program: Program, in executor: Executor) async -> (Int32, RunResult.Ending) {
+        let interrupted = { executor.session.interrupted.withLock { $0 } }
         do throws(ShellExit) {
             try await executor.run(program)
-            return (executor.state.lastStatus, Task.isCancelled ? .cancelled : .completed)
+            if Task.isCancelled { return interrupted() ? (128 + SIGINT, .interrupted) : (executor.state.lastStatus, .cancelled) }
+            return (executor.state.lastStatus, .completed)
         } catch {
-            if Task.isCancelled { return (error.status, .cancelled) }
+            if Task.isCancelled { return interrupted() ? (128 + SIGINT, .interrupted) : (error.status, .cancelled) }
             switch error.reason {
+            case .interrupted: return (error.status, .interrupted)
             case .exit: return (error.status, .exit)
             case .errexit: return (error.status, .errexit)
             case .fatalError: return (error.status, .error)

@@ -3,14 +3,23 @@ import Glibc
 import Synchronization
 
 /// A running list item: the processes it started, its in-process task (for
-/// background jobs) and, once done, its status.
+/// background jobs) and, once done, its status. Under job control a
+/// foreground pipeline is a job too, so that Ctrl-Z can turn it into a
+/// stopped, numbered one.
 final class Job: Sendable {
-    /// `%n` (background jobs); 0 otherwise.
-    let number: Int
-    let mode: PlannedJob.Mode
     let command: String
 
+    /// How a wait for a job under job control ended.
+    enum Outcome: Sendable, Equatable {
+        case finished(Int32)
+        /// Every live process of the job stopped (Ctrl-Z).
+        case stopped(Signal)
+    }
+
     private struct State {
+        /// `%n`; 0 until the job is in a job table.
+        var number = 0
+        var mode: PlannedJob.Mode
         var children: [(child: ChildProcess, group: Int32?)] = []
         var status: Int32?
         var waiters: [UnsafeContinuation<Int32, Never>] = []
@@ -20,25 +29,58 @@ final class Job: Sendable {
         var displayWaiters: [UnsafeContinuation<Int32?, Never>] = []
         var task: Task<Void, Never>?
         var cancelled = false
+        /// Job control: the signal that stopped every live process, while stopped.
+        var stopSignal: Signal?
+        var outcomeWaiters: [UnsafeContinuation<Outcome, Never>] = []
+        /// A process of this foreground job was killed by SIGINT (Ctrl-C).
+        var interrupted = false
+        /// The terminal modes the job had when it stopped (restored by `fg`).
+        var terminalModes: termios?
     }
-    private let state = Mutex(State())
+    private let state: Mutex<State>
+    /// Job control: stops and continues of its processes are tracked.
+    let tracksStops: Bool
 
-    init(number: Int, mode: PlannedJob.Mode, command: String) {
-        self.number = number
-        self.mode = mode
+    init(number: Int, mode: PlannedJob.Mode, command: String, tracksStops: Bool = false) {
         self.command = command
+        self.tracksStops = tracksStops
+        state = Mutex(State(number: number, mode: mode))
+    }
+
+    var number: Int {
+        get { state.withLock { $0.number } }
+        set { state.withLock { $0.number = newValue } }
+    }
+
+    var mode: PlannedJob.Mode {
+        get { state.withLock { $0.mode } }
+        set { state.withLock { $0.mode = newValue } }
     }
 
     var info: JobInfo {
         state.withLock { state in
             JobInfo(
-                number: number == 0 ? nil : number, mode: mode, command: command,
-                processIDs: state.children.map(\.child.pid), status: state.status)
+                number: state.number == 0 ? nil : state.number, mode: state.mode, command: command,
+                processIDs: state.children.map(\.child.pid), status: state.status, stopSignal: state.stopSignal)
         }
     }
 
     var status: Int32? { state.withLock { $0.status } }
     var processIDs: [Int32] { state.withLock { $0.children.map(\.child.pid) } }
+    var stopSignal: Signal? { state.withLock { $0.stopSignal } }
+    var wasInterrupted: Bool { state.withLock { $0.interrupted } }
+
+    /// The process group of its newest live process (the one a terminal is given to).
+    var processGroup: Int32? {
+        state.withLock { state in
+            state.children.last { $0.child.exitStatus == nil && $0.group != nil }?.group
+        }
+    }
+
+    var terminalModes: termios? {
+        get { state.withLock { $0.terminalModes } }
+        set { state.withLock { $0.terminalModes = newValue } }
+    }
 
     func attach(_ task: Task<Void, Never>) {
         let cancelNow = state.withLock { state -> Bool in
@@ -51,6 +93,54 @@ final class Job: Sendable {
     /// A process of this job was started (in process group `group`, if any).
     func processStarted(_ child: ChildProcess, group: Int32?) {
         state.withLock { $0.children.append((child, group)) }
+        if tracksStops {
+            child.observeJobState { [weak self] _ in self?.processStateChanged() }
+        }
+    }
+
+    /// A process of a foreground job ended by SIGINT: the rest of the job (and of
+    /// the command line) does not run, as when the shell itself gets the signal.
+    func processInterrupted() {
+        let task = state.withLock { state -> Task<Void, Never>? in
+            state.interrupted = true
+            return state.task
+        }
+        task?.cancel()
+    }
+
+    /// The job is stopped when every live process is (and there is one).
+    private func processStateChanged() {
+        let (signal, waiters) = state.withLock { state -> (Signal?, [UnsafeContinuation<Outcome, Never>]) in
+            guard state.status == nil else { return (nil, []) }
+            let signals = state.children.filter { $0.child.exitStatus == nil }.map(\.child.stopSignal)
+            guard let first = signals.first, let signal = first, !signals.contains(nil) else {
+                state.stopSignal = nil
+                return (nil, [])
+            }
+            state.stopSignal = signal
+            defer { state.outcomeWaiters = [] }
+            return (signal, state.outcomeWaiters)
+        }
+        if let signal { for waiter in waiters { waiter.resume(returning: .stopped(signal)) } }
+    }
+
+    /// Job control: waits until the job finishes or stops.
+    func waitForOutcome() async -> Outcome {
+        await withUnsafeContinuation { continuation in
+            let outcome = state.withLock { state -> Outcome? in
+                if let status = state.status { return .finished(status) }
+                if let signal = state.stopSignal { return .stopped(signal) }
+                state.outcomeWaiters.append(continuation)
+                return nil
+            }
+            if let outcome { continuation.resume(returning: outcome) }
+        }
+    }
+
+    /// `fg`, `bg`: SIGCONT to every group and process of the job.
+    func resume() {
+        state.withLock { $0.stopSignal = nil }
+        send(.continue)
     }
 
     /// The job's first pipeline has started its last stage: `pid` when that
@@ -95,17 +185,21 @@ final class Job: Sendable {
     var knownDisplayPID: Int32? { state.withLock { $0.displayPID } }
 
     func finish(_ status: Int32) {
-        let (waiters, displayWaiters) = state.withLock { state in
+        let (waiters, displayWaiters, outcomeWaiters) = state.withLock { state in
             state.status = status
+            state.stopSignal = nil
             state.task = nil
             let waiters = state.waiters
+            let outcomeWaiters = state.outcomeWaiters
             state.waiters = []
+            state.outcomeWaiters = []
             let display = state.displayResolved ? [] : resolveDisplay(&state, nil)
-            return (waiters, display)
+            return (waiters, display, outcomeWaiters)
         }
         let resolved = knownDisplayPID
         for waiter in displayWaiters { waiter.resume(returning: resolved) }
         for waiter in waiters { waiter.resume(returning: status) }
+        for waiter in outcomeWaiters { waiter.resume(returning: .finished(status)) }
     }
 
     /// Waits until the job finished; returns its status.
@@ -121,12 +215,13 @@ final class Job: Sendable {
     }
 
     /// Sends `signal` to every live process group and process of the job; a
-    /// terminating signal also stops its in-process part (the rest of a `{ …; }`).
+    /// terminating signal also stops its in-process part (the rest of a `{ …; }`)
+    /// and continues a stopped job, so that it can die.
     @discardableResult
     func send(_ signal: Signal) -> Bool {
-        let (children, task) = state.withLock { state in
+        let (children, task, stopped) = state.withLock { state in
             if Job.terminates(signal) { state.cancelled = true }
-            return (state.children, state.task)
+            return (state.children, state.task, state.stopSignal != nil)
         }
         var sent = false
         var signalledGroups = Set<Int32>()
@@ -137,6 +232,7 @@ final class Job: Sendable {
                 sent = true
             }
         }
+        if stopped, Job.terminates(signal) { send(.continue) }
         if Job.terminates(signal), let task {
             task.cancel()
             sent = true
@@ -155,13 +251,23 @@ final class JobTable: Sendable {
     private let jobs = Mutex<[Job]>([])
 
     /// A new background job numbered with the lowest free number.
-    func add(mode: PlannedJob.Mode, command: String) -> Job {
+    func add(mode: PlannedJob.Mode, command: String, tracksStops: Bool) -> Job {
+        let job = Job(number: 0, mode: mode, command: command, tracksStops: tracksStops)
+        adopt(job)
+        return job
+    }
+
+    /// Lists `job` (a stopped foreground one) with the lowest free number,
+    /// or moves it to the end (it becomes the current job, `%+`).
+    func adopt(_ job: Job) {
         jobs.withLock { jobs in
-            var number = 1
-            while jobs.contains(where: { $0.number == number }) { number += 1 }
-            let job = Job(number: number, mode: mode, command: command)
+            jobs.removeAll { $0 === job }
+            if job.number == 0 {
+                var number = 1
+                while jobs.contains(where: { $0.number == number }) { number += 1 }
+                job.number = number
+            }
             jobs.append(job)
-            return job
         }
     }
 
@@ -188,16 +294,16 @@ final class JobTable: Sendable {
 /// The process group of one job (job control) or one background job: the
 /// first process started leads it, the others join. If the leader has
 /// already exited and been reaped, joining fails; the next process then
-/// starts a new group (the hook is told again).
+/// starts a new group. A foreground job's new groups get the terminal.
 final class ProcessGroupSlot: Sendable {
     private let leader = Mutex<Int32?>(nil)
-    let onNewGroup: (@Sendable (Int32) -> Void)?
+    let terminal: JobTerminal?
 
-    init(onNewGroup: (@Sendable (Int32) -> Void)? = nil) {
-        self.onNewGroup = onNewGroup
+    init(terminal: JobTerminal? = nil) {
+        self.terminal = terminal
     }
 
-    /// Starts a process with `start(processGroup)`; returns it and its group.
+    /// Starts a process with `start(processGroup)` (0: a new group); returns it and its group.
     func spawn(_ start: (Int32) throws(SpawnError) -> ChildProcess) throws(SpawnError) -> (ChildProcess, Int32) {
         let result: Result<(ChildProcess, Int32, Bool), SpawnError> = leader.withLock { leader in
             if let group = leader {
@@ -216,7 +322,9 @@ final class ProcessGroupSlot: Sendable {
             }
         }
         let (child, group, isNew) = try result.get()
-        if isNew { onNewGroup?(group) }
+        // The child did this itself before exec; doing it here too is what shells do, so that
+        // neither side depends on which runs first.
+        if isNew { terminal?.give(to: group) }
         return (child, group)
     }
 }

@@ -41,6 +41,9 @@ public struct RunResult: Sendable {
         case error
         /// The task running it was cancelled; its jobs were killed.
         case cancelled
+        /// Ctrl-C under job control (a process of the foreground job died of
+        /// SIGINT) or `Interpreter.interrupt()`: the rest of the run was skipped.
+        case interrupted
     }
 
     /// The exit status (`$?` afterwards).

@@ -7,14 +7,19 @@ final class Session: Sendable {
     let builtins: Mutex<[String: BuiltinFunction]>
     let execHandler: Mutex<ExecHandler?>
     let jobObservers: Mutex<[JobObserver]>
-    let jobControl: JobControlHooks?
+    /// Job control: each foreground pipeline gets a process group (and the terminal).
+    let jobControl: Bool
+    let terminal: JobTerminal?
+    /// Set by `Interpreter.interrupt()`: the cancelled run ends with status 130.
+    let interrupted = Mutex(false)
     /// Every `&` job not yet finished, in any context.
     private let running = Mutex<[Job]>([])
-    init(jobControl: JobControlHooks?) {
+    init(jobControl: JobControl?) {
         builtins = Mutex([:])
         execHandler = Mutex(nil)
         jobObservers = Mutex([])
-        self.jobControl = jobControl
+        self.jobControl = jobControl != nil
+        terminal = jobControl?.terminal.map(JobTerminal.init(descriptor:))
     }
 
     func builtin(named name: String) -> BuiltinFunction? { builtins.withLock { $0[name] } }

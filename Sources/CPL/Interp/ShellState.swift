@@ -112,7 +112,7 @@ struct ShellState: Sendable {
 /// Ends the running script (or subshell): `exit`, `set -e`, a fatal
 /// expansion error, or cancellation.
 struct ShellExit: Error {
-    enum Reason { case exit, errexit, fatalError, cancelled }
+    enum Reason { case exit, errexit, fatalError, cancelled, interrupted }
     var status: Int32
     var reason: Reason
 }

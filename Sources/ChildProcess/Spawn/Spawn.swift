@@ -116,11 +116,20 @@ struct Launch: ~Copyable {
                     request.new_session = options.detached ? 1 : 0
                     request.set_process_group = options.processGroup == nil ? 0 : 1
                     request.process_group = options.processGroup ?? 0
+                    request.foreground_terminal = options.processGroup == nil ? -1 : options.foregroundTerminal ?? -1
                     request.set_uid = options.uid == nil ? 0 : 1
                     request.uid = options.uid ?? 0
                     request.set_gid = options.gid == nil ? 0 : 1
                     request.gid = options.gid ?? 0
-                    return cp_spawn(&request, &pid, &failedStep)
+                    // ETXTBSY: the program was just written, and a child another thread is
+                    // starting still holds it open for writing until that child execs. It
+                    // passes within a moment: retry briefly (about 50 ms in all).
+                    var error = cp_spawn(&request, &pid, &failedStep)
+                    for attempt in 1...10 where error == ETXTBSY {
+                        usleep(UInt32(attempt) * 1000)
+                        error = cp_spawn(&request, &pid, &failedStep)
+                    }
+                    return error
                 }
             }
         }

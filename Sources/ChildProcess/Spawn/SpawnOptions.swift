@@ -14,6 +14,10 @@ public struct SpawnOptions: Sendable {
     /// Put the child in a process group: `.some(0)` starts a new group led by the child,
     /// `.some(pgid)` joins an existing one (job control). Ignored when `detached`.
     public var processGroup: Int32?
+    /// Job control: a terminal descriptor whose foreground process group becomes the child's
+    /// group, set in the child before it executes (so it never reads the terminal from the
+    /// background). Needs `processGroup`; the calling process should ignore SIGTTOU.
+    public var foregroundTerminal: Int32?
     public var uid: UInt32?
     public var gid: UInt32?
     /// Run `command` through a shell: the command and args are joined by spaces and passed to

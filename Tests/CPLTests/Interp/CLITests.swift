@@ -96,9 +96,17 @@ struct CLITests {
         #expect(help.status == 0 && help.stdout.hasPrefix("usage: cpl"))
         let version = await runCPL(["--version"])
         #expect(version.status == 0 && version.stdout.hasPrefix("cpl "))
-        let interactive = await runCPL(["-i"])
-        #expect(interactive.status == 2)
-        #expect(interactive.stderr == "cpl: interactive mode is not available yet\n")
+        // `-i` without a terminal: the REPL reads lines from the pipe (no job control), prompts
+        // on stdout, and `exit` ends it. The pty tests in cplTests cover the terminal.
+        let directory = makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        let interactive = await runCPL(
+            ["-i"], stdin: "echo hi\nfalse\nexit 3\n", in: directory,
+            environment: ["PATH": "/usr/bin:/bin", "HOME": directory, "CPL_HISTORY": "\(directory)/history"])
+        #expect(interactive.status == 3)
+        #expect(interactive.stdout.contains("hi\n"))
+        #expect(interactive.stdout.contains(" [1]"))
+        #expect(readFileText("\(directory)/history") == "echo hi\nfalse\nexit 3\n")
         let unknown = await runCPL(["--bogus"])
         #expect(unknown.status == 2)
     }

@@ -41,7 +41,7 @@ struct JobTests {
 
     @Test func jobsAndKill() async {
         let result = await run("sleep 5 & sleep 5 & jobs; kill %1; wait %1; echo $?; kill -s KILL %2; wait %2; echo $?; jobs; kill -l 143")
-        #expect(result.stdoutText == "[1] Running    sleep 5\n[2] Running    sleep 5\n143\n137\nTERM\n")
+        #expect(result.stdoutText == "[1]-  Running                 sleep 5 &\n[2]+  Running                 sleep 5 &\n143\n137\nTERM\n")
         let errors = await run("kill %9; echo $?; kill -NOPE 1; echo $?")
         #expect(errors.stdoutText == "2\n2\n")
         #expect(errors.stderrText == "cpl: t.cpl:1: kill: %9: no such job\ncpl: t.cpl:1: kill: NOPE: unknown signal\n")

@@ -8,8 +8,8 @@
 /// standard error: `cpl: file:line: cd: nope: No such file or directory`.
 enum Builtins {
     static let names: Set<String> = [
-        ":", ".", "cd", "echo", "exit", "export", "false", "jobs", "kill", "pwd", "set", "source", "true",
-        "unset", "wait",
+        ":", ".", "bg", "cd", "echo", "exit", "export", "false", "fg", "jobs", "kill", "pwd", "set", "source",
+        "true", "unset", "wait",
     ]
 
     static func isBuiltin(_ name: String, in session: Session) -> Bool {
@@ -39,6 +39,8 @@ extension Executor {
         case "wait": return await wait(operands)
         case "jobs": return await listJobs(operands)
         case "kill": return await kill(operands)
+        case "fg": return await foreground(operands)
+        case "bg": return await background(operands)
         default: return 127
         }
     }

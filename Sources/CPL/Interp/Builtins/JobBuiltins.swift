@@ -40,31 +40,24 @@ extension Executor {
         return status
     }
 
-    /// `jobs [-l|-p]`: `[n] Running  command`; finished jobs are listed once
-    /// (as `Done` or `Exit n`) and then forgotten.
+    /// `jobs [-l|-p]`: `[1]+  Running                 sleep 9 &`, as bash lists
+    /// them; finished jobs are listed once (`Done`, `Exit 3`, `Terminated`)
+    /// and then forgotten.
     func listJobs(_ operands: [String]) async -> Int32 {
         let pidsOnly = operands.contains("-p")
         let long = operands.contains("-l")
-        var listing = ""
-        for job in jobs.all {
-            let pids = job.processIDs
+        let all = jobs.all
+        let listing = JobListing(all)
+        var text = ""
+        for job in all {
             if pidsOnly {
-                if let pid = job.knownDisplayPID ?? pids.first { listing += "\(pid)\n" }
+                if let pid = job.knownDisplayPID ?? job.processIDs.first { text += "\(pid)\n" }
                 continue
             }
-            let status = job.status
-            let state: String
-            switch status {
-            case nil: state = "Running"
-            case 0: state = "Done"
-            case let code? where code > 128: state = Signal(rawValue: code - 128).name
-            case let code?: state = "Exit \(code)"
-            }
-            let pidText = long ? pids.map(String.init).joined(separator: ",") + " " : ""
-            listing += "[\(job.number)] \(pidText)\(state.padding(10)) \(job.command)\n"
-            if status != nil { jobs.remove(job) }
+            text += listing.line(for: job, processIDs: long) + "\n"
+            if job.status != nil { jobs.remove(job) }
         }
-        return await writeOutput(listing, builtin: "jobs")
+        return await writeOutput(text, builtin: "jobs")
     }
 
     /// `kill [-s SIG | -SIG | -n N] pid|%job…`, `kill -l [status]`.

@@ -1,0 +1,84 @@
+import CChildProcessShims
+import Glibc
+import Synchronization
+
+/// Signals this process handles itself, as callbacks: Node's `process.on('SIGINT', …)`.
+///
+/// The handler installed for a caught signal only counts it and wakes the reactor through a
+/// pipe; observers then run on the reactor thread, where anything may be done. Arrivals that
+/// come close together may be reported once.
+public enum ProcessSignals {
+    /// Catches `signal` from now on (its default action, or being ignored, no longer applies)
+    /// and calls `observer` each time it arrives, until the observation is cancelled. A caught
+    /// signal without observers is counted and otherwise ignored. Children still start with
+    /// every signal at its default.
+    @discardableResult
+    public static func observe(_ signal: Signal, _ observer: @escaping @Sendable (Signal) -> Void) -> SignalObservation {
+        SignalDispatcher.shared.add(observer, for: signal)
+    }
+}
+
+/// One observer of one signal; `cancel()` stops the calls.
+public final class SignalObservation: Sendable {
+    let signal: Signal
+    let id: UInt64
+
+    init(signal: Signal, id: UInt64) {
+        self.signal = signal
+        self.id = id
+    }
+
+    public func cancel() { SignalDispatcher.shared.remove(self) }
+}
+
+/// The pipe the C handler writes to and the observers it wakes.
+final class SignalDispatcher: Sendable {
+    static let shared = SignalDispatcher()
+
+    private struct State {
+        var observers: [Int32: [(id: UInt64, call: @Sendable (Signal) -> Void)]] = [:]
+        var caught: Set<Int32> = []
+        var nextID: UInt64 = 1
+    }
+    private let state = Mutex(State())
+    private let readEnd: FileDescriptor
+    private let writeEnd: FileDescriptor
+    private let watcher: Watcher
+
+    private init() {
+        var ends: [Int32] = [-1, -1]
+        guard cp_pipe_cloexec(&ends) == 0 else { fatalError("cannot create the signal pipe: \(Errno.current)") }
+        for end in ends { _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK) }
+        readEnd = FileDescriptor(rawValue: ends[0])
+        writeEnd = FileDescriptor(rawValue: ends[1])
+        watcher = Watcher(readEnd)
+        watch()
+    }
+
+    func add(_ observer: @escaping @Sendable (Signal) -> Void, for signal: Signal) -> SignalObservation {
+        let (id, catchNow) = state.withLock { state -> (UInt64, Bool) in
+            defer { state.nextID += 1 }
+            state.observers[signal.rawValue, default: []].append((state.nextID, observer))
+            return (state.nextID, state.caught.insert(signal.rawValue).inserted)
+        }
+        if catchNow { cp_signal_catch(signal.rawValue, writeEnd.rawValue) }
+        return SignalObservation(signal: signal, id: id)
+    }
+
+    func remove(_ observation: SignalObservation) {
+        state.withLock { $0.observers[observation.signal.rawValue]?.removeAll { $0.id == observation.id } }
+    }
+
+    private func watch() {
+        watcher.notify(when: .readable) { [self] ready in
+            guard ready else { return }
+            var bytes = [UInt8](repeating: 0, count: 256)
+            while bytes.withUnsafeMutableBytes({ read(readEnd.rawValue, $0.baseAddress, $0.count) }) > 0 {}
+            let (caught, observers) = state.withLock { ($0.caught, $0.observers) }
+            for number in caught.sorted() where cp_signal_take(number) > 0 {
+                for observer in observers[number] ?? [] { observer.call(Signal(rawValue: number)) }
+            }
+            watch()
+        }
+    }
+}

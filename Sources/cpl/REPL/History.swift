@@ -1,0 +1,42 @@
+@preconcurrency import CReadline
+import Glibc
+
+/// The REPL's history: `$CPL_HISTORY`, else `~/.cpl_history`. Each accepted
+/// line is appended to the file at once, so a crash loses nothing; empty
+/// lines and a repeat of the line before are not recorded.
+struct History {
+    let path: String?
+    /// Lines kept in memory and in the file.
+    static let limit: Int32 = 10_000
+
+    init(environment: [String: String]) {
+        if let path = environment["CPL_HISTORY"], !path.isEmpty {
+            self.path = path
+        } else if let home = environment["HOME"], !home.isEmpty {
+            path = home + "/.cpl_history"
+        } else {
+            path = nil
+        }
+        using_history()
+        stifle_history(History.limit)
+        if let path {
+            history_truncate_file(path, History.limit)
+            read_history(path)
+        }
+    }
+
+    mutating func record(_ line: String) {
+        guard !line.allSatisfy({ $0 == " " || $0 == "\t" }) else { return }
+        if history_length > 0, let last = history_get(history_base + history_length - 1),
+            let text = last.pointee.line, String(cString: text) == line
+        {
+            return
+        }
+        add_history(line)
+        guard let path else { return }
+        // append_history needs an existing file.
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        if fd >= 0 { close(fd) }
+        append_history(1, path)
+    }
+}

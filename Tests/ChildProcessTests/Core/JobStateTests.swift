@@ -1,0 +1,41 @@
+import ChildProcess
+import Glibc
+import Synchronization
+import Testing
+
+/// Stops and continues reported through SIGCHLD, and signals delivered as callbacks.
+@Suite("Job state and process signals")
+struct JobStateTests {
+    @Test func stopsAndContinuesAreObserved() async throws {
+        let directory = makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        // After SIGCONT the child waits for a flag: an exit right away could hide the continue.
+        let child = try ChildProcess.spawn(
+            "sh", ["-c", "kill -STOP $$; while [ ! -e \(directory)/flag ]; do sleep 0.01; done"],
+            options: SpawnOptions(stdio: [.ignore, .ignore, .inherit]))
+        let changes = Mutex<[ChildProcess.JobStateChange]>([])
+        child.observeJobState { change in changes.withLock { $0.append(change) } }
+        #expect(try await eventually(20) { changes.withLock { $0 } == [.stopped(.stop)] })
+        #expect(child.stopSignal == .stop)
+        #expect(child.exitStatus == nil)
+        child.kill(.continue)
+        #expect(try await eventually(20) { changes.withLock { $0 } == [.stopped(.stop), .continued] })
+        #expect(child.stopSignal == nil)
+        try writeFile("\(directory)/flag", "")
+        #expect(try await child.waitForExit() == .exited(0))
+    }
+
+    @Test func aCaughtSignalCallsItsObserver() async throws {
+        let arrivals = Mutex(0)
+        let observation = ProcessSignals.observe(.user2) { signal in
+            if signal == .user2 { arrivals.withLock { $0 += 1 } }
+        }
+        defer { observation.cancel() }
+        kill(getpid(), SIGUSR2)
+        #expect(try await eventually(20) { arrivals.withLock { $0 } == 1 })
+        observation.cancel()
+        kill(getpid(), SIGUSR2)  // caught, counted, no observer: the process lives on
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(arrivals.withLock { $0 } == 1)
+    }
+}

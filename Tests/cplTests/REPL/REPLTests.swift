@@ -1,0 +1,254 @@
+// The REPL through a real pseudo-terminal: prompt, multi-line input, history, completion,
+// Ctrl-C, Ctrl-Z with jobs/fg/bg, job notices, terminal modes, Ctrl-D and exit.
+
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Testing
+
+// Serialized: each test blocks its thread while it waits for the screen.
+@Suite("REPL on a pseudo-terminal", .serialized)
+struct REPLTests {
+    /// A session in a fresh directory that is also `$HOME` (so the prompt starts with `~`).
+    private func session(_ extra: [String: String] = [:], in directory: String? = nil) throws -> (TerminalSession, String) {
+        guard let cpl = Shells.cplPath else { throw TerminalSession.Timeout(expected: "a built cpl", screen: "") }
+        let directory = directory ?? makeDirectory()
+        var environment = ["PATH": "/usr/bin:/bin", "HOME": directory, "LC_ALL": "C", "USER": "tester"]
+        environment.merge(extra) { $1 }
+        let session = try TerminalSession(cpl: cpl, directory: directory, environment: environment)
+        try session.expect("~")  // the first prompt
+        return (session, directory)
+    }
+
+    private func makeDirectory() -> String {
+        let path = NSTemporaryDirectory() + "cpl-repl-" + UUID().uuidString
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    @Test func promptShowsTheDirectoryAndAFailedStatus() throws {
+        let (terminal, _) = try session()
+        terminal.type("echo hi | tr a-z A-Z\n")
+        try terminal.expect("HI\n")
+        terminal.type("false\n")
+        try terminal.expect("~ [1]")
+        terminal.type("mkdir sub; cd sub\n")
+        try terminal.expect("~/sub")
+        terminal.type("PS1='cpl(\\W:\\?)> '\n")
+        try terminal.expect("cpl(sub:0)> ")
+        terminal.type("sh -c 'exit 7'\n")
+        try terminal.expect("cpl(sub:7)> ")
+    }
+
+    @Test func incompleteInputAsksForMoreAndErrorsPointAtTheColumn() throws {
+        let (terminal, _) = try session()
+        terminal.type("echo \"one\n")
+        try terminal.expect("> ")
+        terminal.type("two\" | tr a-z A-Z\n")
+        try terminal.expect("ONE\nTWO\n")
+        terminal.type("echo left |\n")
+        try terminal.expect("> ")
+        terminal.type("tr a-z A-Z && \\\n")
+        try terminal.expect("> ")
+        terminal.type("echo right | tr a-z A-Z\n")
+        try terminal.expect("LEFT\nRIGHT\n")
+        terminal.type("{ echo grouped\n")
+        try terminal.expect("> ")
+        terminal.type("} | tr a-z A-Z\n")
+        try terminal.expect("GROUPED\n")
+        terminal.type("cat <<END\n")
+        try terminal.expect("> ")
+        terminal.type("here doc\n")
+        try terminal.expect("> ")
+        terminal.type("END\n")
+        try terminal.expect("here doc\n")
+        terminal.type("echo ok )\n")
+        let diagnostic = try terminal.expect("^")
+        #expect(diagnostic.contains("<stdin>:1:9"))
+        #expect(diagnostic.contains("echo ok )"))
+        terminal.type("echo still | tr a-z A-Z\n")
+        try terminal.expect("STILL\n")
+    }
+
+    @Test func historyIsWrittenAsLinesAreAcceptedAndRecalled() throws {
+        let directory = makeDirectory()
+        let file = directory + "/history"
+        do {
+            let (terminal, _) = try session(["CPL_HISTORY": file], in: directory)
+            for line in ["echo one", "echo one", "   ", "echo two", "echo one"] {
+                terminal.type(line + "\n")
+                try terminal.expect("~")
+            }
+            // Written as each line was accepted: nothing waits for the exit.
+            #expect(try String(contentsOfFile: file, encoding: .utf8) == "echo one\necho two\necho one\n")
+            terminal.type("\u{1B}[A\u{1B}[A\n")  // Up, Up, Enter
+            try terminal.expect("two\n")
+            try terminal.expect("~")  // it ran, so it is recorded: the next session sees it
+        }
+        let (again, _) = try session(["CPL_HISTORY": file], in: directory)
+        again.type("\u{1B}[A | tr a-z A-Z\n")  // the line the last session recalled: `echo two`
+        try again.expect("TWO\n")
+        // Without $CPL_HISTORY it is ~/.cpl_history.
+        let (plain, home) = try session()
+        plain.type("echo remembered | tr a-z A-Z\n")
+        try plain.expect("REMEMBERED\n")
+        #expect(try String(contentsOfFile: home + "/.cpl_history", encoding: .utf8) == "echo remembered | tr a-z A-Z\n")
+    }
+
+    @Test func tabCompletesProgramsBuiltinsFilesAndVariables() throws {
+        let directory = makeDirectory()
+        FileManager.default.createFile(atPath: directory + "/my notes.txt", contents: Data("spaced\n".utf8))
+        try FileManager.default.createDirectory(atPath: directory + "/folder", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: directory + "/folder/inner", contents: Data("inside\n".utf8))
+        let (terminal, _) = try session(["GREETING_WORD": "hello"], in: directory)
+        terminal.type("tou\t")          // a program from PATH: touch
+        try terminal.expect("touch ")
+        terminal.type("\u{15}expo\t")   // a builtin
+        try terminal.expect("export ")
+        terminal.type("\u{15}cat my\t\n")   // a file name with a space, escaped
+        try terminal.expect("cat my\\ notes.txt")
+        try terminal.expect("spaced\n")
+        terminal.type("cat fol\tinn\t\n")   // a directory gets its slash
+        try terminal.expect("inside\n")
+        terminal.type("echo $GREETING_W\t | tr a-z A-Z\n")
+        try terminal.expect("HELLO\n")
+        terminal.type("cd folder\n")     // relative to the shell's directory, not the process's
+        try terminal.expect("~/folder")
+        terminal.type("cat in\t\n")
+        try terminal.expect("inside\n")
+    }
+
+    @Test func ctrlCStopsTheJobAndNotTheREPL() throws {
+        let (terminal, _) = try session()
+        terminal.type("sleep 30; echo not reached\n")
+        // Only once `sleep` runs: a shell between two commands may hold a Ctrl-C back (dash does).
+        try waitForChild(of: terminal.pid, named: "sleep")
+        terminal.type("\u{03}")
+        try terminal.expect("~ [130]")
+        terminal.type("echo $? | tr 0-9 a-j\n")
+        try terminal.expect("bda\n")  // 130
+        try terminal.expect("~")
+        // At the prompt, Ctrl-C drops the line being typed.
+        terminal.type("echo dropped")
+        try terminal.expect("dropped")
+        terminal.type("\u{03}")
+        try terminal.expect("~ [130]")
+        terminal.type("echo kept | tr a-z A-Z\n")
+        try terminal.expect("KEPT\n")
+        #expect(!terminal.screen.contains("\nnot reached"))
+    }
+
+    @Test func ctrlZStopsAJobThatFgAndBgContinue() throws {
+        let (terminal, directory) = try session()
+        // The job reads the terminal after `fg`: it must be in the terminal's foreground group.
+        // (Both stages say they have started: Ctrl-Z stops the processes in the group at that moment.)
+        terminal.type("sh -c 'touch started; read line; echo got $line' | sh -c 'touch started2; exec tr a-z A-Z'\n")
+        try waitForFile(directory + "/started")
+        try waitForFile(directory + "/started2")
+        terminal.type("\u{1A}")
+        try terminal.expect("[1]+  Stopped                 sh -c 'touch started; read line; echo got $line' | sh -c 'touch started2; exec tr a-z A-Z'")
+        try terminal.expect("~ [148]")
+        terminal.type("jobs\n")
+        try terminal.expect("[1]+  Stopped ")
+        terminal.type("fg\n")
+        try terminal.expect("exec tr a-z A-Z'\n")  // fg names the job
+        terminal.type("typed\n")
+        try terminal.expect("GOT TYPED\n")
+        // bg: a stopped job goes on in the background; its end is noted before a prompt.
+        terminal.type("sh -c 'touch second; sleep 1; echo done-in-bg'\n")
+        try waitForFile(directory + "/second")
+        terminal.type("\u{1A}")
+        try terminal.expect("Stopped")
+        terminal.type("bg\n")
+        try terminal.expect("[1]+ sh -c 'touch second; sleep 1; echo done-in-bg' &")
+        try terminal.expect("done-in-bg")
+        terminal.type("\n")
+        try terminal.expect("[1]+  Done                    sh -c 'touch second; sleep 1; echo done-in-bg'")
+    }
+
+    @Test func backgroundJobsAreNotedWhenTheyFinish() throws {
+        let (terminal, _) = try session()
+        terminal.type("sh -c 'exit 3' &\n")
+        try terminal.expect("~")
+        terminal.type("sleep 0.3\n")  // it has finished by now; the notice comes before the next prompt
+        try terminal.expect("[1]+  Exit 3                  sh -c 'exit 3'\n")
+        terminal.type("jobs\n")
+        let listing = try terminal.expect("~")
+        #expect(!listing.contains("[1]"))  // noted once, then forgotten
+    }
+
+    @Test func foregroundJobsOwnTheTerminalAndItsModesComeBack() throws {
+        let (terminal, _) = try session()
+        terminal.type("sh -c 'echo group $(ps -o pgid= -p $$) $(ps -o tpgid= -p $$)'\n")
+        let line = try terminal.expect("\n~")
+        let fields = line.split(separator: "\n").last?.split(separator: " ") ?? []
+        #expect(fields.count == 3 && fields[0] == "group" && fields[1] == fields[2], "\(line)")
+        terminal.type("stty -icanon -isig\n")  // a job that leaves the terminal in another mode
+        try terminal.expect("~")
+        terminal.type("stty -a | tr ' ' '\\n' | grep -x -e icanon -e isig | tr a-z A-Z\n")
+        try terminal.expect("ISIG\nICANON\n")
+    }
+
+    @Test func ctrlDAndExitLeave() throws {
+        let (terminal, _) = try session()
+        terminal.type("false\n")
+        try terminal.expect("[1]")
+        terminal.type("\u{04}")
+        #expect(try terminal.waitForExit() == 1)
+
+        let (second, directory) = try session()
+        second.type("sh -c 'touch started; sleep 30'\n")
+        try waitForFile(directory + "/started")
+        second.type("\u{1A}")
+        try second.expect("Stopped")
+        second.type("exit 4\n")
+        try second.expect("there are stopped jobs")
+        let jobProcesses = children(of: second.pid)
+        #expect(!jobProcesses.isEmpty)
+        second.type("exit 4\n")
+        #expect(try second.waitForExit() == 4)
+        // The stopped job was hung up, not left behind.
+        for child in jobProcesses {
+            #expect(eventuallyGone(child), "job \(child) survived the REPL")
+        }
+    }
+
+    private func waitForFile(_ path: String) throws {
+        let deadline = Date().addingTimeInterval(20)
+        while !FileManager.default.fileExists(atPath: path) {
+            guard Date() < deadline else { throw TerminalSession.Timeout(expected: path, screen: "") }
+            usleep(10_000)
+        }
+    }
+
+    /// Waits until a child of `parent` runs the program `name`.
+    private func waitForChild(of parent: Int32, named name: String) throws {
+        let deadline = Date().addingTimeInterval(20)
+        while true {
+            for child in children(of: parent) {
+                if (try? String(contentsOfFile: "/proc/\(child)/comm", encoding: .utf8)) == name + "\n" { return }
+            }
+            guard Date() < deadline else { throw TerminalSession.Timeout(expected: "a child running \(name)", screen: "") }
+            usleep(10_000)
+        }
+    }
+
+    /// The children of every thread of `parent` (a thread's children are listed under that thread).
+    private func children(of parent: Int32) -> [Int32] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(parent)/task")) ?? []
+        return tasks.flatMap { task in
+            ((try? String(contentsOfFile: "/proc/\(parent)/task/\(task)/children", encoding: .utf8)) ?? "")
+                .split(separator: " ").compactMap { Int32($0) }
+        }
+    }
+
+    private func eventuallyGone(_ pid: Int32) -> Bool {
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            if kill(pid, 0) != 0 { return true }
+            usleep(10_000)
+        }
+        return false
+    }
+}
