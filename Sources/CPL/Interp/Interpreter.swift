@@ -278,6 +278,8 @@ public final class Interpreter: Sendable {
             return (status, ending, executor.state)
         }
         currentRun.withLock { $0 = run }
+        // An interrupt that came while the run was starting (before there was a task to cancel).
+        if session.interrupted.withLock({ $0 }) { run.cancel() }
         let (status, ending, finalState) = await withTaskCancellationHandler {
             await run.value
         } onCancel: {
@@ -295,9 +297,8 @@ public final class Interpreter: Sendable {
     /// foreground job is killed and the run returns status 130 (`.interrupted`);
     /// background jobs go on. A REPL calls this on Ctrl-C.
     public func interrupt() {
-        guard let run = currentRun.withLock({ $0 }) else { return }
         session.interrupted.withLock { $0 = true }
-        run.cancel()
+        currentRun.withLock { $0 }?.cancel()
     }
 
     private static func runToEnd(_ program: Program, in executor: Executor) async -> (Int32, RunResult.Ending) {

@@ -141,7 +141,9 @@ struct REPLTests {
 
     @Test func ctrlZStopsAJobThatFgAndBgContinue() throws {
         let (terminal, directory) = try session()
-        // The job reads the terminal after `fg`: it must be in the terminal's foreground group.
+        // The jobs below stop where they run no program: a dash that is just vforking a child
+        // cannot stop until that child execs, and Ctrl-Z then stops only the child (so bash
+        // would wait too). The job reads the terminal after `fg`: it must be in the foreground.
         // (Both stages say they have started: Ctrl-Z stops the processes in the group at that moment.)
         terminal.type("sh -c 'touch started; read line; echo got $line' | sh -c 'touch started2; exec tr a-z A-Z'\n")
         try waitForFile(directory + "/started")
@@ -156,23 +158,23 @@ struct REPLTests {
         terminal.type("typed\n")
         try terminal.expect("GOT TYPED\n")
         // bg: a stopped job goes on in the background; its end is noted before a prompt.
-        terminal.type("sh -c 'touch second; sleep 1; echo done-in-bg'\n")
+        terminal.type("sh -c 'touch second; until [ -e go ]; do :; done; echo done-in-bg'\n")
         try waitForFile(directory + "/second")
         terminal.type("\u{1A}")
         try terminal.expect("Stopped")
         terminal.type("bg\n")
-        try terminal.expect("[1]+ sh -c 'touch second; sleep 1; echo done-in-bg' &")
+        try terminal.expect("[1]+ sh -c 'touch second; until [ -e go ]; do :; done; echo done-in-bg' &")
+        FileManager.default.createFile(atPath: directory + "/go", contents: nil)
         try terminal.expect("done-in-bg")
-        terminal.type("\n")
-        try terminal.expect("[1]+  Done                    sh -c 'touch second; sleep 1; echo done-in-bg'")
+        // Its output comes just before its exit.
+        try pressEnter(on: terminal, until: "[1]+  Done                    sh -c 'touch second; until [ -e go ]; do :; done; echo done-in-bg'")
     }
 
     @Test func backgroundJobsAreNotedWhenTheyFinish() throws {
         let (terminal, _) = try session()
         terminal.type("sh -c 'exit 3' &\n")
         try terminal.expect("~")
-        terminal.type("sleep 0.3\n")  // it has finished by now; the notice comes before the next prompt
-        try terminal.expect("[1]+  Exit 3                  sh -c 'exit 3'\n")
+        try pressEnter(on: terminal, until: "[1]+  Exit 3                  sh -c 'exit 3'\n")
         terminal.type("jobs\n")
         let listing = try terminal.expect("~")
         #expect(!listing.contains("[1]"))  // noted once, then forgotten
@@ -198,7 +200,7 @@ struct REPLTests {
         #expect(try terminal.waitForExit() == 1)
 
         let (second, directory) = try session()
-        second.type("sh -c 'touch started; sleep 30'\n")
+        second.type("sh -c 'touch started; until false; do :; done'\n")
         try waitForFile(directory + "/started")
         second.type("\u{1A}")
         try second.expect("Stopped")
@@ -219,6 +221,17 @@ struct REPLTests {
         while !FileManager.default.fileExists(atPath: path) {
             guard Date() < deadline else { throw TerminalSession.Timeout(expected: path, screen: "") }
             usleep(10_000)
+        }
+    }
+
+    /// A job's notice comes before the first prompt after it ended: Enter until it shows.
+    private func pressEnter(on terminal: TerminalSession, until notice: String) throws {
+        for attempt in 1... {
+            terminal.type("\n")
+            do {
+                try terminal.expect(notice, within: 1)
+                return
+            } catch where attempt < 20 {}
         }
     }
 
