@@ -53,6 +53,8 @@ static int spawn_with_posix_spawn(const cp_spawn_request *r, const int *sources,
     // new program with no ignored signal at all, as a fork+exec with explicit resets would.
     for (int sig = SIGRTMIN > 32 ? 32 : SIGRTMIN; sig < SIGRTMIN; sig++)
         ((unsigned long *)&all)[(sig - 1) / (8 * sizeof(unsigned long))] |= 1UL << ((sig - 1) % (8 * sizeof(unsigned long)));
+    for (int sig = 1; sig <= 64 && sig < NSIG; sig++)
+        if (r->kept_dispositions & (1ULL << (sig - 1))) sigdelset(&all, sig);
     short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
     if (r->new_session) flags |= POSIX_SPAWN_SETSID;
     else if (r->set_process_group) {
@@ -90,7 +92,8 @@ static void _Noreturn exec_in_child(const cp_spawn_request *r, const int *source
     sigprocmask(SIG_SETMASK, &all, NULL);
     memset(&dfl, 0, sizeof dfl);
     dfl.sa_handler = SIG_DFL;
-    for (int sig = 1; sig < NSIG; sig++) sigaction(sig, &dfl, NULL);
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sig > 64 || !(r->kept_dispositions & (1ULL << (sig - 1)))) sigaction(sig, &dfl, NULL);
 
     if (r->new_session) setsid();
     else if (r->set_process_group) setpgid(0, r->process_group);

@@ -22,6 +22,7 @@ typedef struct cp_spawn_request {
     int set_process_group;       // setpgid(0, process_group)
     pid_t process_group;         // 0: a new group led by the child
     int foreground_terminal;     // -1, or a terminal whose foreground group the child's group becomes
+    uint64_t kept_dispositions;  // bit (n - 1): signal n keeps this process's disposition (not the default)
     int set_uid;
     uid_t uid;
     int set_gid;

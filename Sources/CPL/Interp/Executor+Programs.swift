@@ -14,7 +14,8 @@ extension Executor {
             stdin: ShellInput(descriptors, fd: 0), stdout: ShellOutput(descriptors, fd: 1),
             stderr: ShellOutput(descriptors, fd: 2), fileName: source.fileName, line: line, descriptors: descriptors)
         let launcher = Launcher(
-            session: session, groupSlot: groupSlot, detached: detached, job: job, reporter: reporter)
+            session: session, groupSlot: groupSlot, detached: detached, job: job, reporter: reporter,
+            ignoresKeyboardStops: ignoresKeyboardStops)
         defer { descriptors.release() }
         guard let handler = session.currentExecHandler else {
             return await runStoppable { await launcher.launch(request) }
@@ -33,6 +34,7 @@ struct Launcher: Sendable {
     let detached: Bool
     let job: Job?
     let reporter: Job?
+    let ignoresKeyboardStops: Bool
 
     func launch(_ request: ExecRequest) async -> Int32 {
         guard let name = request.arguments.first else { return 0 }
@@ -52,6 +54,7 @@ struct Launcher: Sendable {
             cwd: request.workingDirectory, environment: request.environment, stdio: request.descriptors.stdio)
         options.argv0 = name
         options.detached = detached
+        if ignoresKeyboardStops { options.inheritedSignalDispositions = [.terminalStop, .terminalInput, .terminalOutput] }
         let arguments = Array(request.arguments.dropFirst())
         let child: ChildProcess
         var group: Int32?
@@ -86,7 +89,7 @@ struct Launcher: Sendable {
         }
         // The child has its copies: close ours now (a reader must see end of file when it exits).
         request.descriptors.release()
-        job?.processStarted(child, group: group)
+        job?.processStarted(child, group: group, ignoresKeyboardStops: ignoresKeyboardStops)
         reporter?.lastStageLaunched(pid: child.pid)
         if detached { child.unref() }
         do {
@@ -143,6 +146,7 @@ struct Launcher: Sendable {
         executor.groupSlot = groupSlot
         executor.detached = detached
         executor.job = job
+        executor.ignoresKeyboardStops = ignoresKeyboardStops
         executor.launchReporter = reporter
         request.descriptors.release()
         let status = await executor.runAsSubshell(program)

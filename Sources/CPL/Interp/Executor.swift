@@ -47,6 +47,9 @@ final class Executor {
     var job: Job?
     /// Job control: the foreground pipeline running now, which Ctrl-Z may stop.
     var foregroundJob: Job?
+    /// Job control: a command substitution's programs keep the shell's ignored SIGTSTP,
+    /// SIGTTIN and SIGTTOU (as in bash), so that Ctrl-Z cannot stop what nobody could continue.
+    var ignoresKeyboardStops = false
     /// Set for the first pipeline of a background job: told the pid of its last stage (`$!`).
     var launchReporter: Job?
     /// The pipe ends this stage's `.pipe` steps refer to (taken by its descriptor table).
@@ -79,12 +82,13 @@ final class Executor {
         var groupSlot: ProcessGroupSlot?
         var detached: Bool
         var job: Job?
+        var ignoresKeyboardStops: Bool
     }
 
     var snapshot: Snapshot {
         Snapshot(
             session: session, state: state, files: files, source: source, errexitSuppressed: errexitSuppressed,
-            groupSlot: groupSlot, detached: detached, job: job)
+            groupSlot: groupSlot, detached: detached, job: job, ignoresKeyboardStops: ignoresKeyboardStops)
     }
 
     /// A subshell: a copy of the variables, cwd and descriptors; no jobs.
@@ -96,6 +100,7 @@ final class Executor {
         groupSlot = snapshot.groupSlot
         detached = snapshot.detached
         job = snapshot.job
+        ignoresKeyboardStops = snapshot.ignoresKeyboardStops
     }
 
     // MARK: Lists

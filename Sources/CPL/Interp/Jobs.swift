@@ -21,6 +21,8 @@ final class Job: Sendable {
         var number = 0
         var mode: PlannedJob.Mode
         var children: [(child: ChildProcess, group: Int32?)] = []
+        /// Those a keyboard stop reaches (not a command substitution's).
+        var stoppable: Set<ObjectIdentifier> = []
         var status: Int32?
         var waiters: [UnsafeContinuation<Int32, Never>] = []
         /// `$!`: resolved by the first pipeline's last stage.
@@ -91,8 +93,12 @@ final class Job: Sendable {
     }
 
     /// A process of this job was started (in process group `group`, if any).
-    func processStarted(_ child: ChildProcess, group: Int32?) {
-        state.withLock { $0.children.append((child, group)) }
+    /// One that ignores keyboard stops does not count for whether the job stopped.
+    func processStarted(_ child: ChildProcess, group: Int32?, ignoresKeyboardStops: Bool = false) {
+        state.withLock { state in
+            state.children.append((child, group))
+            if !ignoresKeyboardStops { state.stoppable.insert(ObjectIdentifier(child)) }
+        }
         if tracksStops {
             child.observeJobState { [weak self] _ in self?.processStateChanged() }
         }
@@ -108,11 +114,13 @@ final class Job: Sendable {
         task?.cancel()
     }
 
-    /// The job is stopped when every live process is (and there is one).
+    /// The job is stopped when every live process a keyboard stop reaches is (and there is one).
     private func processStateChanged() {
         let (signal, waiters) = state.withLock { state -> (Signal?, [UnsafeContinuation<Outcome, Never>]) in
             guard state.status == nil else { return (nil, []) }
-            let signals = state.children.filter { $0.child.exitStatus == nil }.map(\.child.stopSignal)
+            let signals = state.children
+                .filter { $0.child.exitStatus == nil && state.stoppable.contains(ObjectIdentifier($0.child)) }
+                .map(\.child.stopSignal)
             guard let first = signals.first, let signal = first, !signals.contains(nil) else {
                 state.stopSignal = nil
                 return (nil, [])

@@ -117,6 +117,9 @@ struct Launch: ~Copyable {
                     request.set_process_group = options.processGroup == nil ? 0 : 1
                     request.process_group = options.processGroup ?? 0
                     request.foreground_terminal = options.processGroup == nil ? -1 : options.foregroundTerminal ?? -1
+                    request.kept_dispositions = options.inheritedSignalDispositions
+                        .filter { (1...64).contains($0.rawValue) }
+                        .reduce(0) { $0 | 1 << UInt64($1.rawValue - 1) }
                     request.set_uid = options.uid == nil ? 0 : 1
                     request.uid = options.uid ?? 0
                     request.set_gid = options.gid == nil ? 0 : 1

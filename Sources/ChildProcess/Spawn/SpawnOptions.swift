@@ -18,6 +18,10 @@ public struct SpawnOptions: Sendable {
     /// group, set in the child before it executes (so it never reads the terminal from the
     /// background). Needs `processGroup`; the calling process should ignore SIGTTOU.
     public var foregroundTerminal: Int32?
+    /// Signals whose disposition the child keeps from this process (one this process ignores
+    /// stays ignored) instead of getting the default. An interactive shell, which ignores
+    /// SIGTSTP, SIGTTIN and SIGTTOU, runs command substitutions so: Ctrl-Z does not stop them.
+    public var inheritedSignalDispositions: Set<Signal> = []
     public var uid: UInt32?
     public var gid: UInt32?
     /// Run `command` through a shell: the command and args are joined by spaces and passed to

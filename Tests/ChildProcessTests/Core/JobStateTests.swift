@@ -25,6 +25,26 @@ struct JobStateTests {
         #expect(try await child.waitForExit() == .exited(0))
     }
 
+    @Test func aChildCanKeepAnIgnoredDisposition() async throws {
+        // The test process ignores SIGTSTP for a moment (as an interactive shell does); only the
+        // children asked to keep it inherit that, on the posix_spawn and on the fork path.
+        let previous = signal(SIGTSTP, SIG_IGN)
+        defer { signal(SIGTSTP, previous) }
+        var keeping = ExecOptions()
+        keeping.inheritedSignalDispositions = [.terminalStop]
+        var forkPath = keeping
+        forkPath.uid = getuid()
+        let script = "grep SigIgn /proc/$$/status"
+        let tstpBit: UInt64 = 1 << (UInt64(SIGTSTP) - 1)
+        func ignored(_ options: ExecOptions) throws -> UInt64 {
+            let line = try ChildProcess.execFileSync("sh", ["-c", script], options: options).stdout
+            return UInt64(line.split(separator: "\t").last?.split(separator: "\n").first ?? "", radix: 16) ?? .max
+        }
+        #expect(try ignored(keeping) & tstpBit != 0)
+        #expect(try ignored(forkPath) & tstpBit != 0)
+        #expect(try ignored(ExecOptions()) == 0)
+    }
+
     @Test func aCaughtSignalCallsItsObserver() async throws {
         let arrivals = Mutex(0)
         let observation = ProcessSignals.observe(.user2) { signal in

@@ -170,6 +170,23 @@ struct REPLTests {
         try pressEnter(on: terminal, until: "[1]+  Done                    sh -c 'touch second; until [ -e go ]; do :; done; echo done-in-bg'")
     }
 
+    @Test func ctrlZDoesNotStopACommandSubstitution() throws {
+        // As in bash: nothing could continue a substitution's process, so Ctrl-Z does not stop it.
+        let (terminal, _) = try session()
+        terminal.type("echo x$(sleep 1)y\n")
+        try waitForChild(of: terminal.pid, named: "sleep")
+        terminal.type("\u{1A}")
+        try terminal.expect("xy\n")
+        // In a pipeline the other stages stop; the substitution finishes, and `fg` goes on.
+        terminal.type("echo x$(sleep 1)y | tr a-z A-Z\n")
+        try waitForChild(of: terminal.pid, named: "sleep")
+        try waitForChild(of: terminal.pid, named: "tr")
+        terminal.type("\u{1A}")
+        try terminal.expect("Stopped")
+        terminal.type("fg\n")
+        try terminal.expect("XY\n")
+    }
+
     @Test func backgroundJobsAreNotedWhenTheyFinish() throws {
         let (terminal, _) = try session()
         terminal.type("sh -c 'exit 3' &\n")
