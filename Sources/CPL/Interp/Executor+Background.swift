@@ -23,7 +23,8 @@ extension Executor {
         }
         snapshot.job = job
         snapshot.detached = mode == .detached
-        snapshot.groupSlot = mode == .background ? ProcessGroupSlot() : nil
+        job.groupSlot = mode == .background ? ProcessGroupSlot() : nil
+        snapshot.groupSlot = job.groupSlot
         let session = self.session
         let body = Program(
             items: [ListItem(andOr: item.andOr, terminator: .sequential, range: item.range)], range: item.range)

@@ -32,6 +32,7 @@ extension Executor {
     /// A foreground job stopped: it keeps its terminal modes for `fg`, joins
     /// the job table as the current job, and is announced as sh does.
     private func list(_ job: Job, stoppedBy signal: Signal) async -> Int32 {
+        job.groupSlot?.terminal = nil  // what it starts when continued stays in the background
         job.terminalModes = session.terminal?.modes
         job.mode = .background
         jobs.adopt(job)
@@ -48,9 +49,11 @@ extension Executor {
         let terminal = session.terminal
         let shellModes = terminal?.modes
         defer {
+            job.groupSlot?.terminal = nil
             terminal?.takeBack()
             terminal?.restore(shellModes)
         }
+        job.groupSlot?.terminal = terminal
         if let group = job.processGroup { terminal?.give(to: group) }
         if let modes = job.terminalModes { terminal?.restore(modes) }
         job.mode = .foreground

@@ -21,7 +21,8 @@ extension Executor {
         let foreground = Job(number: 0, mode: .foreground, command: source.text(pipeline.range), tracksStops: true)
         let terminal = session.terminal
         let shellModes = terminal?.modes
-        (groupSlot, job, foregroundJob) = (ProcessGroupSlot(terminal: terminal), foreground, foreground)
+        foreground.groupSlot = ProcessGroupSlot(terminal: terminal)
+        (groupSlot, job, foregroundJob) = (foreground.groupSlot, foreground, foreground)
         defer {
             (groupSlot, job, foregroundJob) = saved
             terminal?.takeBack()

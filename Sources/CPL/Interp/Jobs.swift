@@ -38,6 +38,8 @@ final class Job: Sendable {
         var interrupted = false
         /// The terminal modes the job had when it stopped (restored by `fg`).
         var terminalModes: termios?
+        /// The group its processes join (job control and `&`).
+        var groupSlot: ProcessGroupSlot?
     }
     private let state: Mutex<State>
     /// Job control: stops and continues of its processes are tracked.
@@ -82,6 +84,11 @@ final class Job: Sendable {
     var terminalModes: termios? {
         get { state.withLock { $0.terminalModes } }
         set { state.withLock { $0.terminalModes = newValue } }
+    }
+
+    var groupSlot: ProcessGroupSlot? {
+        get { state.withLock { $0.groupSlot } }
+        set { state.withLock { $0.groupSlot = newValue } }
     }
 
     func attach(_ task: Task<Void, Never>) {
@@ -302,13 +309,21 @@ final class JobTable: Sendable {
 /// The process group of one job (job control) or one background job: the
 /// first process started leads it, the others join. If the leader has
 /// already exited and been reaped, joining fails; the next process then
-/// starts a new group. A foreground job's new groups get the terminal.
+/// starts a new group. While the job is in the foreground its new groups
+/// get the terminal.
 final class ProcessGroupSlot: Sendable {
     private let leader = Mutex<Int32?>(nil)
-    let terminal: JobTerminal?
+    private let foregroundTerminal: Mutex<JobTerminal?>
 
     init(terminal: JobTerminal? = nil) {
-        self.terminal = terminal
+        foregroundTerminal = Mutex(terminal)
+    }
+
+    /// The terminal new groups take: set while the job runs in the foreground (`fg`), nil
+    /// while it is stopped or in the background.
+    var terminal: JobTerminal? {
+        get { foregroundTerminal.withLock { $0 } }
+        set { foregroundTerminal.withLock { $0 = newValue } }
     }
 
     /// Starts a process with `start(processGroup)` (0: a new group); returns it and its group.
@@ -332,7 +347,7 @@ final class ProcessGroupSlot: Sendable {
         let (child, group, isNew) = try result.get()
         // The child did this itself before exec; doing it here too is what shells do, so that
         // neither side depends on which runs first.
-        if isNew { terminal?.give(to: group) }
+        if isNew, let terminal { terminal.give(to: group) }
         return (child, group)
     }
 }

@@ -187,6 +187,36 @@ struct REPLTests {
         try terminal.expect("XY\n")
     }
 
+    @Test func aContinuedJobStartsProgramsWhereItRuns() throws {
+        // The second program of `( a; b )` starts after the job was stopped and continued: with
+        // `bg` it must not take the terminal from the prompt; with `fg` it must get it.
+        let (terminal, directory) = try session()
+        let job = "(sh -c 'touch started; until [ -e go ]; do :; done'; sh -c 'echo groups $(ps -o pgid= -p $$) $(ps -o tpgid= -p $$)' > groups)"
+        for (resume, sameGroup) in [("bg", false), ("fg", true)] {
+            try? FileManager.default.removeItem(atPath: directory + "/go")
+            try? FileManager.default.removeItem(atPath: directory + "/started")
+            try? FileManager.default.removeItem(atPath: directory + "/groups")
+            terminal.type(job + "\n")
+            try waitForFile(directory + "/started")
+            terminal.type("\u{1A}")
+            try terminal.expect("Stopped")
+            terminal.type(resume + "\n")
+            try terminal.expect(resume == "bg" ? "&\n" : "groups)\n")
+            FileManager.default.createFile(atPath: directory + "/go", contents: nil)
+            try waitForFile(directory + "/groups")
+            try pressEnter(on: terminal, until: "~")
+            var fields: [Substring] = []
+            for _ in 0..<100 {
+                fields = ((try? String(contentsOfFile: directory + "/groups", encoding: .utf8)) ?? "").split(whereSeparator: \.isWhitespace)
+                if fields.count == 3 { break }
+                usleep(20_000)
+            }
+            #expect(fields.count == 3 && (fields[1] == fields[2]) == sameGroup, "\(resume): \(fields)")
+            terminal.type("echo prompt-still-works | tr a-z A-Z\n")
+            try terminal.expect("PROMPT-STILL-WORKS\n")
+        }
+    }
+
     @Test func backgroundJobsAreNotedWhenTheyFinish() throws {
         let (terminal, _) = try session()
         terminal.type("sh -c 'exit 3' &\n")
