@@ -58,7 +58,12 @@ extension Executor {
         if let modes = job.terminalModes { terminal?.restore(modes) }
         job.mode = .foreground
         job.resume()
-        switch await job.waitForOutcome() {
+        let outcome = await withTaskCancellationHandler {
+            await job.waitForOutcome()
+        } onCancel: {
+            job.send(.terminate)
+        }
+        switch outcome {
         case .finished(let status):
             jobs.remove(job)
             return status

@@ -54,6 +54,21 @@ struct JobControlTests {
         #expect(killed.stdoutText == "143\n")
     }
 
+    @Test func cancellingARunWaitingInFgKillsTheJob() async throws {
+        let directory = makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        let shell = shell(in: directory)
+        _ = await run("sh -c 'kill -STOP $$; exec sleep 30' > out 2>&1", interpreter: shell)
+        let pid = try #require(shell.jobs.first?.processIDs.first)
+        let waiting = Task { await run("fg > /dev/null", interpreter: shell) }
+        #expect(await eventually(20) { readFileText("/proc/\(pid)/comm") == "sleep\n" })  // continued
+        let start = now()
+        waiting.cancel()
+        #expect(await waiting.value.ending == .cancelled)
+        #expect(now() - start < 20)  // not the 30 s of the sleep
+        #expect(await eventually(20) { !processIsAlive(pid) })
+    }
+
     @Test func aProcessKilledBySigintEndsTheWholeRun() async {
         let directory = makeTemporaryDirectory()
         defer { removeTree(directory) }
