@@ -34,7 +34,7 @@ func zombieChildren() -> [Int32] {
         var line = [CChar](repeating: 0, count: 512)
         fgets(&line, 512, file)
         fclose(file)
-        let text = String(cString: line)
+        let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         // Fields after the parenthesised command: state, ppid.
         guard let close = text.lastIndex(of: ")") else { continue }
         let fields = text[text.index(after: close)...].split(separator: " ")

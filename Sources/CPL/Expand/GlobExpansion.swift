@@ -120,14 +120,6 @@ struct GlobWalker {
     /// Every entry name (including `.` and `..`); empty if the directory
     /// cannot be opened.
     private func entries(of path: [UInt8]) -> [[UInt8]] {
-        guard let directory = withSystemPath(path, { opendir($0) }) else { return [] }
-        defer { closedir(directory) }
-        var names: [[UInt8]] = []
-        while let entry = readdir(directory) {
-            names.append(withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                Array(raw.prefix { $0 != 0 })
-            })
-        }
-        return names
+        withSystemPath(path, directoryEntryNames(at:))
     }
 }

@@ -10,12 +10,7 @@ extension Executor {
         foregroundJob = nil  // one task per job
         let task = Task { foreground.finish(await work()) }
         foreground.attach(task)
-        let outcome = await withTaskCancellationHandler {
-            await foreground.waitForOutcome()
-        } onCancel: {
-            foreground.send(.terminate)
-        }
-        switch outcome {
+        switch await foreground.waitForOutcome() {
         case .finished(let status):
             return status
         case .stopped(let signal):
@@ -58,12 +53,7 @@ extension Executor {
         if let modes = job.terminalModes { terminal?.restore(modes) }
         job.mode = .foreground
         job.resume()
-        let outcome = await withTaskCancellationHandler {
-            await job.waitForOutcome()
-        } onCancel: {
-            job.send(.terminate)
-        }
-        switch outcome {
+        switch await job.waitForOutcome() {
         case .finished(let status):
             jobs.remove(job)
             return status

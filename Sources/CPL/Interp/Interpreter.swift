@@ -156,13 +156,10 @@ public final class Interpreter: Sendable {
     }
 
     /// Sends `signal` to every unfinished job of the top-level context (a REPL
-    /// hangs its jobs up as it exits); stopped jobs are continued so that they
-    /// can act on it.
+    /// hangs its jobs up as it exits); a stopped job is continued when the
+    /// signal would end it, so that it can.
     public func signalJobs(_ signal: Signal) {
-        for job in jobTable.all where job.status == nil {
-            job.send(signal)
-            if job.stopSignal != nil { job.send(.continue) }
-        }
+        for job in jobTable.all where job.status == nil { job.send(signal) }
     }
 
     // MARK: - Hooks
@@ -173,9 +170,15 @@ public final class Interpreter: Sendable {
         session.builtins.withLock { $0[name] = body }
     }
 
-    /// The shell's builtins and the registered ones, sorted (for completion).
-    public var builtinNames: [String] {
-        Builtins.names.union(session.builtins.withLock { $0.keys }).sorted()
+    /// The builtins (the shell's and the registered ones) and the programs on
+    /// `$PATH` whose names start with `prefix`, sorted: what a command may be
+    /// (for completion).
+    public func commandNames(startingWith prefix: String) -> [String] {
+        let state = stored.withLock { $0.state }
+        let builtins = Builtins.names.union(session.builtins.withLock { $0.keys }).filter { $0.hasPrefix(prefix) }
+        let programs = PathLookup.programs(
+            startingWith: prefix, searchPath: state.environment["PATH"], workingDirectory: state.workingDirectory)
+        return builtins.union(programs).sorted()
     }
 
     public func removeBuiltin(_ name: String) {

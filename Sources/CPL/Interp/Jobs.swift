@@ -139,16 +139,21 @@ final class Job: Sendable {
         if let signal { for waiter in waiters { waiter.resume(returning: .stopped(signal)) } }
     }
 
-    /// Job control: waits until the job finishes or stops.
+    /// Job control: waits until the job finishes or stops. Cancelling the
+    /// waiting task terminates the job (the wait then ends with its status).
     func waitForOutcome() async -> Outcome {
-        await withUnsafeContinuation { continuation in
-            let outcome = state.withLock { state -> Outcome? in
-                if let status = state.status { return .finished(status) }
-                if let signal = state.stopSignal { return .stopped(signal) }
-                state.outcomeWaiters.append(continuation)
-                return nil
+        await withTaskCancellationHandler {
+            await withUnsafeContinuation { continuation in
+                let outcome = state.withLock { state -> Outcome? in
+                    if let status = state.status { return .finished(status) }
+                    if let signal = state.stopSignal { return .stopped(signal) }
+                    state.outcomeWaiters.append(continuation)
+                    return nil
+                }
+                if let outcome { continuation.resume(returning: outcome) }
             }
-            if let outcome { continuation.resume(returning: outcome) }
+        } onCancel: {
+            send(.terminate)
         }
     }
 

@@ -31,15 +31,7 @@ extension Executor {
         let output: StdioPipe
         let writeEnd: FileDescriptor
         do {
-            let (readEnd, write) = try FileDescriptor.pipe()
-            writeEnd = write
-            do {
-                output = try StdioPipe(adopting: readEnd)
-            } catch {
-                readEnd.close()
-                writeEnd.close()
-                throw error
-            }
+            (output, writeEnd) = try StdioPipe.makeReader()
         } catch {
             throw ExpansionError(
                 kind: .substitutionFailed, message: "cannot create a pipe: \(error)", range: substitution.range)

@@ -87,25 +87,18 @@ final class OpenFile: Sendable {
     /// A descriptor that reads `bytes` (here-documents, `stdin: .bytes`):
     /// a pipe filled at once when it fits, else fed through the reactor.
     static func reading(_ bytes: [UInt8]) throws(Errno) -> OpenFile {
-        let (readEnd, writeEnd) = try FileDescriptor.pipe()
-        if bytes.count <= 4096 {
+        guard bytes.count > 4096 else {
             // A new pipe holds at least one page: this never blocks.
-            do { try writeEnd.writeAll(bytes) } catch { writeEnd.close(); readEnd.close(); throw error }
-            writeEnd.close()
-        } else {
-            let writer: StdioPipe
-            do {
-                writer = try StdioPipe(adopting: writeEnd)
-            } catch {
-                writeEnd.close()
-                readEnd.close()
-                throw error
-            }
-            Task {
-                // EPIPE when the reader stops early is fine: nothing more to do.
-                try? await writer.write(bytes)
-                writer.close()
-            }
+            let (readEnd, writeEnd) = try FileDescriptor.pipe()
+            defer { writeEnd.close() }
+            do { try writeEnd.writeAll(bytes) } catch { readEnd.close(); throw error }
+            return OpenFile(owning: readEnd)
+        }
+        let (readEnd, writer) = try StdioPipe.makeWriter()
+        Task {
+            // EPIPE when the reader stops early is fine: nothing more to do.
+            try? await writer.write(bytes)
+            writer.close()
         }
         return OpenFile(owning: readEnd)
     }

@@ -19,15 +19,40 @@ enum PathLookup {
         // spawn against the context's cwd), so a `#!` script sees `./x` as `$0`.
         if name.utf8.contains(UInt8(ascii: "/")) { return .found(name) }
         var denied: String?
-        for directory in (searchPath ?? defaultSearchPath).split(separator: ":", omittingEmptySubsequences: false) {
+        for directory in directories(of: searchPath) {
             let candidate = directory.isEmpty ? name : "\(directory)/\(name)"
             let located = absolute(candidate, in: workingDirectory)
             var info = stat()
             guard stat(located, &info) == 0 else { continue }
-            if (info.st_mode & S_IFMT) == S_IFREG, access(located, X_OK) == 0 { return .found(candidate) }
+            if isProgram(located) { return .found(candidate) }
             if denied == nil { denied = located }
         }
         return denied.map { .notExecutable($0) } ?? .notFound
+    }
+
+    /// The names `resolve` would find that start with `prefix` (for completion).
+    static func programs(startingWith prefix: String, searchPath: String?, workingDirectory: String) -> Set<String> {
+        var names = Set<String>()
+        for directory in directories(of: searchPath) {
+            let located = absolute(directory.isEmpty ? "." : String(directory), in: workingDirectory)
+            for entry in directoryEntryNames(at: located) {
+                let name = String(decoding: entry, as: UTF8.self)
+                if name.hasPrefix(prefix), name != ".", name != "..", isProgram(located + "/" + name) {
+                    names.insert(name)
+                }
+            }
+        }
+        return names
+    }
+
+    private static func directories(of searchPath: String?) -> [Substring] {
+        (searchPath ?? defaultSearchPath).split(separator: ":", omittingEmptySubsequences: false)
+    }
+
+    /// A regular file this process may execute.
+    private static func isProgram(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && access(path, X_OK) == 0
     }
 
     static func absolute(_ path: String, in directory: String) -> String {

@@ -91,15 +91,7 @@ struct RunStreams {
             table[fd] = OpenFile(borrowing: descriptor)
             return nil
         case .capture:
-            let (readEnd, writeEnd) = try FileDescriptor.pipe()
-            let reader: StdioPipe
-            do {
-                reader = try StdioPipe(adopting: readEnd)
-            } catch {
-                readEnd.close()
-                writeEnd.close()
-                throw error
-            }
+            let (reader, writeEnd) = try StdioPipe.makeReader()
             table[fd] = OpenFile(owning: writeEnd)
             return Task { (try? await reader.bytes()) ?? [] }
         }

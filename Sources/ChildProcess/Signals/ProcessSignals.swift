@@ -46,11 +46,14 @@ final class SignalDispatcher: Sendable {
     private let watcher: Watcher
 
     private init() {
-        var ends: [Int32] = [-1, -1]
-        guard cp_pipe_cloexec(&ends) == 0 else { fatalError("cannot create the signal pipe: \(Errno.current)") }
-        for end in ends { _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK) }
-        readEnd = FileDescriptor(rawValue: ends[0])
-        writeEnd = FileDescriptor(rawValue: ends[1])
+        do {
+            (readEnd, writeEnd) = try FileDescriptor.pipe()
+            // The handler must never block, and the reactor drains without blocking.
+            try readEnd.setNonBlocking()
+            try writeEnd.setNonBlocking()
+        } catch {
+            fatalError("cannot create the signal pipe: \(error)")
+        }
         watcher = Watcher(readEnd)
         watch()
     }

@@ -22,6 +22,32 @@ public final class StdioPipe: Sendable {
         try self.init(descriptor, childDescriptor: -1)
     }
 
+    /// A new pipe whose read end this process reads through the reactor; the write end is the
+    /// caller's to hand to children (and to close).
+    public static func makeReader() throws(Errno) -> (reader: StdioPipe, writeEnd: FileDescriptor) {
+        let (readEnd, writeEnd) = try FileDescriptor.pipe()
+        do {
+            return (try StdioPipe(adopting: readEnd), writeEnd)
+        } catch {
+            readEnd.close()
+            writeEnd.close()
+            throw error
+        }
+    }
+
+    /// A new pipe whose write end this process writes through the reactor; the read end is the
+    /// caller's to hand to children (and to close).
+    public static func makeWriter() throws(Errno) -> (readEnd: FileDescriptor, writer: StdioPipe) {
+        let (readEnd, writeEnd) = try FileDescriptor.pipe()
+        do {
+            return (readEnd, try StdioPipe(adopting: writeEnd))
+        } catch {
+            readEnd.close()
+            writeEnd.close()
+            throw error
+        }
+    }
+
     // MARK: Reading
 
     /// Reads the next chunk of at most `maxLength` bytes; nil at end of stream.

@@ -80,22 +80,9 @@ enum Completion {
         return fileNames(starting: word)
     }
 
-    /// Builtins and the executables of every PATH directory.
     static func commandNames(starting prefix: String, interpreter: Interpreter) -> [String] {
-        var names = Set(interpreter.builtinNames.filter { $0.hasPrefix(prefix) })
-        let path = interpreter.environment["PATH"] ?? "/usr/bin:/bin"
-        for directory in path.split(separator: ":", omittingEmptySubsequences: false) {
-            let directory = directory.isEmpty ? "." : String(directory)
-            guard let stream = opendir(directory) else { continue }
-            defer { closedir(stream) }
-            while let entry = readdir(stream) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-                guard name.hasPrefix(prefix), name != ".", name != ".." else { continue }
-                if access(directory + "/" + name, X_OK) == 0 { names.insert(name) }
-            }
-        }
         rl_filename_completion_desired = 0
-        return names.sorted()
+        return interpreter.commandNames(startingWith: prefix)
     }
 
     /// readline's file-name generator (it knows `~`, marks directories with `/`

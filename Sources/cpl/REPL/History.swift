@@ -34,9 +34,11 @@ struct History {
         }
         add_history(line)
         guard let path else { return }
-        // append_history needs an existing file.
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        if fd >= 0 { close(fd) }
-        append_history(1, path)
+        // append_history needs an existing file: create it the first time (or if it went away).
+        if append_history(1, path) != 0 {
+            let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+            if fd >= 0 { close(fd) }
+            append_history(1, path)
+        }
     }
 }

@@ -78,9 +78,8 @@ final class SignalInbox: Sendable {
 
     init() {
         ends = try! FileDescriptor.pipe()
-        for end in [ends.readEnd, ends.writeEnd] {
-            _ = fcntl(end.rawValue, F_SETFL, fcntl(end.rawValue, F_GETFL) | O_NONBLOCK)
-        }
+        try! ends.readEnd.setNonBlocking()
+        try! ends.writeEnd.setNonBlocking()
     }
 
     var descriptor: Int32 { ends.readEnd.rawValue }

@@ -121,6 +121,21 @@ struct EmbeddingTests {
         #expect(shell.variable("X") == nil)  // nothing ran
     }
 
+    @Test func commandNamesAreBuiltinsAndProgramsOnThePath() {
+        let directory = makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        mkdir("\(directory)/bin", 0o755)
+        mkdir("\(directory)/bin/mydir", 0o755)
+        createFile("\(directory)/bin/mytool", "#!/bin/sh\n", mode: 0o755)
+        createFile("\(directory)/bin/mydata", "data\n", mode: 0o644)
+        createFile("\(directory)/myhere", "#!/bin/sh\n", mode: 0o755)
+        // A relative PATH entry (and an empty one) is taken from the interpreter's directory.
+        let shell = Interpreter(environment: ["PATH": "bin::/nonexistent"], workingDirectory: directory)
+        shell.registerBuiltin("mybuiltin") { _ in 0 }
+        #expect(shell.commandNames(startingWith: "my") == ["mybuiltin", "myhere", "mytool"])
+        #expect(shell.commandNames(startingWith: "ex").contains("export"))
+    }
+
     @Test func cancellationKillsTheJobsProcessGroups() async throws {
         let directory = makeTemporaryDirectory()
         defer { removeTree(directory) }
