@@ -1,0 +1,111 @@
+import Glibc
+
+// Byte strings carried in `String`s, without loss.
+//
+// Arguments, environment entries, file names and program output are byte strings on Linux: they
+// need not be UTF-8. A shell must pass them on unchanged, yet Swift's `String` can only hold Unicode
+// scalars. The codec here maps every byte that is not part of valid UTF-8 to one scalar of a
+// reserved range (U+10FF80…U+10FFFF, the last 128 code points of plane 16's private use area), as
+// Python's surrogateescape does with lone surrogates (which Swift strings cannot hold).
+//
+// - `String(losslessBytes:)` decodes: valid UTF-8 is decoded as usual; each byte of an invalid
+//   sequence, and each byte of a valid sequence that encodes a reserved scalar, becomes
+//   U+10FF00 + byte.
+// - `losslessBytes` (and `withLosslessCString`) encodes: a reserved scalar becomes its byte; every
+//   other scalar is UTF-8.
+//
+// So `String(losslessBytes: b).losslessBytes == b` for every byte string b, and a string made only of
+// valid UTF-8 text outside the reserved range is its own encoding. Everything that crosses the
+// boundary to the kernel (argv, envp, paths, reads and writes) goes through these three members.
+
+extension String {
+    /// The first scalar of the range that stands for raw bytes (U+10FF00 + 0x80).
+    static let escapedByteBase: UInt32 = 0x10_FF00
+
+    /// Decodes `bytes`, keeping bytes that are not UTF-8 as reserved scalars (see above).
+    public init(losslessBytes bytes: some Collection<UInt8>) {
+        // Fast path: valid UTF-8 that cannot hold a reserved scalar (all of them start with 0xF4).
+        if !bytes.contains(0xF4), let text = String(validating: bytes, as: UTF8.self) {
+            self = text
+            return
+        }
+        self = Self.decodeEscaping(Array(bytes))
+    }
+
+    private static func decodeEscaping(_ bytes: [UInt8]) -> String {
+        var scalars = String.UnicodeScalarView()
+        var index = 0
+        while index < bytes.count {
+            let (scalar, length) = Self.scalar(in: bytes, at: index)
+            if let scalar, scalar.value < escapedByteBase + 0x80 {
+                scalars.append(scalar)
+                index += length
+            } else {
+                // An invalid byte, or the bytes of a reserved scalar: one escape per byte.
+                let end = scalar == nil ? index + 1 : index + length
+                for byte in bytes[index..<end] {
+                    scalars.append(byte < 0x80 ? Unicode.Scalar(byte) : Unicode.Scalar(escapedByteBase + UInt32(byte))!)
+                }
+                index = end
+            }
+        }
+        return String(scalars)
+    }
+
+    /// The well-formed UTF-8 scalar starting at `index`, or nil and 1.
+    private static func scalar(in bytes: [UInt8], at index: Int) -> (Unicode.Scalar?, Int) {
+        let lead = bytes[index]
+        if lead < 0x80 { return (Unicode.Scalar(lead), 1) }
+        let length: Int
+        var value: UInt32
+        var low: UInt8 = 0x80
+        var high: UInt8 = 0xBF
+        switch lead {
+        case 0xC2...0xDF: (length, value) = (2, UInt32(lead & 0x1F))
+        case 0xE0: (length, value, low) = (3, UInt32(lead & 0x0F), 0xA0)
+        case 0xE1...0xEC, 0xEE...0xEF: (length, value) = (3, UInt32(lead & 0x0F))
+        case 0xED: (length, value, high) = (3, UInt32(lead & 0x0F), 0x9F)
+        case 0xF0: (length, value, low) = (4, UInt32(lead & 0x07), 0x90)
+        case 0xF1...0xF3: (length, value) = (4, UInt32(lead & 0x07))
+        case 0xF4: (length, value, high) = (4, UInt32(lead & 0x07), 0x8F)
+        default: return (nil, 1)
+        }
+        guard index + length <= bytes.count else { return (nil, 1) }
+        for offset in 1..<length {
+            let byte = bytes[index + offset]
+            let (min, max) = offset == 1 ? (low, high) : (0x80, 0xBF)
+            guard byte >= min, byte <= max else { return (nil, 1) }
+            value = value << 6 | UInt32(byte & 0x3F)
+        }
+        return (Unicode.Scalar(value), length)
+    }
+
+    /// The bytes this string stands for: UTF-8, with reserved scalars turned back into their bytes.
+    public var losslessBytes: [UInt8] {
+        // Every reserved scalar's UTF-8 starts with 0xF4.
+        guard utf8.contains(0xF4) else { return Array(utf8) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count)
+        for scalar in unicodeScalars {
+            if scalar.value >= Self.escapedByteBase + 0x80 {
+                bytes.append(UInt8(scalar.value - Self.escapedByteBase))
+            } else {
+                bytes.append(contentsOf: String(scalar).utf8)
+            }
+        }
+        return bytes
+    }
+
+    /// Calls `body` with `losslessBytes` as a NUL-terminated C string (for paths and exec).
+    public func withLosslessCString<Result>(_ body: (UnsafePointer<CChar>) throws -> Result) rethrows -> Result {
+        if !utf8.contains(0xF4) { return try withCString(body) }
+        var bytes = losslessBytes.map { CChar(bitPattern: $0) }
+        bytes.append(0)
+        return try bytes.withUnsafeBufferPointer { try body($0.baseAddress!) }
+    }
+
+    /// A C string's bytes, decoded losslessly.
+    public init(losslessCString pointer: UnsafePointer<CChar>) {
+        self.init(losslessBytes: UnsafeBufferPointer(start: pointer, count: strlen(pointer)).lazy.map { UInt8(bitPattern: $0) })
+    }
+}
