@@ -15,7 +15,9 @@ extension WordExpander {
         case "!": return await context.lastBackgroundProcessID.map { String($0) }
         case "#": return String(context.positionalParameters.count)
         case "-": return context.optionFlags
-        case "@", "*": return context.positionalParameters.joined(separator: " ")
+        case "@": return context.positionalParameters.joined(separator: " ")
+        // `"$*"` joins with the first character of IFS (unset: a space; empty: nothing).
+        case "*": return context.positionalParameters.joined(separator: context.variable("IFS").map { String($0.prefix(1)) } ?? " ")
         default: return context.variable(name)
         }
     }

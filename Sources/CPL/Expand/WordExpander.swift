@@ -7,9 +7,14 @@
 ///   the password database); parameters; `$(…)` with trailing newlines removed.
 /// - Unquoted script text with `*`, `?` or `[…]` is a glob, matched in the
 ///   context's working directory; no match keeps the word as written.
-/// - **Difference from sh** (as in zsh, fish and Oils): the value of an
-///   expansion is never split on spaces nor globbed again. `X='a b'; cmd $X`
-///   passes one argument, and `X='*'; cmd $X` passes `*`.
+/// - **Difference from sh** (as in zsh, fish and Oils): the value of a
+///   parameter expansion is never split on spaces nor globbed again.
+///   `X='a b'; cmd $X` passes one argument, and `X='*'; cmd $X` passes `*`.
+/// - The output of an **unquoted command substitution** is split into fields
+///   at IFS characters, with POSIX's rules (`for i in $(seq 3)`, `set -- $(date)`),
+///   but not globbed (as in zsh).
+/// - In a pattern (`case`, `${x#pattern}`), the value of an unquoted expansion
+///   is a pattern, as in sh; quoted, it matches literally.
 /// - A word made only of unquoted expansions that are all empty is dropped
 ///   (`cmd $EMPTY` passes nothing); `"$EMPTY"` or `''` keeps an empty field.
 /// - `"$@"` gives one field per positional parameter (none when there are
@@ -20,6 +25,11 @@ public struct WordExpander<Context: ExpansionContext> {
     /// Set by every command substitution: the status of the last one, for
     /// `x=$(cmd)` (whose status is the substitution's).
     public private(set) var lastSubstitutionStatus: Int32?
+    /// Splitting happens only where fields are made (arguments, `for` words), not in
+    /// assignments, redirection targets or patterns.
+    private var splitsSubstitutions = false
+    /// Inside `pattern(_:)`: unquoted expansion values keep their wildcards.
+    private var expansionsArePatterns = false
 
     public init(context: Context) {
         self.context = context
@@ -47,6 +57,8 @@ public struct WordExpander<Context: ExpansionContext> {
             return [text]
         }
         var accumulator = FieldAccumulator()
+        splitsSubstitutions = true
+        defer { splitsSubstitutions = false }
         try await expand(word.parts, quoted: false, into: &accumulator)
         var result: [String] = []
         for field in accumulator.finish() {
@@ -90,6 +102,8 @@ public struct WordExpander<Context: ExpansionContext> {
     /// quotes the pattern keeps its own quoting, as in dash: `"${x%\*}"` and
     /// `"${x%'*'}"` match a literal `*`.
     public mutating func pattern(_ word: Word) async throws(ExpansionError) -> GlobPattern {
+        expansionsArePatterns = true
+        defer { expansionsArePatterns = false }
         var accumulator = FieldAccumulator()
         for part in word.parts {
             switch part {
@@ -155,8 +169,12 @@ public struct WordExpander<Context: ExpansionContext> {
             case .commandSubstitution(let substitution):
                 var output = try await context.substituteCommand(substitution)
                 while output.utf8.last == UInt8(ascii: "\n") { output.removeLast() }
-                fields.append(output)
-                if quoted { fields.markSolid() }
+                if splitsSubstitutions && !quoted {
+                    FieldSplitter(ifs: context.variable("IFS")).split(output, into: &fields)
+                } else {
+                    fields.append(output, wildcardsActive: expansionsArePatterns && !quoted)
+                    if quoted { fields.markSolid() }
+                }
             case .parameter(let parameter):
                 try await expandParameter(parameter, quoted: quoted, into: &fields)
             }
@@ -185,7 +203,7 @@ public struct WordExpander<Context: ExpansionContext> {
             return
         }
         let (value, hadQuotes) = try await evaluate(parameter)
-        fields.append(value)
+        fields.append(value, wildcardsActive: expansionsArePatterns && !quoted && !hadQuotes)
         if quoted || hadQuotes { fields.markSolid() }
     }
 }

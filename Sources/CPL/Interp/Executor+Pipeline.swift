@@ -55,9 +55,10 @@ extension Executor {
     func planStage(_ pipeline: Pipeline, index: Int, catchingErrors: Bool = false) async throws(ExpansionError) -> PlannedStage {
         lastSubstitutionStatus = nil
         let session = self.session
+        let functions = state.functions
         var planner = Planner(
             context: LiveExpansionContext(executor: self), noclobber: state.options.noclobber,
-            isBuiltin: { Builtins.isBuiltin($0, in: session) })
+            isBuiltin: { Builtins.isBuiltin($0, in: session) }, isFunction: { functions[$0] != nil })
         return try await planner.planStage(pipeline, index: index, catchingErrors: catchingErrors)
     }
 

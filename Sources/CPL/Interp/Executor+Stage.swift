@@ -40,19 +40,27 @@ extension Executor {
             return try await runBuiltin(arguments, assignments: stage.assignments)
 
         case .group(let body):
-            // `$!` of `{ a; b; } &` is a's (its first pipeline's last stage).
-            launchReporter = reporter
+            return try await runInPlace(descriptors: table, reporter: reporter) { () throws(ShellExit) in
+                try await self.runList(body)
+            }
+
+        case .compound(let compound):
+            return try await runInPlace(descriptors: table, reporter: reporter) { () throws(ShellExit) in
+                try await self.run(compound)
+            }
+
+        case .function(let arguments):
+            reporter?.lastStageLaunched(pid: nil)
+            await trace(arguments, assignments: stage.assignments)
             let saved = files
             files = table
-            nesting += 1
-            defer {
-                files = saved
-                nesting -= 1
-                launchReporter = nil
-                reporter?.lastStageLaunched(pid: nil)
-            }
-            try await run(body)
-            return state.lastStatus
+            defer { files = saved }
+            return try await call(arguments, assignments: stage.assignments)
+
+        case .defineFunction(let definition):
+            reporter?.lastStageLaunched(pid: nil)
+            state.functions[definition.name] = ShellFunction(definition: definition, source: source)
+            return 0
 
         case .subshell(let body):
             var snapshot = self.snapshot
@@ -76,6 +84,24 @@ extension Executor {
         case .expansionFailed:
             return 2  // handled above
         }
+    }
+
+    /// A group or compound command: runs in this context with the stage's descriptors. `$!` of
+    /// `{ a; b; } &` is a's (its first pipeline's last stage).
+    private func runInPlace(
+        descriptors table: DescriptorTable, reporter: Job?, _ body: () async throws(ShellExit) -> Int32
+    ) async throws(ShellExit) -> Int32 {
+        launchReporter = reporter
+        let saved = files
+        files = table
+        nesting += 1
+        defer {
+            files = saved
+            nesting -= 1
+            launchReporter = nil
+            reporter?.lastStageLaunched(pid: nil)
+        }
+        return try await body()
     }
 
     /// `set -x`: `+ A=1 cmd 'two words'` on this context's standard error.

@@ -63,6 +63,10 @@ final class Executor {
     var reportsJobs = false
     /// > 0 inside a `{ …; }` or a sourced file.
     var nesting = 0
+    /// The loops `break` and `continue` can reach (a function call starts again at 0, as in dash).
+    var loopDepth = 0
+    /// The function calls running now, innermost last: what `return` and `local` act on.
+    var calls: [FunctionCall] = []
 
     init(session: Session, state: ShellState, files: DescriptorTable, jobs: JobTable, source: ScriptSource) {
         self.session = session
@@ -83,12 +87,15 @@ final class Executor {
         var detached: Bool
         var job: Job?
         var ignoresKeyboardStops: Bool
+        var loopDepth: Int
+        var calls: [FunctionCall]
     }
 
     var snapshot: Snapshot {
         Snapshot(
             session: session, state: state, files: files, source: source, errexitSuppressed: errexitSuppressed,
-            groupSlot: groupSlot, detached: detached, job: job, ignoresKeyboardStops: ignoresKeyboardStops)
+            groupSlot: groupSlot, detached: detached, job: job, ignoresKeyboardStops: ignoresKeyboardStops,
+            loopDepth: loopDepth, calls: calls)
     }
 
     /// A subshell: a copy of the variables, cwd and descriptors; no jobs.
@@ -101,6 +108,8 @@ final class Executor {
         detached = snapshot.detached
         job = snapshot.job
         ignoresKeyboardStops = snapshot.ignoresKeyboardStops
+        loopDepth = snapshot.loopDepth
+        calls = snapshot.calls
     }
 
     // MARK: Lists
@@ -174,7 +183,10 @@ final class Executor {
         if conditional { errexitSuppressed -= 1 }
         if pipeline.negated { status = status == 0 ? 1 : 0 }
         state.lastStatus = status
-        if status != 0, !conditional, errexitSuppressed == 0, state.options.errexit {
+        // The commands inside a lone `{ …; }`, `if`, loop or `case` made their own `set -e` checks
+        // (a failing `a && b` inside one does not end the script, as in dash).
+        let checked = pipeline.stages.count > 1 || !pipeline.stages[0].runsItsOwnCommands
+        if status != 0, checked, !conditional, errexitSuppressed == 0, state.options.errexit {
             throw ShellExit(status: status, reason: .errexit)
         }
         if Task.isCancelled { throw ShellExit(status: status, reason: .cancelled) }
@@ -191,5 +203,15 @@ final class Executor {
 
     func report(_ message: String, at range: SourceRange?) async {
         await report(message, line: range?.start.line)
+    }
+}
+
+extension Command {
+    /// A `{ …; }` or compound command: the commands inside it make their own `set -e` checks.
+    var runsItsOwnCommands: Bool {
+        switch self {
+        case .braceGroup, .compound: true
+        case .simple, .subshell, .functionDefinition: false
+        }
     }
 }

@@ -314,7 +314,8 @@ public final class Interpreter: Sendable {
             if Task.isCancelled { return interrupted() ? (128 + SIGINT, .interrupted) : (error.status, .cancelled) }
             switch error.reason {
             case .interrupted: return (error.status, .interrupted)
-            case .exit: return (error.status, .exit)
+            case .exit, .returnFromFunction: return (error.status, .exit)
+            case .breakLoop, .continueLoop: return (error.status, .completed)
             case .errexit: return (error.status, .errexit)
             case .fatalError: return (error.status, .error)
             case .cancelled: return (error.status, .cancelled)

@@ -80,6 +80,8 @@ struct ShellState: Sendable {
     var lastStatus: Int32 = 0
     /// The last `&`/`&!` job: `$!` is its pid, known once its last stage has started.
     var lastBackgroundJob: Job?
+    /// The shell functions, by name (a subshell gets copies; the interpreter keeps them between runs).
+    var functions: [String: ShellFunction] = [:]
 
     init(environment: [String: String], workingDirectory: String, scriptName: String) {
         variables = environment
@@ -109,10 +111,25 @@ struct ShellState: Sendable {
     }
 }
 
-/// Ends the running script (or subshell): `exit`, `set -e`, a fatal
-/// expansion error, or cancellation.
+/// A function definition with the script it came from (for messages and `$LINENO`-like lines).
+struct ShellFunction: Sendable {
+    var definition: FunctionDefinition
+    var source: ScriptSource
+}
+
+/// Unwinds the running script (or subshell) to whatever handles the reason: `exit`, `set -e`, a
+/// fatal expansion error or cancellation end the context; `break`/`continue` go to the loop they
+/// name, `return` to the function or sourced file (or, outside both, it ends the script as dash's does).
 struct ShellExit: Error {
-    enum Reason { case exit, errexit, fatalError, cancelled, interrupted }
+    enum Reason: Equatable {
+        case exit, errexit, fatalError, cancelled, interrupted
+        /// `break n`: leave n enclosing loops.
+        case breakLoop(Int)
+        /// `continue n`: leave n - 1 enclosing loops and go on with the next iteration of the nth.
+        case continueLoop(Int)
+        case returnFromFunction
+    }
+
     var status: Int32
     var reason: Reason
 }

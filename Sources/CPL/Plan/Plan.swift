@@ -92,6 +92,12 @@ public struct PlannedStage: Sendable, Equatable {
         case subshell(Program)
         /// `{ …; }`: runs in the current context.
         case group(Program)
+        /// `if`, `while`, `until`, `for`, `case`: run in the current context.
+        case compound(CompoundCommand)
+        /// A call of a shell function; `arguments[0]` is its name.
+        case function(arguments: [String])
+        /// `name() …`: defines (or redefines) a function.
+        case defineFunction(FunctionDefinition)
         /// No command word: the assignments set shell variables; redirections
         /// are performed (files created) and undone.
         case assignmentsOnly
@@ -124,9 +130,11 @@ public struct PlannedStage: Sendable, Equatable {
     /// The command name for messages (`echo`, `(…)`, `{…}`).
     public var displayName: String {
         switch action {
-        case .program(let arguments), .builtin(let arguments): arguments.first ?? ""
+        case .program(let arguments), .builtin(let arguments), .function(let arguments): arguments.first ?? ""
         case .subshell: "(…)"
         case .group: "{…}"
+        case .compound(let compound): "\(compound.keyword)…"
+        case .defineFunction(let function): "\(function.name)()"
         case .assignmentsOnly, .expansionFailed: ""
         }
     }

@@ -48,6 +48,9 @@ extension PlannedStage {
         case .builtin(let arguments): line += "builtin " + arguments.map(ShellQuoting.quote).joined(separator: " ")
         case .subshell: line += "subshell ( … )"
         case .group: line += "group { … }"
+        case .compound(let compound): line += compound.keyword
+        case .function(let arguments): line += "function " + arguments.map(ShellQuoting.quote).joined(separator: " ")
+        case .defineFunction(let definition): line += "define function \(definition.name)()"
         case .assignmentsOnly: line += assignments.isEmpty ? "redirections only" : "set variables"
         case .expansionFailed(let error): line += "expansion error: \(error.message)"
         }

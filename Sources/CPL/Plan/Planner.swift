@@ -7,13 +7,27 @@ public struct Planner<Context: ExpansionContext> {
     public var expander: WordExpander<Context>
     /// Names that run as builtins (checked before the PATH).
     public var isBuiltin: @Sendable (String) -> Bool
+    /// Names of shell functions: they come after the special builtins and before every other
+    /// builtin and the PATH, as in POSIX.
+    public var isFunction: (String) -> Bool
     /// `set -C`: `>` does not overwrite an existing regular file.
     public var noclobber: Bool
 
-    public init(context: Context, noclobber: Bool = false, isBuiltin: @escaping @Sendable (String) -> Bool) {
+    public init(
+        context: Context, noclobber: Bool = false, isBuiltin: @escaping @Sendable (String) -> Bool,
+        isFunction: @escaping (String) -> Bool = { _ in false }
+    ) {
         self.expander = WordExpander(context: context)
         self.noclobber = noclobber
         self.isBuiltin = isBuiltin
+        self.isFunction = isFunction
+    }
+
+    /// How a command name runs.
+    public func action(for arguments: [String]) -> PlannedStage.Action {
+        guard let name = arguments.first else { return .assignmentsOnly }
+        if isFunction(name), !Builtins.specialNames.contains(name) { return .function(arguments: arguments) }
+        return isBuiltin(name) ? .builtin(arguments: arguments) : .program(arguments: arguments)
     }
 
     public var context: Context {
@@ -75,19 +89,19 @@ public struct Planner<Context: ExpansionContext> {
                 assignments.append(PlannedAssignment(name: assignment.name, value: value))
             }
             for (name, old) in saved.reversed() { context.assignVariable(name, old) }
-            let action: PlannedStage.Action
-            if let name = arguments.first {
-                action = isBuiltin(name) ? .builtin(arguments: arguments) : .program(arguments: arguments)
-            } else {
-                action = .assignmentsOnly
-            }
-            return PlannedStage(action: action, assignments: assignments, descriptors: descriptors, range: simple.range)
+            return PlannedStage(
+                action: action(for: arguments), assignments: assignments, descriptors: descriptors, range: simple.range)
         case .subshell(let group):
             return PlannedStage(
                 action: .subshell(group.body), descriptors: try await plan(group.redirections), range: group.range)
         case .braceGroup(let group):
             return PlannedStage(
                 action: .group(group.body), descriptors: try await plan(group.redirections), range: group.range)
+        case .compound(let compound):
+            return PlannedStage(
+                action: .compound(compound), descriptors: try await plan(compound.redirections), range: compound.range)
+        case .functionDefinition(let function):
+            return PlannedStage(action: .defineFunction(function), range: function.range)
         }
     }
 

@@ -4,7 +4,9 @@
 //     ListItem     = AndOrList + terminator (`;`/newline, `&`, `&!`)
 //     AndOrList    = Pipeline { (`&&` | `||`) Pipeline }     left-associative
 //     Pipeline     = [`!`] Command { (`|` | `|&`) Command }
-//     Command      = SimpleCommand | `( Program )` | `{ Program; }`
+//     Command      = SimpleCommand | `( Program )` | `{ Program; }` | CompoundCommand
+//                  | FunctionDefinition
+//     CompoundCommand = if / while / until / for / case, with redirections after it
 
 /// A whole program, the body of a group, or the body of a command substitution.
 public struct Program: Sendable, Equatable {
@@ -98,20 +100,150 @@ public enum Command: Sendable, Equatable {
     case subshell(GroupCommand)
     /// `{ list; }`, run in the current shell.
     case braceGroup(GroupCommand)
+    /// `if`, `while`, `until`, `for`, `case`: run in the current shell.
+    case compound(CompoundCommand)
+    /// `name() compound-command`: defines a function (running it does nothing else).
+    indirect case functionDefinition(FunctionDefinition)
 
     public var range: SourceRange {
         switch self {
         case .simple(let command): command.range
         case .subshell(let group), .braceGroup(let group): group.range
+        case .compound(let compound): compound.range
+        case .functionDefinition(let function): function.range
         }
     }
 
-    /// Redirections of the command, in source order.
+    /// Redirections of the command, in source order (a function definition has none of its own:
+    /// those written after its body belong to the body).
     public var redirections: [Redirection] {
         switch self {
         case .simple(let command): command.redirections
         case .subshell(let group), .braceGroup(let group): group.redirections
+        case .compound(let compound): compound.redirections
+        case .functionDefinition: []
         }
+    }
+}
+
+/// A control-flow command with the redirections written after it (`done < file`).
+public struct CompoundCommand: Sendable, Equatable {
+    public enum Body: Sendable, Equatable {
+        case ifClause(IfClause)
+        /// `while` and `until`.
+        case loop(LoopClause)
+        case forLoop(ForClause)
+        case caseClause(CaseClause)
+    }
+
+    public var body: Body
+    public var redirections: [Redirection]
+    /// From the opening keyword to the closing one (or the end of the last redirection).
+    public var range: SourceRange
+
+    public init(body: Body, redirections: [Redirection], range: SourceRange) {
+        self.body = body
+        self.redirections = redirections
+        self.range = range
+    }
+
+    /// The opening keyword (`if`, `while`, …), for messages and plans.
+    public var keyword: String {
+        switch body {
+        case .ifClause: "if"
+        case .loop(let loop): loop.isUntil ? "until" : "while"
+        case .forLoop: "for"
+        case .caseClause: "case"
+        }
+    }
+}
+
+/// `if LIST; then LIST; [elif LIST; then LIST;]… [else LIST;] fi`.
+public struct IfClause: Sendable, Equatable {
+    /// `if` and each `elif`: the first condition whose status is 0 runs its body.
+    public struct Branch: Sendable, Equatable {
+        public var condition: Program
+        public var body: Program
+
+        public init(condition: Program, body: Program) {
+            self.condition = condition
+            self.body = body
+        }
+    }
+
+    public var branches: [Branch]
+    public var elseBody: Program?
+
+    public init(branches: [Branch], elseBody: Program?) {
+        self.branches = branches
+        self.elseBody = elseBody
+    }
+}
+
+/// `while LIST; do LIST; done` or `until LIST; do LIST; done`.
+public struct LoopClause: Sendable, Equatable {
+    public var isUntil: Bool
+    public var condition: Program
+    public var body: Program
+
+    public init(isUntil: Bool, condition: Program, body: Program) {
+        self.isUntil = isUntil
+        self.condition = condition
+        self.body = body
+    }
+}
+
+/// `for NAME [in WORDS…]; do LIST; done`.
+public struct ForClause: Sendable, Equatable {
+    public var name: String
+    /// nil without `in`: the positional parameters (`"$@"`).
+    public var words: [Word]?
+    public var body: Program
+
+    public init(name: String, words: [Word]?, body: Program) {
+        self.name = name
+        self.words = words
+        self.body = body
+    }
+}
+
+/// `case WORD in [(]PATTERN[|PATTERN]…) LIST ;; … esac`.
+public struct CaseClause: Sendable, Equatable {
+    public struct Item: Sendable, Equatable {
+        /// Glob patterns: quoted parts match literally; an expansion's value is a pattern.
+        public var patterns: [Word]
+        /// May be empty.
+        public var body: Program
+        public var range: SourceRange
+
+        public init(patterns: [Word], body: Program, range: SourceRange) {
+            self.patterns = patterns
+            self.body = body
+            self.range = range
+        }
+    }
+
+    public var word: Word
+    public var items: [Item]
+
+    public init(word: Word, items: [Item]) {
+        self.word = word
+        self.items = items
+    }
+}
+
+/// `name() compound-command [redirections]`.
+public struct FunctionDefinition: Sendable, Equatable {
+    public var name: String
+    /// A brace group, subshell or compound command, with its redirections.
+    public var body: Command
+    /// From the name to the end of the body.
+    public var range: SourceRange
+
+    public init(name: String, body: Command, range: SourceRange) {
+        self.name = name
+        self.body = body
+        self.range = range
     }
 }
 

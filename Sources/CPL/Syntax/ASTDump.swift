@@ -99,6 +99,10 @@ extension Command: CustomStringConvertible {
             let separator = group.body.items.last?.terminator == .sequential ? ";" : ""
             return (["{ \(group.body.compactDescription)\(separator) }"] + group.redirections.map(\.description))
                 .joined(separator: " ")
+        case .compound(let compound):
+            return compound.text(word: \.description, program: \.compactDescription, redirection: \.description)
+        case .functionDefinition(let function):
+            return "\(function.name)() \(function.body.description)"
         }
     }
 }
@@ -190,6 +194,44 @@ extension Command {
             for redirection in group.redirections {
                 lines.append("\(indent)  redirect \(redirection) \(redirection.range)")
             }
+        case .compound(let compound):
+            lines.append("\(indent)\(compound.keyword) \(compound.range)")
+            let inner = indent + "  "
+            switch compound.body {
+            case .ifClause(let clause):
+                for branch in clause.branches {
+                    lines.append("\(inner)condition")
+                    branch.condition.appendTree(to: &lines, indent: inner + "  ")
+                    lines.append("\(inner)then")
+                    branch.body.appendTree(to: &lines, indent: inner + "  ")
+                }
+                if let elseBody = clause.elseBody {
+                    lines.append("\(inner)else")
+                    elseBody.appendTree(to: &lines, indent: inner + "  ")
+                }
+            case .loop(let loop):
+                lines.append("\(inner)condition")
+                loop.condition.appendTree(to: &lines, indent: inner + "  ")
+                lines.append("\(inner)do")
+                loop.body.appendTree(to: &lines, indent: inner + "  ")
+            case .forLoop(let loop):
+                lines.append("\(inner)name \(loop.name)")
+                for word in loop.words ?? [] { lines.append("\(inner)word \(word) \(word.range)") }
+                lines.append("\(inner)do")
+                loop.body.appendTree(to: &lines, indent: inner + "  ")
+            case .caseClause(let clause):
+                lines.append("\(inner)word \(clause.word) \(clause.word.range)")
+                for item in clause.items {
+                    lines.append("\(inner)item \(item.patterns.map(\.description).joined(separator: " | ")) \(item.range)")
+                    item.body.appendTree(to: &lines, indent: inner + "  ")
+                }
+            }
+            for redirection in compound.redirections {
+                lines.append("\(inner)redirect \(redirection) \(redirection.range)")
+            }
+        case .functionDefinition(let function):
+            lines.append("\(indent)function \(function.name) \(function.range)")
+            function.body.appendTree(to: &lines, indent: indent + "  ")
         }
     }
 }

@@ -7,6 +7,12 @@ enum SequenceCloser {
     case subshell(open: Int)
     case braceGroup(open: Int)
     case commandSubstitution(open: Int)
+    /// One of `words` (reserved words, at the start of a command) ends this part of the
+    /// construct that `opener` began at `open` and that `final` ends (`then` after an `if`
+    /// condition, `elif`/`else`/`fi` after its body, `done` after `do`…).
+    case keyword(_ words: [String], opener: String, final: String, open: Int)
+    /// `;;` or `esac` ends a `case` item's list.
+    case caseItem(open: Int)
 }
 
 extension Parser {
@@ -23,6 +29,8 @@ extension Parser {
         case .endOfInput: token.kind == .endOfInput
         case .subshell, .commandSubstitution: token.op == .rightParen
         case .braceGroup: token.isReservedWord("}")
+        case .keyword(let words, _, _, _): words.contains { token.isReservedWord($0) }
+        case .caseItem: token.op == .doubleSemicolon || token.isReservedWord("esac")
         }
     }
 
@@ -43,7 +51,26 @@ extension Parser {
             return error(
                 "unterminated command substitution `$(`", at: open, incomplete: true,
                 label: "opened here", note: "the input ended before the closing `)`")
+        case .keyword(let words, let opener, let final, let open):
+            return neverClosed(opener, by: final, at: open, expecting: words)
+        case .caseItem(let open):
+            return neverClosed("case", by: "esac", at: open, expecting: [";;", "esac"])
         }
+    }
+
+    /// "`if` at 3:1 is never closed by `fi`", pointing at the end of the input.
+    func neverClosed(_ opener: String, by final: String, at open: Int, expecting words: [String]) -> ParseError {
+        let at = location(open)
+        let expected = words.map { "`\($0)`" }.joined(separator: " or ")
+        var error = error(
+            "`\(opener)` at \(at.line):\(at.column) is never closed by `\(final)`", at: bytes.count, incomplete: true,
+            label: "the input ends here", note: "expected \(expected) for the `\(opener)` at line \(at.line)")
+        if bytes.count > 0, location(bytes.count).column == 1, bytes[bytes.count - 1] == UInt8(ascii: "\n") {
+            // Point at the end of the last line rather than at an empty line after it.
+            error.location = location(bytes.count - 1)
+            error.sourceLine = source.lineText(error.location.line)
+        }
+        return error
     }
 
     /// `{ linebreak and_or [separator] }` up to the closer, which is peeked
@@ -73,7 +100,10 @@ extension Parser {
             default:
                 if next.op == .leftParen {
                     throw unexpected(
-                        next, note: "`(` starts a subshell only where a command starts (cpl has no function definitions)")
+                        next, note: "`(` starts a subshell only where a command starts; a function is defined as `name() { …; }`")
+                }
+                if next.op == .doubleSemicolon, !closes(next, closer) {
+                    throw unexpected(next, note: "`;;` ends an item of a `case … esac`, and none is open here")
                 }
                 if !closes(next, closer) { throw unexpected(next) }
             }
@@ -131,10 +161,15 @@ extension Parser {
             return .subshell(try parseGroup(brace: false))
         case .word where token.isReservedWord("{"):
             return .braceGroup(try parseGroup(brace: true))
-        case .word where token.isReservedWord("}") || token.isReservedWord("!"):
-            throw unexpected(token)
+        case .word where token.reservedWord != nil:
+            if let compound = try parseCompoundCommandIfPresent() { return .compound(compound) }
+            throw misplacedReservedWord(token)
         case .word, .ioNumber:
-            return .simple(try parseSimpleCommand())
+            let simple = try parseSimpleCommand()
+            if try peek().op == .leftParen, let name = functionName(simple) {
+                return .functionDefinition(try parseFunctionDefinition(name: name, nameRange: simple.range))
+            }
+            return .simple(simple)
         case .op(let op) where op.redirection != nil:
             return .simple(try parseSimpleCommand())
         case .endOfInput, .newline:

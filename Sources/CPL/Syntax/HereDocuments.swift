@@ -182,26 +182,70 @@ extension Program {
 extension Pipeline {
     mutating func attachHereDocumentBodies(_ bodies: [Int: HereDocumentBody]) {
         for index in stages.indices {
-            switch stages[index] {
-            case .simple(var command):
-                for assignment in command.assignments.indices {
-                    command.assignments[assignment].value.parts.attachHereDocumentBodies(bodies)
-                }
-                for word in command.words.indices {
-                    command.words[word].parts.attachHereDocumentBodies(bodies)
-                }
-                command.redirections.attachHereDocumentBodies(bodies)
-                stages[index] = .simple(command)
-            case .subshell(var group):
-                group.body.attachHereDocumentBodies(bodies)
-                group.redirections.attachHereDocumentBodies(bodies)
-                stages[index] = .subshell(group)
-            case .braceGroup(var group):
-                group.body.attachHereDocumentBodies(bodies)
-                group.redirections.attachHereDocumentBodies(bodies)
-                stages[index] = .braceGroup(group)
-            }
+            stages[index].attachHereDocumentBodies(bodies)
         }
+    }
+}
+
+extension Command {
+    mutating func attachHereDocumentBodies(_ bodies: [Int: HereDocumentBody]) {
+        switch self {
+        case .simple(var command):
+            for assignment in command.assignments.indices {
+                command.assignments[assignment].value.parts.attachHereDocumentBodies(bodies)
+            }
+            for word in command.words.indices {
+                command.words[word].parts.attachHereDocumentBodies(bodies)
+            }
+            command.redirections.attachHereDocumentBodies(bodies)
+            self = .simple(command)
+        case .subshell(var group):
+            group.body.attachHereDocumentBodies(bodies)
+            group.redirections.attachHereDocumentBodies(bodies)
+            self = .subshell(group)
+        case .braceGroup(var group):
+            group.body.attachHereDocumentBodies(bodies)
+            group.redirections.attachHereDocumentBodies(bodies)
+            self = .braceGroup(group)
+        case .compound(var compound):
+            compound.attachHereDocumentBodies(bodies)
+            self = .compound(compound)
+        case .functionDefinition(var function):
+            function.body.attachHereDocumentBodies(bodies)
+            self = .functionDefinition(function)
+        }
+    }
+}
+
+extension CompoundCommand {
+    mutating func attachHereDocumentBodies(_ bodies: [Int: HereDocumentBody]) {
+        switch body {
+        case .ifClause(var clause):
+            for index in clause.branches.indices {
+                clause.branches[index].condition.attachHereDocumentBodies(bodies)
+                clause.branches[index].body.attachHereDocumentBodies(bodies)
+            }
+            clause.elseBody?.attachHereDocumentBodies(bodies)
+            body = .ifClause(clause)
+        case .loop(var loop):
+            loop.condition.attachHereDocumentBodies(bodies)
+            loop.body.attachHereDocumentBodies(bodies)
+            body = .loop(loop)
+        case .forLoop(var loop):
+            for index in (loop.words ?? []).indices { loop.words![index].parts.attachHereDocumentBodies(bodies) }
+            loop.body.attachHereDocumentBodies(bodies)
+            body = .forLoop(loop)
+        case .caseClause(var clause):
+            clause.word.parts.attachHereDocumentBodies(bodies)
+            for index in clause.items.indices {
+                for pattern in clause.items[index].patterns.indices {
+                    clause.items[index].patterns[pattern].parts.attachHereDocumentBodies(bodies)
+                }
+                clause.items[index].body.attachHereDocumentBodies(bodies)
+            }
+            body = .caseClause(clause)
+        }
+        redirections.attachHereDocumentBodies(bodies)
     }
 }
 

@@ -35,7 +35,47 @@ extension Command {
             let separator = group.body.items.last?.terminator == .sequential ? ";" : ""
             return (["{ \(group.body.sourceText)\(separator) }"] + group.redirections.map(\.sourceText))
                 .joined(separator: " ")
+        case .compound(let compound):
+            return compound.text(word: \.sourceText, program: \.sourceText, redirection: \.sourceText)
+        case .functionDefinition(let function):
+            return "\(function.name)() \(function.body.sourceText)"
         }
+    }
+}
+
+extension CompoundCommand {
+    /// The command on one line, its words, lists and redirections rendered by the given functions
+    /// (the source text, or the AST description).
+    func text(
+        word: (Word) -> String, program: (Program) -> String, redirection: (Redirection) -> String
+    ) -> String {
+        func list(_ body: Program) -> String {
+            program(body) + (body.items.last?.terminator == .sequential ? ";" : "")
+        }
+        var text: String
+        switch body {
+        case .ifClause(let clause):
+            text = ""
+            for (index, branch) in clause.branches.enumerated() {
+                text += (index == 0 ? "if " : " elif ") + list(branch.condition) + " then " + list(branch.body)
+            }
+            if let elseBody = clause.elseBody { text += " else " + list(elseBody) }
+            text += " fi"
+        case .loop(let loop):
+            text = keyword + " " + list(loop.condition) + " do " + list(loop.body) + " done"
+        case .forLoop(let loop):
+            text = "for " + loop.name
+            if let words = loop.words { text += " in" + words.map { " " + word($0) }.joined() + ";" }
+            text += " do " + list(loop.body) + " done"
+        case .caseClause(let clause):
+            text = "case " + word(clause.word) + " in"
+            for item in clause.items {
+                text += " " + item.patterns.map(word).joined(separator: " | ") + ") "
+                text += item.body.items.isEmpty ? ";;" : program(item.body) + " ;;"
+            }
+            text += " esac"
+        }
+        return ([text] + redirections.map(redirection)).joined(separator: " ")
     }
 }
 

@@ -61,8 +61,7 @@ struct Token: Sendable, Equatable {
     var displayName: String {
         switch kind {
         case .word(let word):
-            isReservedWord("{") || isReservedWord("}") || isReservedWord("!")
-                ? "`\(word.sourceText)`" : "word `\(word.sourceText)`"
+            reservedWord != nil ? "`\(word.sourceText)`" : "word `\(word.sourceText)`"
         case .ioNumber(let number): "`\(number)`"
         case .op(let op): "`\(op.rawValue)`"
         case .newline: "newline"
@@ -75,9 +74,22 @@ struct Token: Sendable, Equatable {
         return nil
     }
 
-    /// `{`, `}` or `!` written as a whole unquoted word.
+    /// `{`, `}`, `!`, `if`… written as a whole unquoted word.
     func isReservedWord(_ text: String) -> Bool {
         guard case .word(let word) = kind, word.sourceText == text else { return false }
         return word.parts == [.literal(text)]
+    }
+
+    /// The POSIX reserved words (they are reserved only where a command may start).
+    static let reservedWords: Set<String> = [
+        "!", "{", "}", "case", "do", "done", "elif", "else", "esac", "fi", "for", "if", "in", "then", "until", "while",
+    ]
+
+    /// The reserved word this token spells, if it is one (whole and unquoted).
+    var reservedWord: String? {
+        guard case .word(let word) = kind, word.parts.count == 1, case .literal(let text) = word.parts[0],
+            Token.reservedWords.contains(text)
+        else { return nil }
+        return text
     }
 }

@@ -59,6 +59,7 @@ struct Prompt {
     private static var hostName: String {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count) == 0 else { return "localhost" }
-        return String(String(cString: buffer).split(separator: ".").first ?? "localhost")
+        let name = buffer.withUnsafeBufferPointer { String(losslessCString: $0.baseAddress!) }
+        return String(name.split(separator: ".").first ?? "localhost")
     }
 }

@@ -8,8 +8,14 @@
 /// standard error: `cpl: file:line: cd: nope: No such file or directory`.
 enum Builtins {
     static let names: Set<String> = [
-        ":", ".", "bg", "cd", "echo", "exit", "export", "false", "fg", "jobs", "kill", "pwd", "set", "source",
-        "true", "unset", "wait",
+        ":", ".", "bg", "break", "cd", "continue", "echo", "exit", "export", "false", "fg", "jobs", "kill", "local",
+        "pwd", "return", "set", "source", "true", "unset", "wait",
+    ]
+
+    /// POSIX's special builtins that cpl has: found before functions, and their errors end a script.
+    static let specialNames: Set<String> = [
+        ":", ".", "break", "continue", "eval", "exec", "exit", "export", "readonly", "return", "set", "shift",
+        "source", "times", "trap", "unset",
     ]
 
     static func isBuiltin(_ name: String, in session: Session) -> Bool {
@@ -41,6 +47,10 @@ extension Executor {
         case "kill": return await kill(operands)
         case "fg": return await foreground(operands)
         case "bg": return await background(operands)
+        case "return": return try await returnBuiltin(operands)
+        case "break": return try await loopControl(operands, continuing: false)
+        case "continue": return try await loopControl(operands, continuing: true)
+        case "local": return try await local(operands)
         default: return 127
         }
     }

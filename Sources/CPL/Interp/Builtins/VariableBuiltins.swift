@@ -41,11 +41,25 @@ extension Executor {
         return status
     }
 
-    /// `unset [-v] NAME…` (`-f` is accepted: there are no functions).
+    /// `unset [-v] NAME…` removes variables, `unset -f NAME…` functions.
     func unset(_ operands: [String]) -> Int32 {
-        for name in operands where !name.hasPrefix("-") {
-            state.variables[name] = nil
-            state.exported.remove(name)
+        var functions = false
+        var names = operands[...]
+        while let flag = names.first, flag.hasPrefix("-"), flag.count > 1 {
+            if flag == "--" {
+                names = names.dropFirst()
+                break
+            }
+            functions = flag.contains("f") && !flag.contains("v")
+            names = names.dropFirst()
+        }
+        for name in names {
+            if functions {
+                state.functions[name] = nil
+            } else {
+                state.variables[name] = nil
+                state.exported.remove(name)
+            }
         }
         return 0
     }

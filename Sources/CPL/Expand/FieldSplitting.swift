@@ -1,0 +1,56 @@
+/// POSIX field splitting (2.6.5) of an expansion's value at the characters of IFS, into the
+/// fields being built.
+///
+/// - IFS unset: space, tab and newline. IFS empty: no splitting.
+/// - IFS white space (space, tab, newline in IFS) separates fields; runs of it, and any of it at
+///   the start or end of the value, make no empty fields.
+/// - Every other IFS character ends a field, even an empty one (`a::b` is `a`, ``, `b`), and IFS
+///   white space around it belongs to the same delimiter. A delimiter at the end ends the last
+///   field without starting an empty one.
+struct FieldSplitter {
+    let separators: Set<Unicode.Scalar>
+
+    init(ifs: String?) {
+        separators = Set((ifs ?? " \t\n").unicodeScalars)
+    }
+
+    private static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == " " || scalar == "\t" || scalar == "\n"
+    }
+
+    func split(_ value: String, into fields: inout FieldAccumulator) {
+        guard !separators.isEmpty else {
+            fields.append(value)
+            return
+        }
+        let scalars = Array(value.unicodeScalars)
+        var piece = String.UnicodeScalarView()
+        var index = 0
+        while index < scalars.count {
+            let scalar = scalars[index]
+            guard separators.contains(scalar) else {
+                piece.append(scalar)
+                index += 1
+                continue
+            }
+            fields.append(String(piece))
+            piece = String.UnicodeScalarView()
+            // One delimiter: white space, at most one other IFS character, white space.
+            var sawOther = false
+            while index < scalars.count, separators.contains(scalars[index]) {
+                if !Self.isWhitespace(scalars[index]) {
+                    if sawOther { break }
+                    sawOther = true
+                }
+                index += 1
+            }
+            if sawOther {
+                fields.markSolid()
+                fields.breakField()
+            } else if fields.current.isSolid || !fields.current.pieces.isEmpty {
+                fields.breakField()
+            }
+        }
+        fields.append(String(piece))
+    }
+}

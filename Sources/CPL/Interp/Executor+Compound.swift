@@ -1,0 +1,123 @@
+import ChildProcess
+
+// `if`, `while`, `until`, `for` and `case`, run in the current context (no task, no process).
+
+extension Executor {
+    func run(_ compound: CompoundCommand) async throws(ShellExit) -> Int32 {
+        switch compound.body {
+        case .ifClause(let clause):
+            for branch in clause.branches where try await runCondition(branch.condition) == 0 {
+                return try await runList(branch.body)
+            }
+            if let elseBody = clause.elseBody { return try await runList(elseBody) }
+            return 0
+        case .loop(let loop):
+            return try await runLoop { () throws(ShellExit) in
+                let condition = try await self.runCondition(loop.condition)
+                guard (condition == 0) != loop.isUntil else { return nil }
+                return loop.body
+            }
+        case .forLoop(let loop):
+            let values: [String]
+            if let words = loop.words {
+                values = try await expandFields(words, at: compound.range)
+            } else {
+                values = state.positionalParameters
+            }
+            var remaining = values[...]
+            return try await runLoop { () throws(ShellExit) in
+                guard let value = remaining.popFirst() else { return nil }
+                try await self.assign(loop.name, value, at: compound.range)
+                return loop.body
+            }
+        case .caseClause(let clause):
+            return try await runCase(clause, at: compound.range)
+        }
+    }
+
+    /// Runs a list and gives its status (`$?` after it).
+    func runList(_ program: Program) async throws(ShellExit) -> Int32 {
+        try await run(program)
+        return state.lastStatus
+    }
+
+    /// An `if`/`while`/`until` condition: `set -e` does not apply inside it.
+    private func runCondition(_ program: Program) async throws(ShellExit) -> Int32 {
+        errexitSuppressed += 1
+        defer { errexitSuppressed -= 1 }
+        return try await runList(program)
+    }
+
+    /// Runs the bodies `next` hands out until it hands out none, handling `break` and `continue`.
+    /// The status is the last body's, 0 when none ran (POSIX).
+    private func runLoop(_ next: () async throws(ShellExit) -> Program?) async throws(ShellExit) -> Int32 {
+        loopDepth += 1
+        defer { loopDepth -= 1 }
+        var status: Int32 = 0
+        while let body = try await next() {
+            do {
+                status = try await runList(body)
+            } catch {
+                switch error.reason {
+                case .breakLoop(let levels):
+                    if levels > 1 { throw ShellExit(status: 0, reason: .breakLoop(levels - 1)) }
+                    return 0
+                case .continueLoop(let levels):
+                    if levels > 1 { throw ShellExit(status: 0, reason: .continueLoop(levels - 1)) }
+                    status = 0
+                default:
+                    throw error
+                }
+            }
+            if Task.isCancelled { throw ShellExit(status: 128 + 15, reason: .cancelled) }
+        }
+        return status
+    }
+
+    private func runCase(_ clause: CaseClause, at range: SourceRange) async throws(ShellExit) -> Int32 {
+        let subject = try await expandString(clause.word, at: range)
+        for item in clause.items {
+            for pattern in item.patterns {
+                let glob = try await expandPattern(pattern, at: range)
+                if glob.matches(subject, as: .string) {
+                    if item.body.items.isEmpty { return 0 }
+                    return try await runList(item.body)
+                }
+            }
+        }
+        return 0
+    }
+
+    /// Sets a variable from the shell itself (`for`, `read`, `getopts`…).
+    func assign(_ name: String, _ value: String, at range: SourceRange) async throws(ShellExit) {
+        state.variables[name] = value
+    }
+
+    // MARK: Expansion outside a simple command (an error ends the script, as in sh)
+
+    private func expanding<Value>(
+        at range: SourceRange, _ body: (inout WordExpander<LiveExpansionContext>) async throws(ExpansionError) -> Value
+    ) async throws(ShellExit) -> Value {
+        lastSubstitutionStatus = nil
+        var expander = WordExpander(context: LiveExpansionContext(executor: self))
+        do {
+            return try await body(&expander)
+        } catch {
+            await report(error.message, at: error.range ?? range)
+            state.lastStatus = error.status
+            throw ShellExit(status: error.status, reason: .fatalError)
+        }
+    }
+
+    func expandFields(_ words: [Word], at range: SourceRange) async throws(ShellExit) -> [String] {
+        try await expanding(at: range) { (expander) throws(ExpansionError) in try await expander.fields(words) }
+    }
+
+    func expandString(_ word: Word, at range: SourceRange) async throws(ShellExit) -> String {
+        try await expanding(at: range) { (expander) throws(ExpansionError) in try await expander.string(word) }
+    }
+
+    func expandPattern(_ word: Word, at range: SourceRange) async throws(ShellExit) -> GlobPattern {
+        try await expanding(at: range) { (expander) throws(ExpansionError) in try await expander.pattern(word) }
+    }
+}

@@ -1,0 +1,138 @@
+import ChildProcess
+
+/// What one running function call must put back when it returns.
+struct FunctionCall: Sendable {
+    /// The caller's positional parameters.
+    var positionalParameters: [String]
+    /// The caller's loops (a function's `break` cannot leave them, as in dash).
+    var loopDepth: Int
+    /// The script the caller was running (for messages).
+    var source: ScriptSource
+    /// Variables made local by `local` (and the prefix assignments of the call), with the values
+    /// they had before: restored in reverse order of first saving.
+    var saved: [(name: String, variable: SavedVariable)] = []
+}
+
+/// A variable's value and export flag as they were (nil value: unset).
+struct SavedVariable: Sendable {
+    var value: String?
+    var exported: Bool
+}
+
+extension Executor {
+    /// dash's limit: deeper recursion is an error, not a crash.
+    static let maximumCallDepth = 1000
+
+    /// Calls the function `arguments[0]` with the rest as `$1…`. Prefix assignments (`X=1 f`)
+    /// are exported for the call and undone after it, as in dash.
+    func call(_ arguments: [String], assignments: [PlannedAssignment]) async throws(ShellExit) -> Int32 {
+        guard let function = state.functions[arguments[0]] else { return 127 }
+        if calls.count >= Executor.maximumCallDepth {
+            await report("\(arguments[0]): maximum function recursion depth (\(Executor.maximumCallDepth)) reached", line: currentLine)
+            throw ShellExit(status: 2, reason: .fatalError)
+        }
+        calls.append(FunctionCall(positionalParameters: state.positionalParameters, loopDepth: loopDepth, source: source))
+        for assignment in assignments {
+            makeLocal(assignment.name)
+            state.variables[assignment.name] = assignment.value
+            state.exported.insert(assignment.name)
+        }
+        state.positionalParameters = Array(arguments.dropFirst())
+        loopDepth = 0
+        source = function.source
+        defer { returnFromCall() }
+        do {
+            return try await runBody(function.definition.body)
+        } catch where error.reason == .returnFromFunction {
+            return error.status
+        }
+    }
+
+    /// A function's body runs like any compound command, with its redirections applied.
+    private func runBody(_ body: Command) async throws(ShellExit) -> Int32 {
+        let pipeline = Pipeline(negated: false, stages: [body], pipeStderr: [], range: body.range)
+        let stage: PlannedStage
+        do {
+            stage = try await planStage(pipeline, index: 0)
+        } catch {
+            await report(error.message, at: error.range ?? body.range)
+            throw ShellExit(status: error.status, reason: .fatalError)
+        }
+        return try await run(stage, reporter: nil)
+    }
+
+    private func returnFromCall() {
+        guard let call = calls.popLast() else { return }
+        for (name, variable) in call.saved.reversed() {
+            state.variables[name] = variable.value
+            if variable.exported { state.exported.insert(name) } else { state.exported.remove(name) }
+        }
+        state.positionalParameters = call.positionalParameters
+        loopDepth = call.loopDepth
+        source = call.source
+    }
+
+    /// Saves `name` in the innermost call (once), so that its return restores it.
+    func makeLocal(_ name: String) {
+        guard let last = calls.indices.last, !calls[last].saved.contains(where: { $0.name == name }) else { return }
+        calls[last].saved.append(
+            (name, SavedVariable(value: state.variables[name], exported: state.exported.contains(name))))
+    }
+
+    // MARK: Builtins of control flow
+
+    /// `return [n]`: ends the function (or sourced file) with status n, default `$?`.
+    func returnBuiltin(_ operands: [String]) async throws(ShellExit) -> Int32 {
+        let status = try await statusOperand(operands, builtin: "return")
+        throw ShellExit(status: status, reason: .returnFromFunction)
+    }
+
+    /// `break [n]` / `continue [n]`: n (default 1) must be a positive number; more than the loops
+    /// there are means all of them. Outside a loop they do nothing.
+    func loopControl(_ operands: [String], continuing: Bool) async throws(ShellExit) -> Int32 {
+        let name = continuing ? "continue" : "break"
+        var levels = 1
+        if let operand = operands.first {
+            guard let number = Int(operand), number > 0, operand.utf8.allSatisfy({ (48...57).contains($0) }) else {
+                _ = await builtinError(name, "Illegal number: \(operand)")
+                throw ShellExit(status: 2, reason: .fatalError)
+            }
+            levels = number
+        }
+        guard loopDepth > 0 else { return 0 }
+        levels = min(levels, loopDepth)
+        throw ShellExit(status: 0, reason: continuing ? .continueLoop(levels) : .breakLoop(levels))
+    }
+
+    /// `local NAME[=value]…`: dash's semantics (a local starts with the value it had outside).
+    func local(_ operands: [String]) async throws(ShellExit) -> Int32 {
+        guard !calls.isEmpty else {
+            return await builtinError("local", "not in a function")
+        }
+        for operand in operands {
+            let (name, value) = Executor.splitAssignment(operand)
+            guard Executor.isValidName(name[...]) else {
+                return await builtinError("local", "\(name): bad variable name")
+            }
+            makeLocal(name)
+            if let value { state.variables[name] = value }
+        }
+        return 0
+    }
+
+    /// `NAME=value` → (NAME, value); `NAME` → (NAME, nil).
+    static func splitAssignment(_ operand: String) -> (String, String?) {
+        guard let equals = operand.firstIndex(of: "=") else { return (operand, nil) }
+        return (String(operand[..<equals]), String(operand[operand.index(after: equals)...]))
+    }
+
+    /// A status operand of `exit` and `return`: none means `$?`.
+    func statusOperand(_ operands: [String], builtin name: String) async throws(ShellExit) -> Int32 {
+        guard let operand = operands.first else { return state.lastStatus }
+        guard let number = Int(operand), number >= 0, operand.utf8.allSatisfy({ (48...57).contains($0) }) else {
+            _ = await builtinError(name, "Illegal number: \(operand)")
+            throw ShellExit(status: 2, reason: .fatalError)
+        }
+        return Int32(truncatingIfNeeded: number)
+    }
+}
