@@ -36,6 +36,9 @@ public protocol ExpansionContext {
     var workingDirectory: String { get }
     /// The home directory for `~` (user nil: `$HOME`) or `~user`; nil leaves the tilde as written.
     func homeDirectory(ofUser user: String?) -> String?
+    /// Whether the output of an unquoted `$(…)` is split into fields (false for
+    /// a dry run, which shows the substitution as written).
+    var splitsSubstitutionOutput: Bool { get }
     /// Runs `$(…)` and returns everything it wrote to standard output (the
     /// expander removes the trailing newlines).
     mutating func substituteCommand(_ substitution: CommandSubstitution) async throws(ExpansionError) -> String
@@ -44,6 +47,7 @@ public protocol ExpansionContext {
 extension ExpansionContext {
     public var shellProcessID: Int32 { getpid() }
     public var optionFlags: String { treatsUnsetVariablesAsErrors ? "u" : "" }
+    public var splitsSubstitutionOutput: Bool { true }
 
     public func homeDirectory(ofUser user: String?) -> String? {
         guard let user else { return variable("HOME") }

@@ -169,7 +169,7 @@ public struct WordExpander<Context: ExpansionContext> {
             case .commandSubstitution(let substitution):
                 var output = try await context.substituteCommand(substitution)
                 while output.utf8.last == UInt8(ascii: "\n") { output.removeLast() }
-                if splitsSubstitutions && !quoted {
+                if splitsSubstitutions && !quoted && context.splitsSubstitutionOutput {
                     FieldSplitter(ifs: context.variable("IFS")).split(output, into: &fields)
                 } else {
                     fields.append(output, wildcardsActive: expansionsArePatterns && !quoted)

@@ -27,7 +27,7 @@ extension Executor {
             var remaining = values[...]
             return try await runLoop { () throws(ShellExit) in
                 guard let value = remaining.popFirst() else { return nil }
-                try await self.assign(loop.name, value, at: compound.range)
+                try await self.assign(loop.name, value)
                 return loop.body
             }
         case .caseClause(let clause):
@@ -89,7 +89,7 @@ extension Executor {
     }
 
     /// Sets a variable from the shell itself (`for`, `read`, `getopts`…).
-    func assign(_ name: String, _ value: String, at range: SourceRange) async throws(ShellExit) {
+    func assign(_ name: String, _ value: String) async throws(ShellExit) {
         state.variables[name] = value
     }
 

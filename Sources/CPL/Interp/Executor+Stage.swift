@@ -34,6 +34,11 @@ extension Executor {
         case .builtin(let arguments):
             reporter?.lastStageLaunched(pid: nil)
             await trace(arguments, assignments: stage.assignments)
+            if arguments[0] == "exec", arguments.dropFirst().allSatisfy({ $0 == "--" }) {
+                // `exec >log 3<in`: the redirections stay for the rest of the context.
+                files = table
+                return 0
+            }
             let saved = files
             files = table
             defer { files = saved }

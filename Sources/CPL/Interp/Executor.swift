@@ -67,6 +67,8 @@ final class Executor {
     var loopDepth = 0
     /// The function calls running now, innermost last: what `return` and `local` act on.
     var calls: [FunctionCall] = []
+    /// `getopts`: the OPTIND it last set and the position inside that argument (`-abc`).
+    var getoptsPosition = (optionIndex: 1, offset: 1)
 
     init(session: Session, state: ShellState, files: DescriptorTable, jobs: JobTable, source: ScriptSource) {
         self.session = session

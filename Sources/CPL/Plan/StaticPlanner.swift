@@ -24,6 +24,7 @@ public struct StaticPlanner {
         var sawSubstitution = false
 
         public var lastStatus: Int32 { 0 }
+        public var splitsSubstitutionOutput: Bool { false }
         public var lastBackgroundProcessID: Int32? { nil }
 
         public func variable(_ name: String) -> String? { variables[name] }

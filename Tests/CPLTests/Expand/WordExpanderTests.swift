@@ -34,9 +34,22 @@ struct WordExpanderTests {
         // The deliberate difference from sh.
         #expect(await expandFields("$X", context) == ["a b"])
         #expect(await expandFields("$STAR", context) == ["*"])
+    }
+
+    @Test func unquotedSubstitutionsAreSplitAtIFSButNotGlobbed() async {
         var substituting = context
-        substituting.substitute = { _ in "x y\n" }
-        #expect(await expandFields("$(cmd)", substituting) == ["x y"])
+        substituting.substitute = { _ in " x  y\t*\n" }
+        #expect(await expandFields("$(cmd)", substituting) == ["x", "y", "*"])
+        #expect(await expandFields("a$(cmd)b", substituting) == ["a", "x", "y", "*b"])
+        #expect(await expandFields("\"$(cmd)\"", substituting) == [" x  y\t*"])
+        substituting.substitute = { _ in "a::b:" }
+        substituting.variables["IFS"] = ":"
+        #expect(await expandFields("$(cmd)", substituting) == ["a", "", "b"])
+        substituting.substitute = { _ in ":a : b" }
+        substituting.variables["IFS"] = ": "
+        #expect(await expandFields("$(cmd)", substituting) == ["", "a", "b"])
+        substituting.variables["IFS"] = ""
+        #expect(await expandFields("$(cmd)", substituting) == [":a : b"])
     }
 
     @Test func emptyUnquotedExpansionsAreDropped() async {
@@ -127,7 +140,7 @@ struct WordExpanderTests {
     @Test func commandSubstitutionRemovesTrailingNewlines() async {
         var substituting = context
         substituting.substitute = { command in command == "lines" ? "a\n\nb\n\n\n" : "" }
-        #expect(await expandFields("$(lines) x$(lines)y \"$(lines)\" `lines`", substituting) == ["a\n\nb", "xa\n\nby", "a\n\nb", "a\n\nb"])
+        #expect(await expandFields("\"$(lines)\" \"x$(lines)y\" \"`lines`\"", substituting) == ["a\n\nb", "xa\n\nby", "a\n\nb"])
         #expect(await expandFields("$(none)", substituting) == [])
         #expect(await expandFields("\"$(none)\"", substituting) == [""])
     }

@@ -51,6 +51,7 @@ struct DiagnosticRenderingTests {
                    |
                 12 | b ;;
                    |   ^
+                   = note: `;;` ends an item of a `case … esac`, and none is open here
 
                 """)
     }

@@ -129,11 +129,11 @@ struct ParseErrorTests {
 
 @Suite("Syntax error notes")
 struct SyntaxErrorNoteTests {
-    @Test func functionDefinitionsAreNotSupported() {
-        let error = syntaxError("f() { a; }")
+    @Test func aParenthesisAfterArgumentsIsNoFunctionDefinition() {
+        let error = syntaxError("echo f () { a; }")
         #expect(error?.message == "syntax error: unexpected `(`")
-        #expect(error?.column == 2)
-        #expect(error?.note == "`(` starts a subshell only where a command starts (cpl has no function definitions)")
+        #expect(error?.column == 8)
+        #expect(error?.note == "`(` starts a subshell only where a command starts; a function is defined as `name() { …; }`")
     }
 
     @Test func emptyGroupsExplainThemselves() {

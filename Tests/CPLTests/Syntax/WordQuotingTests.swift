@@ -103,9 +103,8 @@ struct WordQuotingTests {
         #expect(compactDump("a|b&&c;d") == #"lit"a" | lit"b" && lit"c"; lit"d""#)
     }
 
-    @Test func reservedLookingWordsAreOrdinary() {
-        // No control flow in this version.
-        #expect(compactDump("if then fi; while do done") == #"lit"if" lit"then" lit"fi"; lit"while" lit"do" lit"done""#)
+    @Test func reservedWordsAreOrdinaryAfterTheCommandName() {
+        #expect(compactDump("echo if then fi; echo while do done") == #"lit"echo" lit"if" lit"then" lit"fi"; lit"echo" lit"while" lit"do" lit"done""#)
     }
 
     @Test func bracesAndBangAsArgumentsAreWords() {

@@ -1,25 +1,73 @@
 /// The builtins: the shell's own (which need its state), and the embedder's
 /// (`Interpreter.registerBuiltin`), which take precedence. Everything else
-/// runs as a program (`printf`, `test`, `[` … are programs).
+/// runs as a program.
 ///
 /// Builtins read and write through the context's descriptor table (the
 /// stage's fds 0, 1, 2), never the process's own. Usage and operational
 /// errors give status 2 (as in dash), with the message on the builtin's
 /// standard error: `cpl: file:line: cd: nope: No such file or directory`.
+/// Each family of builtins lives in a file of its own beside this one.
+struct Builtin: Sendable {
+    /// Runs the builtin in `shell` with the operands after its name.
+    typealias Body = @Sendable (_ shell: Executor, _ operands: [String], _ assignments: [PlannedAssignment]) async throws(
+        ShellExit
+    ) -> Int32
+
+    /// A POSIX special builtin: found before functions.
+    let isSpecial: Bool
+    let body: Body
+
+    static func special(_ body: @escaping Body) -> Builtin { Builtin(isSpecial: true, body: body) }
+    static func regular(_ body: @escaping Body) -> Builtin { Builtin(isSpecial: false, body: body) }
+}
+
 enum Builtins {
-    static let names: Set<String> = [
-        ":", ".", "bg", "break", "cd", "continue", "echo", "exit", "export", "false", "fg", "jobs", "kill", "local",
-        "pwd", "return", "set", "source", "true", "unset", "wait",
+    /// The shell's own builtins, by name.
+    static let table: [String: Builtin] = [
+        ":": .special { _, _, _ in 0 },
+        "true": .regular { _, _, _ in 0 },
+        "false": .regular { _, _, _ in 1 },
+        "echo": .regular { shell, operands, _ in await shell.echo(operands) },
+        "cd": .regular { shell, operands, _ in await shell.changeDirectory(operands) },
+        "pwd": .regular { shell, operands, _ in await shell.printWorkingDirectory(operands) },
+        "export": .special { shell, operands, _ in await shell.export(operands) },
+        "unset": .special { shell, operands, _ in shell.unset(operands) },
+        "set": .special { shell, operands, _ in await shell.set(operands) },
+        "local": .regular { shell, operands, _ throws(ShellExit) in try await shell.local(operands) },
+        "exit": .special { shell, operands, _ throws(ShellExit) in try await shell.exit(operands) },
+        "return": .special { shell, operands, _ throws(ShellExit) in try await shell.returnBuiltin(operands) },
+        "break": .special { shell, operands, _ throws(ShellExit) in try await shell.loopControl(operands, continuing: false) },
+        "continue": .special { shell, operands, _ throws(ShellExit) in
+            try await shell.loopControl(operands, continuing: true)
+        },
+        "source": .special { shell, operands, _ throws(ShellExit) in try await shell.source(operands, name: "source") },
+        ".": .special { shell, operands, _ throws(ShellExit) in try await shell.source(operands, name: ".") },
+        "eval": .special { shell, operands, _ throws(ShellExit) in try await shell.eval(operands) },
+        "exec": .special { shell, operands, assignments throws(ShellExit) in
+            try await shell.execBuiltin(operands, assignments: assignments)
+        },
+        "shift": .special { shell, operands, _ throws(ShellExit) in try await shell.shift(operands) },
+        "read": .regular { shell, operands, _ throws(ShellExit) in try await shell.read(operands) },
+        "getopts": .regular { shell, operands, _ throws(ShellExit) in try await shell.getopts(operands) },
+        "command": .regular { shell, operands, assignments throws(ShellExit) in
+            try await shell.command(operands, assignments: assignments)
+        },
+        "type": .regular { shell, operands, _ in await shell.type(operands) },
+        "umask": .regular { shell, operands, _ in await shell.umaskBuiltin(operands) },
+        "wait": .regular { shell, operands, _ in await shell.wait(operands) },
+        "jobs": .regular { shell, operands, _ in await shell.listJobs(operands) },
+        "kill": .regular { shell, operands, _ in await shell.kill(operands) },
+        "fg": .regular { shell, operands, _ in await shell.foreground(operands) },
+        "bg": .regular { shell, operands, _ in await shell.background(operands) },
     ]
 
-    /// POSIX's special builtins that cpl has: found before functions, and their errors end a script.
-    static let specialNames: Set<String> = [
-        ":", ".", "break", "continue", "eval", "exec", "exit", "export", "readonly", "return", "set", "shift",
-        "source", "times", "trap", "unset",
-    ]
+    static var names: Set<String> { Set(table.keys) }
+
+    /// The special builtins: found before functions, and no function may take their names.
+    static let specialNames: Set<String> = Set(table.filter { $0.value.isSpecial }.keys)
 
     static func isBuiltin(_ name: String, in session: Session) -> Bool {
-        names.contains(name) || session.builtin(named: name) != nil
+        table[name] != nil || session.builtin(named: name) != nil
     }
 }
 
@@ -30,29 +78,8 @@ extension Executor {
         if let custom = session.builtin(named: name) {
             return await runCustom(custom, arguments, assignments: assignments)
         }
-        let operands = Array(arguments.dropFirst())
-        switch name {
-        case ":", "true": return 0
-        case "false": return 1
-        case "echo": return await echo(operands)
-        case "cd": return await changeDirectory(operands)
-        case "pwd": return await printWorkingDirectory(operands)
-        case "export": return await export(operands)
-        case "unset": return unset(operands)
-        case "set": return await set(operands)
-        case "exit": return try await exit(operands)
-        case "source", ".": return try await source(operands, name: name)
-        case "wait": return await wait(operands)
-        case "jobs": return await listJobs(operands)
-        case "kill": return await kill(operands)
-        case "fg": return await foreground(operands)
-        case "bg": return await background(operands)
-        case "return": return try await returnBuiltin(operands)
-        case "break": return try await loopControl(operands, continuing: false)
-        case "continue": return try await loopControl(operands, continuing: true)
-        case "local": return try await local(operands)
-        default: return 127
-        }
+        guard let builtin = Builtins.table[name] else { return 127 }
+        return try await builtin.body(self, Array(arguments.dropFirst()), assignments)
     }
 
     /// An embedder's builtin. A write that hit a closed pipe makes the status 141.
@@ -95,16 +122,5 @@ extension Executor {
             words = words.dropFirst()
         }
         return await writeOutput(words.joined(separator: " ") + (newline ? "\n" : ""), builtin: "echo")
-    }
-
-    func exit(_ operands: [String]) async throws(ShellExit) -> Int32 {
-        guard let operand = operands.first else {
-            throw ShellExit(status: state.lastStatus, reason: .exit)
-        }
-        guard let number = Int(operand) else {
-            _ = await builtinError("exit", "Illegal number: \(operand)")
-            throw ShellExit(status: 2, reason: .exit)
-        }
-        throw ShellExit(status: Int32(truncatingIfNeeded: number & 255), reason: .exit)
     }
 }

@@ -80,3 +80,76 @@ extension Executor {
         return "/" + components.joined(separator: "/")
     }
 }
+
+extension Executor {
+    /// `umask [-S] [mode]`: the mask is the process's (cpl runs every context in one process, so a
+    /// subshell's `umask` is seen by its parent: a documented difference from sh).
+    func umaskBuiltin(_ operands: [String]) async -> Int32 {
+        var symbolic = false
+        var rest = operands[...]
+        if rest.first == "-S" {
+            symbolic = true
+            rest = rest.dropFirst()
+        }
+        let current = umask(0)
+        umask(current)
+        guard let mode = rest.first else {
+            if symbolic {
+                let allowed = ~current & 0o777
+                let parts = [("u", 6), ("g", 3), ("o", 0)].map { who, shift in
+                    let bits = (allowed >> mode_t(shift)) & 7
+                    return who + "=" + (bits & 4 != 0 ? "r" : "") + (bits & 2 != 0 ? "w" : "") + (bits & 1 != 0 ? "x" : "")
+                }
+                return await writeOutput(parts.joined(separator: ",") + "\n", builtin: "umask")
+            }
+            let octal = String(current, radix: 8)
+            return await writeOutput(String(repeating: "0", count: max(0, 4 - octal.count)) + octal + "\n", builtin: "umask")
+        }
+        if let value = mode_t(mode, radix: 8), mode.allSatisfy({ ("0"..."7").contains($0) }) {
+            umask(value & 0o777)
+            return 0
+        }
+        guard let value = Executor.symbolicMask(mode, current: current) else {
+            return await builtinError("umask", "Illegal mode: \(mode)")
+        }
+        umask(value)
+        return 0
+    }
+
+    /// `u=rwx,g=rx,o=` / `g+w` / `o-r`: the new mask, from the permissions it allows.
+    static func symbolicMask(_ text: String, current: mode_t) -> mode_t? {
+        var allowed = ~current & 0o777
+        for clause in text.split(separator: ",", omittingEmptySubsequences: false) {
+            var characters = clause[...]
+            var who: mode_t = 0
+            while let first = characters.first, "ugoa".contains(first) {
+                switch first {
+                case "u": who |= 0o700
+                case "g": who |= 0o070
+                case "o": who |= 0o007
+                default: who |= 0o777
+                }
+                characters = characters.dropFirst()
+            }
+            if who == 0 { who = 0o777 }
+            guard let op = characters.first, "=+-".contains(op) else { return nil }
+            characters = characters.dropFirst()
+            var bits: mode_t = 0
+            for permission in characters {
+                switch permission {
+                case "r": bits |= 0o444
+                case "w": bits |= 0o222
+                case "x": bits |= 0o111
+                default: return nil
+                }
+            }
+            bits &= who
+            switch op {
+            case "=": allowed = (allowed & ~who) | bits
+            case "+": allowed |= bits
+            default: allowed &= ~bits
+            }
+        }
+        return ~allowed & 0o777
+    }
+}

@@ -20,21 +20,29 @@ extension Executor {
             try? await ShellOutput(files[2]).write(error.rendered)
             return 2
         }
-        let savedSource = source
         let savedPositionals = state.positionalParameters
-        let savedLine = currentLine
-        source = ScriptSource(fileName: file, text: text)
         if operands.count > 1 { state.positionalParameters = Array(operands.dropFirst()) }
+        defer { if operands.count > 1 { state.positionalParameters = savedPositionals } }
+        state.lastStatus = 0
+        do {
+            return try await runNested(program, source: ScriptSource(fileName: file, text: text))
+        } catch where error.reason == .returnFromFunction {
+            return error.status
+        }
+    }
+
+    /// Runs a program that came from other text (a sourced file, `eval`, a trap) in this context.
+    func runNested(_ program: Program, source nestedSource: ScriptSource) async throws(ShellExit) -> Int32 {
+        let savedSource = source
+        let savedLine = currentLine
+        source = nestedSource
         nesting += 1
         defer {
             nesting -= 1
             source = savedSource
             currentLine = savedLine
-            if operands.count > 1 { state.positionalParameters = savedPositionals }
         }
-        state.lastStatus = 0
-        try await run(program)
-        return state.lastStatus
+        return try await runList(program)
     }
 
     private func locateSourceFile(_ file: String) -> String? {

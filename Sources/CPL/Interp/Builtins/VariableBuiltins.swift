@@ -115,6 +115,26 @@ extension Executor {
     }
 }
 
+extension Executor {
+    /// `shift [n]`: drops the first n positional parameters (more than there are is an error).
+    func shift(_ operands: [String]) async throws(ShellExit) -> Int32 {
+        var count = 1
+        if let operand = operands.first {
+            guard let number = Int(operand), number >= 0 else {
+                _ = await builtinError("shift", "Illegal number: \(operand)")
+                throw ShellExit(status: 2, reason: .fatalError)
+            }
+            count = number
+        }
+        guard count <= state.positionalParameters.count else {
+            _ = await builtinError("shift", "can't shift that many")
+            throw ShellExit(status: 2, reason: .fatalError)
+        }
+        state.positionalParameters.removeFirst(count)
+        return 0
+    }
+}
+
 extension String {
     func padding(_ width: Int) -> String {
         count >= width ? self + " " : self + String(repeating: " ", count: width - count)

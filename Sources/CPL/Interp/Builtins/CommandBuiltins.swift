@@ -1,0 +1,87 @@
+// `command` and `type`: what a name is, and running it without functions.
+
+extension Executor {
+    /// What `name` runs as, in lookup order (special builtins, functions, builtins, PATH).
+    enum CommandMeaning {
+        case keyword, function, builtin(special: Bool), program(String), notFound
+    }
+
+    func meaning(of name: String) -> CommandMeaning {
+        if Token.reservedWords.contains(name) { return .keyword }
+        let special = Builtins.specialNames.contains(name)
+        if !special, state.functions[name] != nil { return .function }
+        if session.builtin(named: name) != nil || Builtins.table[name] != nil { return .builtin(special: special) }
+        switch PathLookup.resolve(name, searchPath: state.variables["PATH"], workingDirectory: state.workingDirectory) {
+        case .found(let path): return .program(name.contains("/") ? name : path)
+        case .notFound, .notExecutable: return .notFound
+        }
+    }
+
+    /// `command [-v|-V] NAME [arg…]`: without options, runs NAME as a builtin or program (never
+    /// a function). `-v` prints how NAME would be found, `-V` describes it.
+    func command(_ operands: [String], assignments: [PlannedAssignment]) async throws(ShellExit) -> Int32 {
+        var arguments = operands[...]
+        var mode: Character?
+        while let option = arguments.first, option.hasPrefix("-"), option.count > 1 {
+            arguments = arguments.dropFirst()
+            if option == "--" { break }
+            for flag in option.dropFirst() {
+                switch flag {
+                case "v", "V": mode = flag
+                case "p": break
+                default: return await builtinError("command", "Illegal option -\(flag)")
+                }
+            }
+        }
+        guard let name = arguments.first else { return 0 }
+        if let mode {
+            var status: Int32 = 0
+            for name in arguments {
+                let output: String?
+                switch (meaning(of: name), mode) {
+                case (.program(let path), "v"): output = path
+                case (.notFound, _): output = nil
+                case (_, "v"): output = name
+                default: output = describe(name)
+                }
+                if let output {
+                    status = await writeOutput(output + "\n", builtin: "command")
+                } else {
+                    if mode == "V" { _ = await builtinError("command", "\(name): not found", status: 127) }
+                    status = 127
+                }
+            }
+            return status
+        }
+        let rest = Array(arguments)
+        if session.builtin(named: name) != nil || Builtins.table[name] != nil {
+            return try await runBuiltin(rest, assignments: assignments)
+        }
+        return await runProgram(
+            rest, assignments: assignments, descriptors: DescriptorHandoff(files), line: currentLine ?? 0, reporter: nil)
+    }
+
+    /// `type NAME…`: how each name would be found, as dash says it.
+    func type(_ operands: [String]) async -> Int32 {
+        var status: Int32 = 0
+        for name in operands {
+            if let description = describe(name) {
+                status = await writeOutput(description + "\n", builtin: "type")
+            } else {
+                _ = await writeOutput("\(name): not found\n", builtin: "type")
+                status = 127
+            }
+        }
+        return status
+    }
+
+    private func describe(_ name: String) -> String? {
+        switch meaning(of: name) {
+        case .keyword: "\(name) is a shell keyword"
+        case .function: "\(name) is a shell function"
+        case .builtin(let special): special ? "\(name) is a special shell builtin" : "\(name) is a shell builtin"
+        case .program(let path): "\(name) is \(path)"
+        case .notFound: nil
+        }
+    }
+}

@@ -1,0 +1,98 @@
+// `exit`, `return`, `break`, `continue`, `local`, `eval`, `exec`.
+
+extension Executor {
+    func exit(_ operands: [String]) async throws(ShellExit) -> Int32 {
+        guard let operand = operands.first else {
+            throw ShellExit(status: state.lastStatus, reason: .exit)
+        }
+        guard let number = Int(operand) else {
+            _ = await builtinError("exit", "Illegal number: \(operand)")
+            throw ShellExit(status: 2, reason: .exit)
+        }
+        throw ShellExit(status: Int32(truncatingIfNeeded: number & 255), reason: .exit)
+    }
+
+
+    /// `return [n]`: ends the function (or sourced file) with status n, default `$?`.
+    func returnBuiltin(_ operands: [String]) async throws(ShellExit) -> Int32 {
+        let status = try await statusOperand(operands, builtin: "return")
+        throw ShellExit(status: status, reason: .returnFromFunction)
+    }
+
+    /// `break [n]` / `continue [n]`: n (default 1) must be a positive number; more than the loops
+    /// there are means all of them. Outside a loop they do nothing.
+    func loopControl(_ operands: [String], continuing: Bool) async throws(ShellExit) -> Int32 {
+        let name = continuing ? "continue" : "break"
+        var levels = 1
+        if let operand = operands.first {
+            guard let number = Int(operand), number > 0, operand.utf8.allSatisfy({ (48...57).contains($0) }) else {
+                _ = await builtinError(name, "Illegal number: \(operand)")
+                throw ShellExit(status: 2, reason: .fatalError)
+            }
+            levels = number
+        }
+        guard loopDepth > 0 else { return 0 }
+        levels = min(levels, loopDepth)
+        throw ShellExit(status: 0, reason: continuing ? .continueLoop(levels) : .breakLoop(levels))
+    }
+
+    /// `local NAME[=value]…`: dash's semantics (a local starts with the value it had outside).
+    func local(_ operands: [String]) async throws(ShellExit) -> Int32 {
+        guard !calls.isEmpty else {
+            return await builtinError("local", "not in a function")
+        }
+        for operand in operands {
+            let (name, value) = Executor.splitAssignment(operand)
+            guard Executor.isValidName(name[...]) else {
+                return await builtinError("local", "\(name): bad variable name")
+            }
+            makeLocal(name)
+            if let value { state.variables[name] = value }
+        }
+        return 0
+    }
+
+    /// `NAME=value` → (NAME, value); `NAME` → (NAME, nil).
+    static func splitAssignment(_ operand: String) -> (String, String?) {
+        guard let equals = operand.firstIndex(of: "=") else { return (operand, nil) }
+        return (String(operand[..<equals]), String(operand[operand.index(after: equals)...]))
+    }
+
+    /// A status operand of `exit` and `return`: none means `$?`.
+    func statusOperand(_ operands: [String], builtin name: String) async throws(ShellExit) -> Int32 {
+        guard let operand = operands.first else { return state.lastStatus }
+        guard let number = Int(operand), number >= 0, operand.utf8.allSatisfy({ (48...57).contains($0) }) else {
+            _ = await builtinError(name, "Illegal number: \(operand)")
+            throw ShellExit(status: 2, reason: .fatalError)
+        }
+        return Int32(truncatingIfNeeded: number)
+    }
+
+    /// `eval [arg…]`: the operands joined with spaces, parsed and run here. A syntax error is a
+    /// special builtin's error: it ends a script.
+    func eval(_ operands: [String]) async throws(ShellExit) -> Int32 {
+        let text = operands.joined(separator: " ")
+        let program: Program
+        do {
+            program = try Parser.parse(text, fileName: "eval")
+        } catch {
+            try? await ShellOutput(files[2]).write(error.rendered)
+            throw ShellExit(status: 2, reason: .fatalError)
+        }
+        if program.items.isEmpty { return 0 }
+        return try await runNested(program, source: ScriptSource(fileName: source.fileName, text: text))
+    }
+
+    /// `exec command [arg…]`: runs the program with this context's descriptors in place of the
+    /// shell, which then ends with its status. (`exec` with redirections only is handled where the
+    /// stage's descriptors are applied: they stay.)
+    func execBuiltin(_ operands: [String], assignments: [PlannedAssignment]) async throws(ShellExit) -> Int32 {
+        var arguments = operands[...]
+        if arguments.first == "--" { arguments = arguments.dropFirst() }
+        guard !arguments.isEmpty else { return 0 }
+        let status = await runProgram(
+            Array(arguments), assignments: assignments, descriptors: DescriptorHandoff(files),
+            line: currentLine ?? 0, reporter: nil)
+        throw ShellExit(status: status, reason: .exit)
+    }
+}
