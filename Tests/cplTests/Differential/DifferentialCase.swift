@@ -1,4 +1,4 @@
-// The case corpus: parsing cases.txt (its format is documented at the top of that file).
+// The case corpus: parsing cases*.txt (the format is documented at the top of cases.txt).
 
 import Foundation
 import Testing
@@ -17,7 +17,8 @@ struct DifferentialCase: Sendable, CustomTestStringConvertible, CustomStringConv
     }
 
     var name: String
-    var line: Int                   // line of the "###" header in cases.txt
+    var file: String                // the corpus file it comes from
+    var line: Int                   // line of the "###" header in that file
     var script: String
     var arg0 = "cpltest"
     var args: [String] = []
@@ -36,24 +37,42 @@ struct DifferentialCase: Sendable, CustomTestStringConvertible, CustomStringConv
 }
 
 enum CaseCorpus {
-    /// cases.txt beside this file; CPL_DIFF_CASES=/path/file.txt loads another file instead.
-    static let sourceFile: String = {
-        if let override = ProcessInfo.processInfo.environment["CPL_DIFF_CASES"], !override.isEmpty { return override }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("cases.txt").path
+    /// CPL_DIFF_CASES=/path/file.txt: load that one file instead of the corpus.
+    static let override: String? = ProcessInfo.processInfo.environment["CPL_DIFF_CASES"].flatMap { $0.isEmpty ? nil : $0 }
+
+    /// Every cases*.txt beside this file, or the override.
+    static let sourceFiles: [String] = {
+        if let override { return [override] }
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { $0.hasPrefix("cases") && $0.hasSuffix(".txt") }.sorted()
+            .map { folder.appendingPathComponent($0).path }
     }()
 
     static let loaded: (cases: [DifferentialCase], problems: [String]) = {
-        guard let text = try? String(contentsOfFile: sourceFile, encoding: .utf8) else {
-            return ([], ["cannot read \(sourceFile)"])
+        var cases: [DifferentialCase] = []
+        var problems: [String] = sourceFiles.isEmpty ? ["no cases*.txt found"] : []
+        for path in sourceFiles {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                problems.append("cannot read \(path)")
+                continue
+            }
+            let parsed = parse(text, file: URL(fileURLWithPath: path).lastPathComponent)
+            cases += parsed.cases
+            problems += parsed.problems
         }
-        return parse(text)
+        var seen = Set<String>()
+        for c in cases where !seen.insert(c.name).inserted {
+            problems.append("duplicate case name: \(c.name) (\(c.file):\(c.line))")
+        }
+        return (cases, problems)
     }()
 
     static var all: [DifferentialCase] { loaded.cases }
     static var differential: [DifferentialCase] { all.filter { !$0.cplOnly } }
     static var cplOnly: [DifferentialCase] { all.filter { $0.cplOnly } }
 
-    static func parse(_ text: String) -> (cases: [DifferentialCase], problems: [String]) {
+    static func parse(_ text: String, file: String) -> (cases: [DifferentialCase], problems: [String]) {
         var cases: [DifferentialCase] = []
         var problems: [String] = []
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -92,7 +111,7 @@ enum CaseCorpus {
             let script = trimmedTrailingBlankLines(body)
             c.script = script.isEmpty ? "" : script.joined(separator: "\n") + "\n"
             if c.cplOnly && c.expectedStdout == nil && c.expectedStderr == nil && c.status == .same && c.stderr == .ignored {
-                problems.append("\(c.name) (line \(c.line)): cpl-only case without any expectation")
+                problems.append("\(c.name) (\(c.file):\(c.line)): cpl-only case without any expectation")
             }
             cases.append(c)
             current = nil
@@ -104,7 +123,7 @@ enum CaseCorpus {
             if line.hasPrefix("### ") {
                 closeCase()
                 let name = line.dropFirst(4).trimmingCharacters(in: .whitespaces)
-                current = DifferentialCase(name: name, line: lineNumber, script: "")
+                current = DifferentialCase(name: name, file: file, line: lineNumber, script: "")
                 inDirectives = true
                 continue
             }
@@ -125,7 +144,7 @@ enum CaseCorpus {
             if section != nil { sectionLines.append(line); continue }
             if inDirectives && line.hasPrefix("#@") {
                 if let problem = apply(directive: String(line.dropFirst(2)), to: &current!) {
-                    problems.append("line \(lineNumber): \(problem)")
+                    problems.append("\(file):\(lineNumber): \(problem)")
                 }
                 continue
             }
@@ -133,11 +152,6 @@ enum CaseCorpus {
             body.append(line)
         }
         closeCase()
-
-        var seen = Set<String>()
-        for c in cases where !seen.insert(c.name).inserted {
-            problems.append("duplicate case name: \(c.name)")
-        }
         return (cases, problems)
     }
 
