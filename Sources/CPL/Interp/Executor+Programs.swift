@@ -15,7 +15,7 @@ extension Executor {
             stderr: ShellOutput(descriptors, fd: 2), fileName: source.fileName, line: line, descriptors: descriptors)
         let launcher = Launcher(
             session: session, groupSlot: groupSlot, detached: detached, job: job, reporter: reporter,
-            ignoresKeyboardStops: ignoresKeyboardStops)
+            ignoresKeyboardStops: ignoresKeyboardStops, ignoredSignals: SignalTraps.ignored(by: state.traps))
         defer { descriptors.release() }
         guard let handler = session.currentExecHandler else {
             return await runStoppable { await launcher.launch(request) }
@@ -35,6 +35,8 @@ struct Launcher: Sendable {
     let job: Job?
     let reporter: Job?
     let ignoresKeyboardStops: Bool
+    /// `trap '' SIG`: the program starts with these ignored, as in sh.
+    let ignoredSignals: [Signal]
 
     func launch(_ request: ExecRequest) async -> Int32 {
         guard let name = request.arguments.first else { return 0 }
@@ -54,7 +56,8 @@ struct Launcher: Sendable {
             cwd: request.workingDirectory, environment: request.environment, stdio: request.descriptors.stdio)
         options.argv0 = name
         options.detached = detached
-        if ignoresKeyboardStops { options.inheritedSignalDispositions = [.terminalStop, .terminalInput, .terminalOutput] }
+        options.inheritedSignalDispositions = Set(ignoredSignals)
+        if ignoresKeyboardStops { options.inheritedSignalDispositions.formUnion([.terminalStop, .terminalInput, .terminalOutput]) }
         let arguments = Array(request.arguments.dropFirst())
         let child: ChildProcess
         var group: Int32?

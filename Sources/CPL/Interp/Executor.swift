@@ -112,6 +112,8 @@ final class Executor {
         ignoresKeyboardStops = snapshot.ignoresKeyboardStops
         loopDepth = snapshot.loopDepth
         calls = snapshot.calls
+        // A subshell starts with the traps reset, but what is ignored stays ignored (POSIX).
+        state.traps = state.traps.filter { $0.value.isEmpty }
     }
 
     // MARK: Lists
@@ -120,18 +122,21 @@ final class Executor {
     func run(_ program: Program) async throws(ShellExit) {
         for item in program.items {
             if Task.isCancelled { throw ShellExit(status: 128 + SIGTERM, reason: .cancelled) }
+            if session.signalTraps.anyPending { try await runPendingTraps() }
             try await run(item)
         }
     }
 
     /// Runs `program` as a subshell body: returns its status, whatever ended it.
     func runAsSubshell(_ program: Program) async -> Int32 {
+        let status: Int32
         do {
             try await run(program)
-            return state.lastStatus
+            status = state.lastStatus
         } catch {
-            return error.status
+            status = error.status
         }
+        return await runExitTrap(status: status)
     }
 
     func run(_ item: ListItem) async throws(ShellExit) {

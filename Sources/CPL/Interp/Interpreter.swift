@@ -281,6 +281,7 @@ public final class Interpreter: Sendable {
             return (status, ending, executor.state)
         }
         currentRun.withLock { $0 = run }
+        session.signalTraps.setInterruptRun { run.cancel() }
         // An interrupt that came while the run was starting (before there was a task to cancel).
         if session.interrupted.withLock({ $0 }) { run.cancel() }
         let (status, ending, finalState) = await withTaskCancellationHandler {
@@ -290,7 +291,11 @@ public final class Interpreter: Sendable {
             for job in session.runningBackgroundJobs where job.mode == .background { job.send(.terminate) }
         }
         currentRun.withLock { $0 = nil }
+        session.signalTraps.setInterruptRun(nil)
         stored.withLock { $0.state = finalState }
+        if let signal = session.signalTraps.fatalSignal {
+            await dieOfSignal(signal, state: finalState)
+        }
         let out = await stdoutCapture?.value ?? []
         let err = await stderrCapture?.value ?? []
         return RunResult(status: status, ending: ending, stdout: out, stderr: err)
@@ -304,7 +309,25 @@ public final class Interpreter: Sendable {
         currentRun.withLock { $0 }?.cancel()
     }
 
+    /// A signal that kills a shell arrived while an EXIT trap was set: the trap runs, then this
+    /// process dies of the signal (as bash does), its children gone with the cancelled run.
+    private func dieOfSignal(_ signal: Signal, state: ShellState) async -> Never {
+        let base = stored.withLock { $0.base }
+        let executor = Executor(session: session, state: state, files: base, jobs: jobTable, source: ScriptSource(fileName: state.scriptName, text: ""))
+        _ = await executor.runExitTrap(status: 128 + signal.rawValue)
+        ProcessSignals.setDisposition(.default, for: signal)
+        kill(getpid(), signal.rawValue)
+        Glibc.exit(128 + signal.rawValue)
+    }
+
     private static func runToEnd(_ program: Program, in executor: Executor) async -> (Int32, RunResult.Ending) {
+        let (status, ending) = await runProgram(program, in: executor)
+        guard !executor.session.jobControl, ending != .cancelled, ending != .interrupted else { return (status, ending) }
+        // A script's EXIT trap runs when it ends, however it ends (a REPL's when the REPL leaves).
+        return (await executor.runExitTrap(status: status), ending)
+    }
+
+    private static func runProgram(_ program: Program, in executor: Executor) async -> (Int32, RunResult.Ending) {
         let interrupted = { executor.session.interrupted.withLock { $0 } }
         do throws(ShellExit) {
             try await executor.run(program)

@@ -12,6 +12,8 @@ final class Session: Sendable {
     let terminal: JobTerminal?
     /// Set by `Interpreter.interrupt()`: the cancelled run ends with status 130.
     let interrupted = Mutex(false)
+    /// The signals `trap` catches or ignores, and those that arrived.
+    let signalTraps = SignalTraps()
     /// Every `&` job not yet finished, in any context.
     private let running = Mutex<[Job]>([])
     init(jobControl: JobControl?) {

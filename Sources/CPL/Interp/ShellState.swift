@@ -82,6 +82,8 @@ struct ShellState: Sendable {
     var lastBackgroundJob: Job?
     /// The shell functions, by name (a subshell gets copies; the interpreter keeps them between runs).
     var functions: [String: ShellFunction] = [:]
+    /// `trap`: condition (`EXIT`, `INT`…) → commands (empty: ignored).
+    var traps: [String: String] = [:]
 
     init(environment: [String: String], workingDirectory: String, scriptName: String) {
         variables = environment

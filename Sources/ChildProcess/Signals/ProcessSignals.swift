@@ -16,6 +16,22 @@ public enum ProcessSignals {
     public static func observe(_ signal: Signal, _ observer: @escaping @Sendable (Signal) -> Void) -> SignalObservation {
         SignalDispatcher.shared.add(observer, for: signal)
     }
+
+    /// What a signal does when nobody observes it.
+    public enum Disposition: Sendable {
+        /// The signal's default action (often: the process dies of it).
+        case `default`
+        /// Nothing happens; children that ask for it (`SpawnOptions.inheritedSignalDispositions`)
+        /// start with it ignored too.
+        case ignore
+    }
+
+    /// Stops catching `signal` and gives it `disposition`; its observers are dropped. (A shell's
+    /// `trap - INT` and `trap '' INT`.)
+    public static func setDisposition(_ disposition: Disposition, for signal: Signal) {
+        SignalDispatcher.shared.release(signal)
+        Glibc.signal(signal.rawValue, disposition == .ignore ? SIG_IGN : SIG_DFL)
+    }
 }
 
 /// One observer of one signal; `cancel()` stops the calls.
@@ -66,6 +82,14 @@ final class SignalDispatcher: Sendable {
         }
         if catchNow { cp_signal_catch(signal.rawValue, writeEnd.rawValue) }
         return SignalObservation(signal: signal, id: id)
+    }
+
+    /// Forgets `signal`: no observers, not caught (the caller sets its disposition).
+    func release(_ signal: Signal) {
+        state.withLock { state in
+            state.observers[signal.rawValue] = nil
+            state.caught.remove(signal.rawValue)
+        }
     }
 
     func remove(_ observation: SignalObservation) {

@@ -54,6 +54,7 @@ enum Builtins {
         },
         "type": .regular { shell, operands, _ in await shell.type(operands) },
         "umask": .regular { shell, operands, _ in await shell.umaskBuiltin(operands) },
+        "trap": .special { shell, operands, _ in await shell.trap(operands) },
         "wait": .regular { shell, operands, _ in await shell.wait(operands) },
         "jobs": .regular { shell, operands, _ in await shell.listJobs(operands) },
         "kill": .regular { shell, operands, _ in await shell.kill(operands) },
@@ -79,6 +80,14 @@ extension Executor {
             return await runCustom(custom, arguments, assignments: assignments)
         }
         guard let builtin = Builtins.table[name] else { return 127 }
+        // `IFS=: read a b`: the assignments hold while a regular builtin runs; before a special
+        // builtin they stay (POSIX).
+        var saved: [(String, String?)] = []
+        for assignment in assignments {
+            if !builtin.isSpecial { saved.append((assignment.name, state.variables[assignment.name])) }
+            state.variables[assignment.name] = assignment.value
+        }
+        defer { for (name, value) in saved.reversed() { state.variables[name] = value } }
         return try await builtin.body(self, Array(arguments.dropFirst()), assignments)
     }
 

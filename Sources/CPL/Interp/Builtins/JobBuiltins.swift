@@ -109,6 +109,9 @@ extension Executor {
                 job.send(signal)
                 continue
             }
+            // A signal the shell sends itself is taken now, so that its trap runs before the next
+            // command, as in sh (the kernel would hand it to some thread a moment later).
+            if pid == getpid(), session.signalTraps.takeOwn(signal, traps: state.traps) { continue }
             if Glibc.kill(pid, signal.rawValue) != 0 {
                 status = await builtinError("kill", "(\(pid)) - \(String(cString: strerror(errno)))", status: 1)
             }

@@ -1,0 +1,187 @@
+import ChildProcess
+import Glibc
+import Synchronization
+
+/// `trap`'s conditions: `EXIT` and signals, by their names without `SIG` (`INT`, `TERM`…).
+enum TrapCondition {
+    static let exit = "EXIT"
+
+    /// The condition an operand names (`EXIT`, `0`, `INT`, `SIGINT`, `2`), or nil.
+    static func named(_ operand: String) -> String? {
+        if operand == "0" || operand.uppercased() == exit { return exit }
+        guard let signal = Signal(name: operand), signal.rawValue > 0, signal != .kill, signal != .stop else { return nil }
+        return String(signal.name.dropFirst(3))
+    }
+
+    static func signal(of condition: String) -> Signal? {
+        condition == exit ? nil : Signal(name: condition)
+    }
+}
+
+/// The process-wide side of traps: which signals the shell catches and which arrived.
+///
+/// A signal observer (on the reactor thread) only records the arrival; the executor runs the
+/// trap's commands between commands, as sh does. A signal that would kill the shell while an
+/// EXIT trap is set is caught too, so that the trap runs before the shell dies of it (bash's
+/// behaviour; dash runs no EXIT trap then).
+final class SignalTraps: Sendable {
+    private struct State {
+        var observations: [Int32: SignalObservation] = [:]
+        var pending: [Signal] = []
+        /// Untrapped signals caught only to run the EXIT trap before the shell dies.
+        var fatalOnes: Set<Int32> = []
+        /// A signal that ends the shell once its EXIT trap has run.
+        var fatal: Signal?
+        /// Ends the run in progress (set by the interpreter while a run is going on).
+        var interruptRun: (@Sendable () -> Void)?
+    }
+
+    private let state = Mutex(State())
+    private let hasPending = Atomic<Bool>(false)
+
+    /// The signals that kill a shell by default and so deserve its EXIT trap first.
+    static let fatalSignals: [Signal] = [.hangup, .interrupt, .terminate]
+
+    var anyPending: Bool { hasPending.load(ordering: .acquiring) }
+
+    func takePending() -> [Signal] {
+        state.withLock { state in
+            hasPending.store(false, ordering: .releasing)
+            defer { state.pending = [] }
+            return state.pending
+        }
+    }
+
+    var fatalSignal: Signal? { state.withLock { $0.fatal } }
+
+    func setInterruptRun(_ interrupt: (@Sendable () -> Void)?) {
+        state.withLock { $0.interruptRun = interrupt }
+    }
+
+    /// Gives each signal the disposition the trap table asks for.
+    func apply(_ traps: [String: String], interactive: Bool) {
+        let exitTrapSet = !(traps[TrapCondition.exit] ?? "").isEmpty
+        for signal in Signal.allNamed where signal != .kill && signal != .stop {
+            let condition = String(signal.name.dropFirst(3))
+            let action = traps[condition]
+            let wanted: Disposition
+            if let action {
+                wanted = action.isEmpty ? .ignore : .trapped
+            } else if exitTrapSet, !interactive, SignalTraps.fatalSignals.contains(signal) {
+                wanted = .fatal
+            } else {
+                wanted = .untouched
+            }
+            state.withLock { state in
+                if wanted == .fatal { state.fatalOnes.insert(signal.rawValue) } else { state.fatalOnes.remove(signal.rawValue) }
+            }
+            set(wanted, for: signal)
+        }
+    }
+
+    private enum Disposition { case untouched, ignore, trapped, fatal }
+
+    private func set(_ disposition: Disposition, for signal: Signal) {
+        let observed = state.withLock { $0.observations[signal.rawValue] != nil }
+        switch disposition {
+        case .untouched:
+            if observed {
+                state.withLock { $0.observations[signal.rawValue] = nil }
+                ProcessSignals.setDisposition(.default, for: signal)
+            }
+        case .ignore:
+            state.withLock { $0.observations[signal.rawValue] = nil }
+            ProcessSignals.setDisposition(.ignore, for: signal)
+        case .trapped, .fatal:
+            guard !observed else { return }
+            let observation = ProcessSignals.observe(signal) { [self] signal in arrived(signal) }
+            state.withLock { $0.observations[signal.rawValue] = observation }
+        }
+    }
+
+    /// On the reactor thread. A trapped signal waits for the executor to take it between
+    /// commands; a fatal one ends the run at once (its EXIT trap runs afterwards).
+    private func arrived(_ signal: Signal) {
+        let interrupt = state.withLock { state -> (@Sendable () -> Void)? in
+            guard state.fatalOnes.contains(signal.rawValue) else {
+                state.pending.append(signal)
+                hasPending.store(true, ordering: .releasing)
+                return nil
+            }
+            state.fatal = state.fatal ?? signal
+            return state.interruptRun
+        }
+        interrupt?()
+    }
+
+    /// Signals ignored by `trap '' …`: children start with them ignored too (POSIX).
+    static func ignored(by traps: [String: String]) -> [Signal] {
+        traps.compactMap { condition, action in action.isEmpty ? TrapCondition.signal(of: condition) : nil }
+    }
+
+    /// `kill -SIG $$`: a trapped or ignored signal, or one that ends the shell after its EXIT
+    /// trap, is handled without the kernel's asynchronous delivery; false: send it for real.
+    func takeOwn(_ signal: Signal, traps: [String: String]) -> Bool {
+        if let action = traps[String(signal.name.dropFirst(3))] {
+            if !action.isEmpty {
+                state.withLock { $0.pending.append(signal) }
+                hasPending.store(true, ordering: .releasing)
+            }
+            return true
+        }
+        guard state.withLock({ $0.fatalOnes.contains(signal.rawValue) }) else { return false }
+        endShell(by: signal)
+        return true
+    }
+
+    /// The executor found no trap for `signal`: the shell must end (after its EXIT trap).
+    func endShell(by signal: Signal) {
+        let interrupt = state.withLock { state -> (@Sendable () -> Void)? in
+            state.fatal = state.fatal ?? signal
+            return state.interruptRun
+        }
+        interrupt?()
+    }
+}
+
+extension Executor {
+    /// Runs the traps of the signals that arrived since the last look (between commands).
+    func runPendingTraps() async throws(ShellExit) {
+        for signal in session.signalTraps.takePending() {
+            let condition = String(signal.name.dropFirst(3))
+            guard let action = state.traps[condition] else {
+                session.signalTraps.endShell(by: signal)
+                throw ShellExit(status: 128 + signal.rawValue, reason: .cancelled)
+            }
+            if !action.isEmpty { try await runTrapAction(action) }
+        }
+    }
+
+    /// A trap's commands, run like `eval`; `$?` is as it was before them.
+    func runTrapAction(_ action: String) async throws(ShellExit) {
+        let status = state.lastStatus
+        let program: Program
+        do {
+            program = try Parser.parse(action, fileName: "trap")
+        } catch {
+            try? await ShellOutput(files[2]).write(error.rendered)
+            return
+        }
+        _ = try await runNested(program, source: ScriptSource(fileName: source.fileName, text: action))
+        state.lastStatus = status
+    }
+
+    /// The EXIT trap, once, with `$?` the status the shell is ending with; an `exit` in it
+    /// changes that status.
+    func runExitTrap(status: Int32) async -> Int32 {
+        guard let action = state.traps[TrapCondition.exit], !action.isEmpty else { return status }
+        state.traps[TrapCondition.exit] = nil
+        state.lastStatus = status
+        do {
+            try await runTrapAction(action)
+            return status
+        } catch {
+            return error.reason == .exit ? error.status : status
+        }
+    }
+}
