@@ -293,7 +293,7 @@ public final class Interpreter: Sendable {
         currentRun.withLock { $0 = nil }
         session.signalTraps.setInterruptRun(nil)
         stored.withLock { $0.state = finalState }
-        if let signal = session.signalTraps.fatalSignal {
+        if let signal = session.signalTraps.takeFatalSignal() {
             await dieOfSignal(signal, state: finalState)
         }
         let out = await stdoutCapture?.value ?? []

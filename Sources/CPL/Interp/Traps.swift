@@ -46,13 +46,22 @@ final class SignalTraps: Sendable {
 
     func takePending() -> [Signal] {
         state.withLock { state in
-            hasPending.store(false, ordering: .releasing)
+            hasPending.store(state.fatal != nil, ordering: .releasing)
             defer { state.pending = [] }
             return state.pending
         }
     }
 
     var fatalSignal: Signal? { state.withLock { $0.fatal } }
+
+    /// The fatal signal, forgotten (so that the EXIT trap's own commands can run).
+    func takeFatalSignal() -> Signal? {
+        state.withLock { state in
+            defer { state.fatal = nil }
+            hasPending.store(!state.pending.isEmpty, ordering: .releasing)
+            return state.fatal
+        }
+    }
 
     func setInterruptRun(_ interrupt: (@Sendable () -> Void)?) {
         state.withLock { $0.interruptRun = interrupt }
@@ -109,6 +118,7 @@ final class SignalTraps: Sendable {
                 return nil
             }
             state.fatal = state.fatal ?? signal
+            hasPending.store(true, ordering: .releasing)
             return state.interruptRun
         }
         interrupt?()
@@ -138,6 +148,7 @@ final class SignalTraps: Sendable {
     func endShell(by signal: Signal) {
         let interrupt = state.withLock { state -> (@Sendable () -> Void)? in
             state.fatal = state.fatal ?? signal
+            hasPending.store(true, ordering: .releasing)
             return state.interruptRun
         }
         interrupt?()
@@ -147,6 +158,9 @@ final class SignalTraps: Sendable {
 extension Executor {
     /// Runs the traps of the signals that arrived since the last look (between commands).
     func runPendingTraps() async throws(ShellExit) {
+        if let fatal = session.signalTraps.fatalSignal {
+            throw ShellExit(status: 128 + fatal.rawValue, reason: .cancelled)
+        }
         for signal in session.signalTraps.takePending() {
             let condition = String(signal.name.dropFirst(3))
             guard let action = state.traps[condition] else {
