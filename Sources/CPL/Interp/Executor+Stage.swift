@@ -20,6 +20,10 @@ extension Executor {
             reporter?.lastStageLaunched(pid: nil)
             pipeEnds = [:]
             await report(error.message, at: stage.range)
+            // A redirection error of a special builtin (`exec 3<missing`) ends a script (POSIX).
+            if case .builtin(let arguments) = stage.action, Builtins.specialNames.contains(arguments[0]), !session.jobControl {
+                throw ShellExit(status: 2, reason: .fatalError)
+            }
             return 2
         }
         pipeEnds = [:]

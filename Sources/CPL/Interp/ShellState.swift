@@ -1,3 +1,5 @@
+import Glibc
+
 /// `set` options.
 public struct ShellOptions: Sendable, Equatable {
     /// `set -e`: exit when a command fails (sh's rules: not in `&&`/`||`
@@ -94,6 +96,9 @@ struct ShellState: Sendable {
         self.workingDirectory = workingDirectory
         variables["PWD"] = workingDirectory
         exported.insert("PWD")  // as dash does
+        // dash sets these at start-up, whatever the environment says.
+        variables["OPTIND"] = "1"
+        variables["PPID"] = String(getppid())
     }
 
     /// The environment of a program: exported variables with values.

@@ -14,7 +14,7 @@ extension Executor {
             return await writeOutput(listing, builtin: "trap")
         }
         // `trap 2 3` and `trap INT`: a condition first means "reset these".
-        let resets = first == "-" || (operands.count == 1) || first.allSatisfy(\.isNumber)
+        let resets = first == "-" || (operands.count == 1) || (!first.isEmpty && first.allSatisfy(\.isNumber))
         let action: String? = resets ? nil : first
         let conditions = first == "-" || !resets ? operands.dropFirst() : operands
         var status: Int32 = 0

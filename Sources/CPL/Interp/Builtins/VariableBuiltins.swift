@@ -78,7 +78,9 @@ extension Executor {
         var options = state.options
         while index < operands.count {
             let operand = operands[index]
-            if operand == "--" {
+            if operand == "--" || operand == "-" {
+                // `set - args`: the old form of `set --`, which also turns off -x and -v.
+                if operand == "-" { options.xtrace = false }
                 state.options = options
                 state.positionalParameters = Array(operands[(index + 1)...])
                 return 0
