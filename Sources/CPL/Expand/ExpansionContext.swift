@@ -77,6 +77,8 @@ public struct ExpansionError: Error, Sendable, Equatable, CustomStringConvertibl
         case substitutionFailed
         /// The script was cancelled while expanding.
         case cancelled
+        /// `$((…))` that does not parse, divides by zero or reads a variable that is no number.
+        case arithmetic
     }
 
     public var kind: Kind

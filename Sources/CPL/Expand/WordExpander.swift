@@ -177,6 +177,9 @@ public struct WordExpander<Context: ExpansionContext> {
                 }
             case .parameter(let parameter):
                 try await expandParameter(parameter, quoted: quoted, into: &fields)
+            case .arithmetic(let arithmetic):
+                fields.append(String(try await evaluate(arithmetic)))
+                fields.markSolid()
             }
         }
     }
@@ -207,3 +210,51 @@ public struct WordExpander<Context: ExpansionContext> {
         if quoted || hadQuotes { fields.markSolid() }
     }
 }
+
+// MARK: - Arithmetic
+
+extension WordExpander: ArithmeticVariables {
+    public func arithmeticValue(of name: String) -> String? { context.variable(name) }
+
+    public mutating func assignArithmetic(_ name: String, _ value: String) throws(ArithmeticError) {
+        context.assignVariable(name, value)
+    }
+
+    /// `$((…))`: the text expanded as in double quotes (unless it was parsed already), then
+    /// evaluated. An error is an expansion error: in a script it ends the shell, as in dash.
+    mutating func evaluate(_ arithmetic: ArithmeticExpansion) async throws(ExpansionError) -> Int64 {
+        var text = ""
+        let expression: ArithmeticExpression
+        if let parsed = arithmetic.expression {
+            expression = parsed
+        } else {
+            var inner = FieldAccumulator()
+            try await expand(arithmetic.parts, quoted: true, into: &inner)
+            text = inner.finish().map(\.text).joined(separator: " ")
+            do {
+                expression = try ArithmeticParser.parse(text)
+            } catch {
+                throw ExpansionError(kind: .arithmetic, message: error.diagnostic(in: text), range: arithmetic.range)
+            }
+        }
+        do {
+            return try expression.evaluate(&self)
+        } catch {
+            let shown = arithmetic.expression == nil ? text : arithmetic.parts.map(\.arithmeticText).joined()
+            throw ExpansionError(kind: .arithmetic, message: error.diagnostic(in: shown), range: arithmetic.range)
+        }
+    }
+}
+
+extension WordPart {
+    /// The text of a part of a static arithmetic expression (literal text only).
+    fileprivate var arithmeticText: String {
+        switch self {
+        case .literal(let text), .singleQuoted(let text): text
+        case .escaped(let character): String(character)
+        case .doubleQuoted(let parts): parts.map(\.arithmeticText).joined()
+        default: ""
+        }
+    }
+}
+

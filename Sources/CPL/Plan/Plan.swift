@@ -115,6 +115,10 @@ public struct PlannedStage: Sendable, Equatable {
     public var range: SourceRange
     /// Groups and subshells planned ahead of time (only `StaticPlanner` fills it).
     public var body: Plan?
+    /// The parts of a compound command or function definition planned ahead of time (only
+    /// `StaticPlanner` fills it): `if`/`then`/`else` lists, a loop's condition and body, a
+    /// `case`'s arms, a function's body.
+    public var sections: [PlanSection] = []
 
     public init(
         action: Action, assignments: [PlannedAssignment] = [], descriptors: [DescriptorAction] = [],
@@ -137,6 +141,17 @@ public struct PlannedStage: Sendable, Equatable {
         case .defineFunction(let function): "\(function.name)()"
         case .assignmentsOnly, .expansionFailed: ""
         }
+    }
+}
+
+/// One labelled part of a compound command's plan (`then`, `do`, `*.txt)`).
+public struct PlanSection: Sendable, Equatable {
+    public var header: String
+    public var plan: Plan
+
+    public init(header: String, plan: Plan) {
+        self.header = header
+        self.plan = plan
     }
 }
 

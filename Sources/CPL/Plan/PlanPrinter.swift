@@ -48,7 +48,7 @@ extension PlannedStage {
         case .builtin(let arguments): line += "builtin " + arguments.map(ShellQuoting.quote).joined(separator: " ")
         case .subshell: line += "subshell ( … )"
         case .group: line += "group { … }"
-        case .compound(let compound): line += compound.keyword
+        case .compound(let compound): line += compound.planHeader
         case .function(let arguments): line += "function " + arguments.map(ShellQuoting.quote).joined(separator: " ")
         case .defineFunction(let definition): line += "define function \(definition.name)()"
         case .assignmentsOnly: line += assignments.isEmpty ? "redirections only" : "set variables"
@@ -73,6 +73,10 @@ extension PlannedStage {
         }
         if let body {
             body.render(into: &out, indent: indent + "  ")
+        }
+        for section in sections {
+            out += "\(indent)  \(section.header)\n"
+            section.plan.render(into: &out, indent: indent + "    ")
         }
     }
 }
@@ -148,3 +152,16 @@ public enum ShellQuoting {
         return result + "'"
     }
 }
+
+extension CompoundCommand {
+    /// The stage line of a compound command: its keyword and, for `for` and `case`, its words
+    /// as written (the planner lists their expansions in the sections).
+    var planHeader: String {
+        switch body {
+        case .ifClause, .loop: keyword
+        case .forLoop(let loop): "for \(loop.name) in " + (loop.words?.map(\.sourceText).joined(separator: " ") ?? "\"$@\"")
+        case .caseClause(let clause): "case \(clause.word.sourceText) in"
+        }
+    }
+}
+

@@ -22,13 +22,25 @@ public struct StaticPlanner {
         /// The source the substitutions are sliced from.
         var sourceBytes: [UInt8]
         var sawSubstitution = false
+        /// Variables whose values are only known at run time (a `for` name, what `read` sets).
+        var dynamicNames: Set<String> = []
+
+        mutating func markDynamic(_ name: String) {
+            dynamicNames.insert(name)
+            variables[name] = nil
+        }
 
         public var lastStatus: Int32 { 0 }
         public var splitsSubstitutionOutput: Bool { false }
         public var lastBackgroundProcessID: Int32? { nil }
 
-        public func variable(_ name: String) -> String? { variables[name] }
-        public mutating func assignVariable(_ name: String, _ value: String?) { variables[name] = value }
+        public func variable(_ name: String) -> String? {
+            dynamicNames.contains(name) ? "$" + name : variables[name]
+        }
+        public mutating func assignVariable(_ name: String, _ value: String?) {
+            dynamicNames.remove(name)
+            variables[name] = value
+        }
 
         public mutating func substituteCommand(_ substitution: CommandSubstitution) async throws(ExpansionError) -> String {
             sawSubstitution = true
@@ -98,6 +110,10 @@ public struct StaticPlanner {
                 planner.context.sawSubstitution = saw
             case .group(let body):
                 stage.body = await plan(body)
+            case .compound(let compound):
+                stage.sections = await sections(of: compound)
+            case .defineFunction(let definition):
+                stage.sections = await sections(ofFunction: definition)
             case .builtin(let arguments):
                 applySymbolically(arguments)
             default:
@@ -114,6 +130,56 @@ public struct StaticPlanner {
         return PlannedPipeline(connector: connector, negated: pipeline.negated, stages: stages, range: pipeline.range)
     }
 
+    /// The lists of a compound command, each planned once with what is known before it runs.
+    /// Variables the command sets as it goes (a `for` name) are shown as written.
+    mutating func sections(of compound: CompoundCommand) async -> [PlanSection] {
+        switch compound.body {
+        case .ifClause(let clause):
+            var sections: [PlanSection] = []
+            for (index, branch) in clause.branches.enumerated() {
+                sections.append(PlanSection(header: index == 0 ? "if" : "elif", plan: await plan(branch.condition)))
+                sections.append(PlanSection(header: "then", plan: await plan(branch.body)))
+            }
+            if let elseBody = clause.elseBody { sections.append(PlanSection(header: "else", plan: await plan(elseBody))) }
+            return sections
+        case .loop(let loop):
+            return [
+                PlanSection(header: loop.isUntil ? "until" : "while", plan: await plan(loop.condition)),
+                PlanSection(header: "do", plan: await plan(loop.body)),
+            ]
+        case .forLoop(let loop):
+            let values: [String]
+            if let words = loop.words {
+                values = (try? await planner.expander.fields(words)) ?? words.map(\.sourceText)
+            } else {
+                values = planner.context.positionalParameters
+            }
+            planner.context.markDynamic(loop.name)
+            let header = "each \(loop.name) of: " + (values.isEmpty ? "(nothing)" : values.map(ShellQuoting.quote).joined(separator: " "))
+            return [PlanSection(header: header, plan: await plan(loop.body))]
+        case .caseClause(let clause):
+            var sections: [PlanSection] = []
+            for item in clause.items {
+                let header = item.patterns.map(\.sourceText).joined(separator: " | ") + ")"
+                sections.append(PlanSection(header: header, plan: await plan(item.body)))
+            }
+            return sections
+        }
+    }
+
+    /// A function's body, planned where it is defined, with its parameters shown as written.
+    mutating func sections(ofFunction definition: FunctionDefinition) async -> [PlanSection] {
+        let saved = planner.context
+        planner.context.positionalParameters = []
+        let pipeline = Pipeline(negated: false, stages: [definition.body], pipeStderr: [], range: definition.body.range)
+        let body = await plan(pipeline, connector: nil)
+        let saw = planner.context.sawSubstitution
+        planner.context = saved
+        planner.context.sawSubstitution = saw
+        let job = PlannedJob(mode: .foreground, pipelines: [body], range: definition.body.range, sourceText: text(definition.body.range))
+        return [PlanSection(header: "body of \(definition.name)()", plan: Plan(jobs: [job]))]
+    }
+
     /// The builtins that change variables.
     mutating func applySymbolically(_ arguments: [String]) {
         guard let name = arguments.first else { return }
@@ -125,6 +191,9 @@ public struct StaticPlanner {
                     planner.context.variables[String(operand[..<equals])] = String(operand[operand.index(after: equals)...])
                 }
             }
+        case "read", "getopts":
+            let names = name == "read" ? operands.filter { !$0.hasPrefix("-") } : Array(operands.dropFirst().prefix(1))
+            for variable in names { planner.context.markDynamic(variable) }
         case "unset":
             for operand in operands where !operand.hasPrefix("-") { planner.context.variables[operand] = nil }
         case "set":

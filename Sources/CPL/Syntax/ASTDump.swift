@@ -35,6 +35,7 @@ extension WordPart: CustomStringConvertible {
         case .doubleQuoted(let parts): "dq[" + parts.partsDescription + "]"
         case .parameter(let expansion): expansion.description
         case .commandSubstitution(let substitution): substitution.description
+        case .arithmetic(let arithmetic): "arith[" + arithmetic.parts.partsDescription + "]"
         case .tilde(let user): user.map { "tilde(\($0))" } ?? "tilde"
         }
     }

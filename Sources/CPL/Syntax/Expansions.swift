@@ -18,9 +18,7 @@ extension Parser {
         }
         if next == UInt8(ascii: "(") {
             if byte(at: dollar + 2) == UInt8(ascii: "(") {
-                throw error(
-                    "arithmetic expansion `$((…))` is not supported", at: dollar,
-                    note: "for a command substitution starting with a subshell, write `$( (…) )`")
+                return .arithmetic(try scanArithmetic())
             }
             return .commandSubstitution(try scanCommandSubstitution())
         }
@@ -187,5 +185,38 @@ extension Parser {
         let program = try nested.parseWholeBuffer()
         return .commandSubstitution(
             CommandSubstitution(program: program, backquoted: true, range: range(open, position)))
+    }
+
+    /// `$((…))` at `position`. An expression without expansions is parsed now, so that its
+    /// syntax errors are reported before anything runs.
+    mutating func scanArithmetic() throws(ParseError) -> ArithmeticExpansion {
+        let open = position
+        position += 3
+        let start = position
+        let parts = try scanQuoted(context: .arithmetic)
+        guard byte(at: position) == UInt8(ascii: ")"), byte(at: position + 1) == UInt8(ascii: ")") else {
+            if position >= bytes.count {
+                throw error(
+                    "unterminated arithmetic expansion `$((`", at: open, incomplete: true, label: "opened here",
+                    note: "the input ended before the closing `))`")
+            }
+            throw error(
+                "arithmetic expansion `$((` is closed by a single `)`", at: position, label: "expected `))`",
+                note: "for a command substitution starting with a subshell, write `$( (…) )`")
+        }
+        let end = position
+        position += 2
+        var expression: ArithmeticExpression?
+        if let text = Word(parts: parts, range: range(start, end), sourceText: "").staticText {
+            do {
+                expression = try ArithmeticParser.parse(text)
+            } catch {
+                let exact = parts.count <= 1
+                throw self.error(
+                    "arithmetic syntax error: \(error.message)", at: exact ? start + min(error.offset, end - start) : start,
+                    label: exact ? nil : "in this expression")
+            }
+        }
+        return ArithmeticExpansion(parts: parts, expression: expression, range: range(open, position))
     }
 }

@@ -284,6 +284,9 @@ extension [WordPart] {
             case .commandSubstitution(var substitution):
                 substitution.program.attachHereDocumentBodies(bodies)
                 self[index] = .commandSubstitution(substitution)
+            case .arithmetic(var arithmetic):
+                arithmetic.parts.attachHereDocumentBodies(bodies)
+                self[index] = .arithmetic(arithmetic)
             case .literal, .singleQuoted, .escaped, .tilde:
                 break
             }

@@ -40,6 +40,8 @@ public enum WordPart: Sendable, Equatable {
     case parameter(ParameterExpansion)
     /// `$(…)` or `` `…` ``.
     case commandSubstitution(CommandSubstitution)
+    /// `$((…))`.
+    case arithmetic(ArithmeticExpansion)
     /// `~` (user nil) or `~user` at the start of an unquoted word, or at the
     /// start of an assignment value or after an unquoted `:` in it. The `/`
     /// that ends the prefix is part of the following `.literal`. If `user`
@@ -118,6 +120,23 @@ public struct ParameterExpansion: Sendable, Equatable {
     }
 }
 
+/// `$((expression))`. The text between the parentheses is expanded as inside double quotes
+/// (parameters, `$(…)`), then evaluated as POSIX shell arithmetic.
+public struct ArithmeticExpansion: Sendable, Equatable {
+    /// The expression's text as parts (`.literal` runs, `.escaped`, `.parameter`, …).
+    public var parts: [WordPart]
+    /// Parsed once, when the text has no expansions (`$((i + 1))`); else parsed after expanding.
+    public var expression: ArithmeticExpression?
+    /// From `$((` to `))`.
+    public var range: SourceRange
+
+    public init(parts: [WordPart], expression: ArithmeticExpression?, range: SourceRange) {
+        self.parts = parts
+        self.expression = expression
+        self.range = range
+    }
+}
+
 /// `$(program)` or `` `program` ``, parsed in full.
 public struct CommandSubstitution: Sendable, Equatable {
     public var program: Program
@@ -138,7 +157,7 @@ extension WordPart {
     /// True for parts whose value is computed at expansion time.
     public var isExpansion: Bool {
         switch self {
-        case .parameter, .commandSubstitution, .tilde: true
+        case .parameter, .commandSubstitution, .tilde, .arithmetic: true
         case .doubleQuoted(let inner): inner.contains { $0.isExpansion }
         case .literal, .singleQuoted, .escaped: false
         }
@@ -171,7 +190,7 @@ extension Word {
                 case .literal(let text), .singleQuoted(let text): result += text
                 case .escaped(let character): result.append(character)
                 case .doubleQuoted(let inner): if !add(inner) { return false }
-                case .parameter, .commandSubstitution, .tilde: return false
+                case .parameter, .commandSubstitution, .tilde, .arithmetic: return false
                 }
             }
             return true

@@ -46,6 +46,9 @@ enum QuotedContext {
     /// The argument of `${X:-…}` inside double quotes: backslash also
     /// escapes `}`; a nested `"…"` is allowed; ends at `}`.
     case parameterArgumentInDoubleQuotes
+    /// The expression of `$((…))`: as in double quotes; ends at the `))` that balances its
+    /// parentheses.
+    case arithmetic
 }
 
 extension Parser {
@@ -188,11 +191,18 @@ extension Parser {
     /// closer, or the end of the buffer; the caller checks the closer.
     mutating func scanQuoted(context: QuotedContext) throws(ParseError) -> [WordPart] {
         var builder = PartsBuilder()
+        var parentheses = 0
         while let byte = byte(at: position) {
             switch context {
             case .doubleQuotes: if byte == UInt8(ascii: "\"") { return builder.finish() }
             case .parameterArgumentInDoubleQuotes: if byte == UInt8(ascii: "}") { return builder.finish() }
             case .hereDocumentBody: break
+            case .arithmetic:
+                if byte == UInt8(ascii: "(") { parentheses += 1 }
+                if byte == UInt8(ascii: ")") {
+                    if parentheses == 0 { return builder.finish() }
+                    parentheses -= 1
+                }
             }
             switch byte {
             case UInt8(ascii: "\\"):
@@ -219,7 +229,7 @@ extension Parser {
                 }
             case UInt8(ascii: "`"):
                 builder.append(try scanBackquote(inDoubleQuotes: context != .hereDocumentBody))
-            case UInt8(ascii: "\"") where context == .parameterArgumentInDoubleQuotes:
+            case UInt8(ascii: "\"") where context == .parameterArgumentInDoubleQuotes || context == .arithmetic:
                 builder.append(try scanDoubleQuoted())
             default:
                 builder.appendLiteral(byte)
