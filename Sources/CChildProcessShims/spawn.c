@@ -81,7 +81,12 @@ static int spawn_with_posix_spawn(const cp_spawn_request *r, const int *sources,
 
 struct child_failure { int error; int step; };
 
-// Runs in the forked child: async-signal-safe calls only.
+static void _Noreturn report_failure(int report, struct child_failure failure) {
+    (void)!write(report, &failure, sizeof failure);
+    _exit(127);
+}
+
+// Runs in the forked child: async-signal-safe calls only. `report` is above every target fd.
 static void _Noreturn exec_in_child(const cp_spawn_request *r, const int *sources, int report) {
     struct child_failure failure = { 0, CP_STEP_DESCRIPTORS };
     sigset_t empty, all;
@@ -108,7 +113,10 @@ static void _Noreturn exec_in_child(const cp_spawn_request *r, const int *source
             if (flags < 0 || fcntl(i, F_SETFD, flags & ~FD_CLOEXEC) < 0) goto fail;
         } else if (dup2(sources[i], i) < 0) goto fail;
     }
-    syscall(SYS_close_range, (unsigned)r->fd_count, ~0U, 0U);
+    // Everything above the targets goes, except the report pipe: a failure from here on (chdir,
+    // setuid, exec) must still reach the parent. Its FD_CLOEXEC closes it on a successful exec.
+    if (report > r->fd_count) syscall(SYS_close_range, (unsigned)r->fd_count, (unsigned)report - 1, 0U);
+    syscall(SYS_close_range, (unsigned)report + 1, ~0U, 0U);
 
     failure.step = CP_STEP_CHDIR;
     if (r->cwd && chdir(r->cwd) < 0) goto fail;
@@ -122,8 +130,7 @@ static void _Noreturn exec_in_child(const cp_spawn_request *r, const int *source
     execve(r->path, r->argv, r->envp);
 fail:
     failure.error = errno;
-    (void)!write(report, &failure, sizeof failure);
-    _exit(127);
+    report_failure(report, failure);
 }
 
 static int spawn_with_fork(const cp_spawn_request *r, const int *sources, pid_t *pid, int *failed_step) {
@@ -139,8 +146,10 @@ static int spawn_with_fork(const cp_spawn_request *r, const int *sources, pid_t 
     if (child == 0) {
         close(report[0]);
         // The report pipe must survive the dup2 loop: move it above every target fd.
-        int high = fcntl(report[1], F_DUPFD_CLOEXEC, r->fd_count > 3 ? r->fd_count : 3);
-        exec_in_child(r, sources, high >= 0 ? high : report[1]);
+        int high = fcntl(report[1], F_DUPFD_CLOEXEC, r->fd_count);
+        if (high < 0) report_failure(report[1], (struct child_failure){ errno, CP_STEP_DESCRIPTORS });
+        close(report[1]);
+        exec_in_child(r, sources, high);
     }
     close(report[1]);
     struct child_failure failure;

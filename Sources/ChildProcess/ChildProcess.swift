@@ -35,6 +35,10 @@ public final class ChildProcess: Sendable {
         var aborted = false
         var timedOut = false
         var referenced = true
+        /// Sleeps until the timeout; cancelled when the child exits first.
+        var timeout: Task<Void, Never>?
+        /// Withdrawn from the handle when the child exits.
+        var cancellation: (handle: CancellationHandle, token: UInt64)?
     }
     private let state = Mutex(State())
 
@@ -72,7 +76,8 @@ public final class ChildProcess: Sendable {
 
     /// Waits until the child exits (Node's 'exit'). Cancelling the waiting task kills the child
     /// with `killSignal`, waits for it to die, and throws `ChildProcessError.aborted`; so does a
-    /// `CancellationHandle` given in the options.
+    /// `CancellationHandle` given in the options. A child that had already exited is left as it
+    /// ended: the wait returns its status.
     @discardableResult
     public func waitForExit() async throws(ChildProcessError) -> ExitStatus {
         let status = await withTaskCancellationHandler {
@@ -123,11 +128,16 @@ public final class ChildProcess: Sendable {
         // The child's messages and end of channel, already in the socket, come before its exit
         // (Node's order: message… → disconnect → exit).
         channel?.receiveAvailable(rearm: false)
-        let waiters = state.withLock { state in
+        let (waiters, timeout, cancellation) = state.withLock { state in
             state.status = status
-            defer { state.waiters = [] }
-            return state.waiters
+            defer {
+                state.waiters = []
+                state.cancellation = nil
+            }
+            return (state.waiters, state.timeout, state.cancellation)
         }
+        timeout?.cancel()
+        if let cancellation { cancellation.handle.removeAction(cancellation.token) }
         ReferencedChildren.shared.remove(self)
         JobStateMonitor.forget(self)
         for waiter in waiters { waiter.resume(returning: status) }
@@ -139,25 +149,58 @@ public final class ChildProcess: Sendable {
     /// Returns false when the child has already exited or the signal could not be sent.
     @discardableResult
     public func kill(_ signal: Signal = .terminate) -> Bool {
+        state.withLock { send(signal, &$0) }
+    }
+
+    /// Called under the lock, so the reaper cannot finish in between: the pidfd still names our child.
+    private func send(_ signal: Signal, _ state: inout State) -> Bool {
+        guard state.status == nil else { return false }
+        let sent = leadsProcessGroup
+            ? Glibc.kill(-pid, signal.rawValue) == 0 || cp_pidfd_send_signal(pidfd.rawValue, signal.rawValue) == 0
+            : cp_pidfd_send_signal(pidfd.rawValue, signal.rawValue) == 0
+        if sent && signal.rawValue != 0 { state.killed = true }
+        return sent
+    }
+
+    /// Kills a running child with `killSignal` and records why (`reason`); a child that has
+    /// already exited ended by itself, and keeps its status unmarked. True when the signal was sent.
+    @discardableResult
+    private func end(marking reason: WritableKeyPath<State, Bool>) -> Bool {
         state.withLock { state in
-            // Under the lock, so the reaper cannot finish in between: the pidfd still names our child.
             guard state.status == nil else { return false }
-            let sent = leadsProcessGroup
-                ? Glibc.kill(-pid, signal.rawValue) == 0 || cp_pidfd_send_signal(pidfd.rawValue, signal.rawValue) == 0
-                : cp_pidfd_send_signal(pidfd.rawValue, signal.rawValue) == 0
-            if sent && signal.rawValue != 0 { state.killed = true }
-            return sent
+            state[keyPath: reason] = true
+            return send(killSignal, &state)
         }
     }
 
     func abort() {
-        state.withLock { $0.aborted = true }
-        if kill(killSignal) { events.emitError(ChildProcessError.aborted(nil)) }
+        if end(marking: \.aborted) { events.emitError(ChildProcessError.aborted(nil)) }
     }
 
-    func expire() {
-        state.withLock { $0.timedOut = true }
-        kill(killSignal)
+    func expire() { end(marking: \.timedOut) }
+
+    /// Ends the child with `killSignal` once it has run for `duration`.
+    func expire(after duration: Duration) {
+        state.withLock { state in
+            guard state.status == nil else { return }
+            state.timeout = Task { [weak self] in
+                guard (try? await Task.sleep(for: duration)) != nil else { return }
+                self?.expire()
+            }
+        }
+    }
+
+    /// The timeout's task, once `expire(after:)` started it.
+    var timeoutTask: Task<Void, Never>? { state.withLock { $0.timeout } }
+
+    /// Aborts the child when `handle` is cancelled, for as long as the child runs.
+    func abort(on handle: CancellationHandle) {
+        guard let token = handle.onCancel({ [weak self] in self?.abort() }) else { return }
+        let exited = state.withLock { state in
+            if state.status == nil { state.cancellation = (handle, token) }
+            return state.status != nil
+        }
+        if exited { handle.removeAction(token) }
     }
 
     // MARK: Reference

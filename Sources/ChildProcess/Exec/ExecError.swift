@@ -1,4 +1,4 @@
-/// A failed `exec`/`execFile`/`execSync`: Node's error with `code`, `signal`, `killed`, `cmd`,
+/// A failed `exec`/`execFile`/`execSync`/`spawnSync`: Node's error with `code`, `signal`, `killed`, `cmd`,
 /// `stdout` and `stderr`, and a `reason` that says which failure it was.
 public struct ExecError: Error, Sendable, CustomStringConvertible {
     public enum Reason: Sendable, Equatable {
@@ -12,6 +12,13 @@ public struct ExecError: Error, Sendable, CustomStringConvertible {
         case maxBufferExceeded(descriptor: Int32)
         /// The cancellation handle or the task was cancelled.
         case aborted
+        /// The child ran, but something else in this process reaped it first (waitpid's ECHILD):
+        /// SIGCHLD set to SIG_IGN, which makes the kernel reap every child, or a stray
+        /// `waitpid(-1)`. Its exit status is lost (`status` is nil).
+        case childAlreadyReaped
+        /// poll(2) failed with this error (not EINTR) while the sync forms followed the child's
+        /// pipes; the child was killed with `killSignal` and reaped.
+        case pollFailed(Errno)
     }
 
     public let reason: Reason
@@ -37,6 +44,8 @@ public struct ExecError: Error, Sendable, CustomStringConvertible {
         case .aborted: status == nil ? "The operation was aborted" : "Command failed: \(cmd)\n\(stderr)"
         case .spawnFailed(let error): error.description
         case .maxBufferExceeded(let descriptor): "\(descriptor == 1 ? "stdout" : "stderr") maxBuffer length exceeded"
+        case .childAlreadyReaped: "\(cmd): exit status lost: the child was reaped elsewhere (ECHILD)"
+        case .pollFailed(let error): "\(cmd): poll \(error.code) (\(error.description))"
         }
     }
 

@@ -21,51 +21,73 @@ public struct SpawnSyncResult: Sendable {
 extension ChildProcess {
     /// Runs a child to completion on the calling thread (Node's `spawnSync`). `options.stdio`
     /// defaults to pipes, which are collected; `.ipc` is refused.
+    ///
+    /// A child that ran gives a result, also when the library ended it (`error` says why).
+    /// Throws `ExecError` when there is no status to give:
+    /// - `.spawnFailed`: the child could not start;
+    /// - `.childAlreadyReaped`: something else in this process reaped the child first, so its
+    ///   status is lost;
+    /// - `.pollFailed`: following its pipes failed; the child was killed with `killSignal` and
+    ///   reaped (the error's `status`), its output up to then is in the error.
     public static func spawnSync(_ command: String, _ arguments: [String] = [], options: ExecOptions = ExecOptions())
-        throws(SpawnError) -> SpawnSyncResult
+        throws(ExecError) -> SpawnSyncResult
+    {
+        try spawnSync(command, arguments, options: options, poll: Glibc.poll)
+    }
+
+    /// `poll` stands for poll(2), so that a test can make it fail.
+    static func spawnSync(_ command: String, _ arguments: [String], options: ExecOptions, poll: @escaping PollFunction)
+        throws(ExecError) -> SpawnSyncResult
     {
         precondition(!options.stdio.contains(.ipc), "spawnSync cannot use an IPC channel")
-        var launch = try Launch(command: command, arguments: arguments, options: options.spawnOptions)
-        let pid: Int32
+        let cmd = ([command] + arguments).joined(separator: " ")
+        let started: (pid: Int32, pipes: [FileDescriptor?])
         do {
-            defer { launch.closeChildEnds() }
-            pid = try launch.start()
+            started = try startSync(command, arguments, options: options.spawnOptions)
+        } catch {
+            throw ExecError(reason: .spawnFailed(error), cmd: cmd, status: nil, killed: false,
+                            stdoutBytes: [], stderrBytes: [], encoding: options.encoding)
         }
-        var driver = SyncDriver(pid: pid, pipes: launch.takeParentEnds(), options: options)
-        return driver.run()
+        var driver = SyncDriver(pid: started.pid, pipes: started.pipes, options: options, cmd: cmd, poll: poll)
+        return try driver.run()
+    }
+
+    /// Starts the child: its pid and the parent's ends of its pipes.
+    private static func startSync(_ command: String, _ arguments: [String], options: SpawnOptions)
+        throws(SpawnError) -> (pid: Int32, pipes: [FileDescriptor?])
+    {
+        var launch = try Launch(command: command, arguments: arguments, options: options)
+        defer { launch.closeChildEnds() }
+        let pid = try launch.start()
+        return (pid, launch.takeParentEnds())
     }
 
     /// Runs `command` through `/bin/sh -c` to completion (Node's `execSync`).
     public static func execSync(_ command: String, options: ExecOptions = ExecOptions()) throws(ExecError) -> ExecOutput {
         var options = options
         if options.shell == nil { options.shell = SpawnOptions.defaultShell }
-        return try collectSync(command, [], options: options, displayedAs: command)
+        return try collectSync(command, [], options: options)
     }
 
     /// Runs `file` with `arguments`, without a shell, to completion (Node's `execFileSync`).
     public static func execFileSync(_ file: String, _ arguments: [String] = [], options: ExecOptions = ExecOptions())
         throws(ExecError) -> ExecOutput
     {
-        try collectSync(file, arguments, options: options, displayedAs: ([file] + arguments).joined(separator: " "))
+        try collectSync(file, arguments, options: options)
     }
 
-    private static func collectSync(_ file: String, _ arguments: [String], options: ExecOptions, displayedAs cmd: String)
+    /// `cmd` in its errors is the file and arguments joined by spaces (the command, for execSync).
+    private static func collectSync(_ file: String, _ arguments: [String], options: ExecOptions)
         throws(ExecError) -> ExecOutput
     {
         var options = options
         options.stdio = [.pipe, .pipe, .pipe]
-        let result: SpawnSyncResult
-        do {
-            result = try spawnSync(file, arguments, options: options)
-        } catch {
-            throw ExecError(reason: .spawnFailed(error), cmd: cmd, status: nil, killed: false,
-                            stdoutBytes: [], stderrBytes: [], encoding: options.encoding)
-        }
+        let result = try spawnSync(file, arguments, options: options)
         let reason = result.error ?? (result.status.isSuccess ? nil : .failed)
         guard let reason else {
             return ExecOutput(stdoutBytes: result.stdoutBytes, stderrBytes: result.stderrBytes, encoding: options.encoding)
         }
-        throw ExecError(reason: reason, cmd: cmd, status: result.status, killed: result.error != nil,
+        throw ExecError(reason: reason, cmd: ([file] + arguments).joined(separator: " "), status: result.status, killed: result.error != nil,
                         stdoutBytes: result.stdoutBytes, stderrBytes: result.stderrBytes, encoding: options.encoding)
     }
 }
@@ -77,18 +99,25 @@ extension Launch {
     }
 }
 
+typealias PollFunction = (UnsafeMutablePointer<pollfd>?, nfds_t, Int32) -> Int32
+
 /// Feeds input, collects output and enforces the timeout of one synchronous child with poll(2),
 /// then reaps it. Owns the pipe ends it is given.
 struct SyncDriver {
     let pid: Int32
+    /// The command line for errors.
+    let cmd: String
+    let poll: PollFunction
     var pipes: [FileDescriptor?]
     let options: ExecOptions
     var buffers: [OutputBuffer?]
     var inputOffset = 0
     var failure: ExecError.Reason?
 
-    init(pid: Int32, pipes: [FileDescriptor?], options: ExecOptions) {
+    init(pid: Int32, pipes: [FileDescriptor?], options: ExecOptions, cmd: String, poll: @escaping PollFunction) {
         self.pid = pid
+        self.cmd = cmd
+        self.poll = poll
         self.pipes = pipes
         self.options = options
         buffers = pipes.enumerated().map {
@@ -99,12 +128,10 @@ struct SyncDriver {
 
     private var output: [[UInt8]?] { buffers.map { $0?.bytes } }
 
-    mutating func run() -> SpawnSyncResult {
+    mutating func run() throws(ExecError) -> SpawnSyncResult {
         if options.input == nil || options.input!.isEmpty { closePipe(0) }
         // Without pipes or a timeout there is nothing to multiplex: just wait, as a C loop would.
-        if pipes.allSatisfy({ $0 == nil }) && options.timeout == nil {
-            return SpawnSyncResult(pid: pid, status: reap(), output: output, error: nil, encoding: options.encoding)
-        }
+        if pipes.allSatisfy({ $0 == nil }) && options.timeout == nil { return try finish() }
         let pidfd = cp_pidfd_open(pid)
         defer { if pidfd >= 0 { close(pidfd) } }
         var deadline = options.timeout.map { ContinuousClock.now + $0 }
@@ -127,8 +154,12 @@ struct SyncDriver {
                 let (seconds, attoseconds) = left.components
                 timeoutMilliseconds = Int32(min(seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1, Int64(Int32.max)))
             }
-            let ready = poll(&fds, nfds_t(fds.count), timeoutMilliseconds)
-            if ready < 0 { continue }
+            if poll(&fds, nfds_t(fds.count), timeoutMilliseconds) < 0 {
+                if errno == EINTR { continue }
+                let error = Errno.current
+                expire(.pollFailed(error))
+                throw execError(.pollFailed(error), status: reap())
+            }
             for entry in fds where entry.revents != 0 {
                 if entry.fd == pidfd { exited = true; continue }
                 guard let index = pipes.firstIndex(where: { $0?.rawValue == entry.fd }) else { continue }
@@ -136,7 +167,20 @@ struct SyncDriver {
             }
             if pidfd < 0 && pipes.allSatisfy({ $0 == nil }) { exited = true }
         }
-        return SpawnSyncResult(pid: pid, status: reap(), output: output, error: failure, encoding: options.encoding)
+        return try finish()
+    }
+
+    /// Reaps the child: the result, with why the library ended it if it did.
+    private func finish() throws(ExecError) -> SpawnSyncResult {
+        guard let status = reap() else { throw execError(.childAlreadyReaped, status: nil) }
+        return SpawnSyncResult(pid: pid, status: status, output: output, error: failure, encoding: options.encoding)
+    }
+
+    /// A run that has no result to give, with the output collected up to then.
+    private func execError(_ reason: ExecError.Reason, status: ExitStatus?) -> ExecError {
+        let bytes = { (index: Int) in index < buffers.count ? buffers[index]?.bytes ?? [] : [] }
+        return ExecError(reason: reason, cmd: cmd, status: status, killed: failure != nil,
+                         stdoutBytes: bytes(1), stderrBytes: bytes(2), encoding: options.encoding)
     }
 
     private mutating func feedInput() {
@@ -172,10 +216,12 @@ struct SyncDriver {
         pipes[index] = nil
     }
 
-    private func reap() -> ExitStatus {
+    /// Waits for the child; nil when something else in this process reaped it first (ECHILD, the
+    /// only error left once pid and options are valid): SIGCHLD set to SIG_IGN, or a stray waitpid(-1).
+    private func reap() -> ExitStatus? {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {
-            if errno != EINTR { return .exited(-1) }
+            if errno != EINTR { return nil }
         }
         return ExitStatus(waitStatus: status)
     }

@@ -171,13 +171,8 @@ struct Launch: ~Copyable {
             pid: pid, pidfd: FileDescriptor(rawValue: pidfd), spawnfile: file, spawnargs: argv,
             stdio: pipes, leadsProcessGroup: options.detached || options.processGroup == 0,
             killSignal: options.killSignal, channel: channel)
-        if let timeout = options.timeout {
-            Task { [weak child] in
-                try? await Task.sleep(for: timeout)
-                child?.expire()
-            }
-        }
-        options.cancellation?.onCancel { [weak child] in child?.abort() }
+        if let timeout = options.timeout { child.expire(after: timeout) }
+        if let handle = options.cancellation { child.abort(on: handle) }
         return child
     }
 

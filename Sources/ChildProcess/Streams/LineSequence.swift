@@ -1,3 +1,5 @@
+import Glibc
+
 /// Lines of a byte-chunk sequence, split on `\n` (a preceding `\r` is kept), decoded as UTF-8.
 /// A final line without a newline is still yielded.
 public struct LineSequence<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable where Base.Element == [UInt8] {
@@ -9,28 +11,56 @@ public struct LineSequence<Base: AsyncSequence & Sendable>: AsyncSequence, Senda
     public struct AsyncIterator: AsyncIteratorProtocol {
         var chunks: Base.AsyncIterator
         var pending: [UInt8] = []
+        /// Where the first line not yet returned starts in `pending`.
+        var lineStart = 0
+        /// `pending[lineStart..<searchFrom]` holds no newline.
         var searchFrom = 0
         var finished = false
+        /// Bytes moved to the front of `pending` when the returned lines are dropped. Only the
+        /// unfinished line is moved, at most once per chunk: linear in the input.
+        var movedByteCount = 0
 
         public mutating func next() async throws -> String? {
             while true {
-                if let newline = pending[searchFrom...].firstIndex(of: UInt8(ascii: "\n")) {
-                    let line = String(decoding: pending[..<newline], as: UTF8.self)
-                    pending.removeSubrange(...newline)
-                    searchFrom = 0
+                if let newline = nextNewline() {
+                    let line = String(decoding: pending[lineStart..<newline], as: UTF8.self)
+                    lineStart = newline + 1
+                    searchFrom = lineStart
                     return line
                 }
                 searchFrom = pending.count
                 if finished { return nil }
                 if let chunk = try await chunks.next() {
+                    dropReturnedLines()
                     pending += chunk
                 } else {
                     finished = true
-                    if pending.isEmpty { return nil }
-                    defer { pending = []; searchFrom = 0 }
-                    return String(decoding: pending, as: UTF8.self)
+                    if lineStart == pending.count { return nil }
+                    defer { pending = []; lineStart = 0; searchFrom = 0 }
+                    return String(decoding: pending[lineStart...], as: UTF8.self)
                 }
             }
+        }
+
+        /// The index of the next `\n` from `searchFrom`. memchr: a byte-by-byte scan of a large
+        /// chunk of short lines is several times slower.
+        private func nextNewline() -> Int? {
+            pending.withUnsafeBufferPointer { bytes in
+                guard searchFrom < bytes.count,
+                      let found = memchr(bytes.baseAddress! + searchFrom, 0x0A, bytes.count - searchFrom)
+                else { return nil }
+                return bytes.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            }
+        }
+
+        /// Once per chunk rather than once per line: removing each line from the front would
+        /// move the rest of a large chunk every time.
+        private mutating func dropReturnedLines() {
+            guard lineStart > 0 else { return }
+            movedByteCount += pending.count - lineStart
+            pending.removeSubrange(..<lineStart)
+            searchFrom -= lineStart
+            lineStart = 0
         }
     }
 

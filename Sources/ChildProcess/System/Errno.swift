@@ -33,6 +33,7 @@ public struct Errno: Error, RawRepresentable, Hashable, Sendable, CustomStringCo
         case EAGAIN: "EAGAIN"
         case EPIPE: "EPIPE"
         case ESRCH: "ESRCH"
+        case ECHILD: "ECHILD"
         case EBADF: "EBADF"
         case EINVAL: "EINVAL"
         case EMFILE: "EMFILE"
