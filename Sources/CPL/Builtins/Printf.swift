@@ -96,19 +96,19 @@ private struct Formatter {
                 index += escape.length
                 continue
             }
-            guard byte == percent else {
+            guard byte == Self.percent else {
                 output.append(byte)
                 continue
             }
-            if index < format.count, format[index] == percent {
-                output.append(percent)
+            if index < format.count, format[index] == Self.percent {
+                output.append(Self.percent)
                 index += 1
                 continue
             }
             let start = index - 1
             var starred: [CVarArg] = []
             skip(Self.flags)
-            if index < format.count, format[index] == star {
+            if index < format.count, format[index] == Self.star {
                 index += 1
                 starred.append(nextStarredNumber())
             } else {
@@ -116,7 +116,7 @@ private struct Formatter {
             }
             if index < format.count, format[index] == UInt8(ascii: ".") {
                 index += 1
-                if index < format.count, format[index] == star {
+                if index < format.count, format[index] == Self.star {
                     index += 1
                     starred.append(nextStarredNumber())
                 } else {
@@ -132,8 +132,8 @@ private struct Formatter {
     private static let flags = Array("#-+ 0".utf8)
     // As in dash, a `*` after width digits is skipped over (glibc then prints the directive as is).
     private static let widthBytes = Array("*0123456789".utf8)
-    private let percent = UInt8(ascii: "%")
-    private let star = UInt8(ascii: "*")
+    private static let percent = UInt8(ascii: "%")
+    private static let star = UInt8(ascii: "*")
 
     /// One directive (`%` to its conversion byte), whose `*` values are in `starred`.
     private mutating func convert(_ directive: [UInt8], _ starred: [CVarArg]) throws(PrintfHalt) {

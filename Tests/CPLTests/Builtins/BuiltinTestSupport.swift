@@ -35,7 +35,7 @@ let dashPath: String? = {
     return nil
 }()
 
-struct DashRun {
+struct ProgramRun {
     var stdout: [UInt8]
     /// Standard error's lines without dash's `dash: 1: ` prefix.
     var messages: [String]
@@ -43,11 +43,15 @@ struct DashRun {
 }
 
 /// Runs `dash -c script dash arguments…` in `directory`, passing the arguments' bytes exactly.
-func runDash(_ script: String, _ arguments: [ByteString], in directory: String = "/tmp") -> DashRun {
+func runDash(_ script: String, _ arguments: [ByteString], in directory: String = "/tmp") -> ProgramRun {
     // The script starts by entering `directory` (posix_spawn's chdir action is not visible from Swift).
-    let words =
-        [dashPath!, "-c", #"cd -- "$1" || exit 99; shift; "# + script, "dash", directory].map { Array($0.utf8) }
-        + arguments.map(\.bytes)
+    let words = [ByteString(stringLiteral: "-c"), ByteString(stringLiteral: #"cd -- "$1" || exit 99; shift; "# + script), "dash"]
+    return runProgram(dashPath!, words + [ByteString(Array(directory.utf8))] + arguments)
+}
+
+/// Runs `program arguments…` to its end, collecting its output.
+func runProgram(_ program: String, _ arguments: [ByteString]) -> ProgramRun {
+    let words = [Array(program.utf8)] + arguments.map(\.bytes)
     let argv: [UnsafeMutablePointer<CChar>?] = words.map { word in
         let copy = UnsafeMutablePointer<CChar>.allocate(capacity: word.count + 1)
         for (index, byte) in word.enumerated() { copy[index] = CChar(bitPattern: byte) }
@@ -65,7 +69,7 @@ func runDash(_ script: String, _ arguments: [ByteString], in directory: String =
     posix_spawn_file_actions_adddup2(&actions, errors[1], 2)
     for fd in output + errors { posix_spawn_file_actions_addclose(&actions, fd) }
     var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, dashPath!, &actions, nil, argv, environ)
+    let spawned = posix_spawn(&pid, program, &actions, nil, argv, environ)
     posix_spawn_file_actions_destroy(&actions)
     close(output[1])
     close(errors[1])
@@ -73,15 +77,18 @@ func runDash(_ script: String, _ arguments: [ByteString], in directory: String =
         close(output[0])
         close(errors[0])
     }
-    guard spawned == 0 else { return DashRun(stdout: [], messages: ["spawn failed: \(spawned)"], status: -1) }
+    guard spawned == 0 else { return ProgramRun(stdout: [], messages: ["spawn failed: \(spawned)"], status: -1) }
+    // The outputs here are far smaller than a pipe's buffer, so reading one after the other cannot block the child.
     let stdout = readAll(output[0])
     let stderr = readAll(errors[0])
     var status: Int32 = 0
     waitpid(pid, &status, 0)
-    let messages = String(decoding: stderr, as: UTF8.self).split(separator: "\n").map { line in
+    let messages = String(losslessBytes: stderr).split(separator: "\n").map { line in
         line.hasPrefix("dash: 1: ") ? String(line.dropFirst("dash: 1: ".count)) : String(line)
     }
-    return DashRun(stdout: stdout, messages: messages, status: (status >> 8) & 0xFF)
+    // A signal's death reads as 128 + the signal, as a shell reports it.
+    let signal = status & 0x7F
+    return ProgramRun(stdout: stdout, messages: messages, status: signal == 0 ? (status >> 8) & 0xFF : 128 + signal)
 }
 
 private func readAll(_ fd: Int32) -> [UInt8] {

@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 @testable import CPL
 
@@ -185,4 +186,23 @@ let printfCases: [PrintfCase] = [
             #expect(result.diagnostics.map { "printf: " + $0 } == run.messages, "\(operands)")
         }
     }
+
+    /// Numbers read and print as in the C locale even when the thread's locale uses a decimal
+    /// comma (runs where a German locale is installed, or generated: `localedef -i de_DE -f
+    /// UTF-8 DIR/de_DE.UTF-8` and `LOCPATH=DIR`).
+    @Test(.enabled(if: germanNumbers().map { freelocale($0) } != nil))
+    func numbersIgnoreTheThreadsLocale() throws {
+        let german = try #require(germanNumbers())
+        let previous = uselocale(german)
+        defer {
+            uselocale(previous)
+            freelocale(german)
+        }
+        #expect(Printf.format("%.1f|%g|%f", ["1.5", "2.25", "2,5"]).output == "1.5|2.25|2.000000")
+    }
+}
+
+/// A locale object with German numbers (decimal comma), if the system has one.
+private func germanNumbers() -> locale_t? {
+    newlocale(1 << LC_NUMERIC, "de_DE.UTF-8", nil)
 }
