@@ -12,8 +12,7 @@ import Glibc
 /// strings compare as bytes (strcmp).
 public enum TestExpression {
     /// The status of `test ARGUMENTS`: 0 true, 1 false, 2 with dash's message (without its
-    /// `test: ` prefix) on bad use. `arguments` are the words after `test`; for `[` the caller
-    /// checks and removes the final `]` (dash: `missing ]`, status 2).
+    /// `test: ` prefix) on bad use. `arguments` are the words after `test`.
     public static func evaluate(
         _ arguments: [String], files: some TestFileQueries
     ) -> (status: Int32, message: String?) {
@@ -23,6 +22,15 @@ public enum TestExpression {
         } catch {
             return (2, error.message)
         }
+    }
+
+    /// The status of `[ ARGUMENTS`: the last word must start with `]` (dash looks at its first
+    /// byte only, so `]x` closes too) and is dropped; without it: 2, `missing ]`.
+    public static func evaluate(
+        bracketed arguments: [String], files: some TestFileQueries
+    ) -> (status: Int32, message: String?) {
+        guard let last = arguments.last, last.cStringBytes.first == UInt8(ascii: "]") else { return (2, "missing ]") }
+        return evaluate(Array(arguments.dropLast()), files: files)
     }
 }
 

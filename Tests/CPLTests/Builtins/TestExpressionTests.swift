@@ -244,6 +244,28 @@ let fileCases: [TestCase] = [
         #expect(TestExpression.evaluate(["-x", "none"], files: files).status == 1)
     }
 
+    @Test func bracketNeedsAClosingWord() {
+        let files = NoFiles()
+        #expect(TestExpression.evaluate(bracketed: ["1", "=", "1", "]"], files: files) == (0, nil))
+        #expect(TestExpression.evaluate(bracketed: ["1", "=", "2", "]"], files: files) == (1, nil))
+        #expect(TestExpression.evaluate(bracketed: ["]"], files: files) == (1, nil))
+        #expect(TestExpression.evaluate(bracketed: ["-n", "]"], files: files) == (0, nil))
+        // As in dash, only the closing word's first byte is looked at.
+        #expect(TestExpression.evaluate(bracketed: ["1", "=", "1", "]x"], files: files) == (0, nil))
+        #expect(TestExpression.evaluate(bracketed: [], files: files) == (2, "missing ]"))
+        #expect(TestExpression.evaluate(bracketed: ["1", "=", "1"], files: files) == (2, "missing ]"))
+    }
+
+    @Test(.enabled(if: dashPath != nil))
+    func bracketMatchesDash() {
+        for words: [ByteString] in [["1", "=", "1", "]"], ["]"], ["-n", "]"], ["1", "=", "1", "]x"], [], ["1", "=", "1"]] {
+            let run = runDash(#"[ "$@""#, words)
+            let result = TestExpression.evaluate(bracketed: words.map(\.string), files: NoFiles())
+            #expect(result.status == run.status, "\(words)")
+            #expect((result.message.map { ["[: " + $0] } ?? []) == run.messages, "\(words)")
+        }
+    }
+
     @Test func terminalQuestionsGoToTheCaller() {
         let files = NoFiles()
         files.terminals = [5]
