@@ -1,0 +1,105 @@
+import Glibc
+
+/// What `test` asks about files and descriptors. The shell answers: paths are relative to its
+/// working directory (not the process's), and `-t` is about its descriptor table.
+public protocol TestFileQueries {
+    /// stat(2) of `path`, or lstat(2) when `followingSymlinks` is false; nil when it fails.
+    func status(of path: String, followingSymlinks: Bool) -> FileStatus?
+    /// faccessat(2) with AT_EACCESS: whether the effective user may access `path` so.
+    func isAccessible(_ path: String, for access: FileAccess) -> Bool
+    /// Whether the shell's descriptor `descriptor` is open on a terminal.
+    func isTerminal(_ descriptor: Int32) -> Bool
+    var effectiveUserID: UInt32 { get }
+    var effectiveGroupID: UInt32 { get }
+}
+
+public enum FileAccess: Sendable {
+    case read, write, execute
+}
+
+/// The parts of a stat(2) result `test` looks at.
+public struct FileStatus: Sendable, Equatable {
+    /// `st_mode`: the type (`S_IFMT` bits) and permission bits.
+    public var mode: UInt32
+    public var userID: UInt32
+    public var groupID: UInt32
+    public var size: Int64
+    public var device: UInt64
+    public var inode: UInt64
+    public var modified: FileTimestamp
+
+    public init(
+        mode: UInt32, userID: UInt32, groupID: UInt32, size: Int64, device: UInt64, inode: UInt64,
+        modified: FileTimestamp
+    ) {
+        self.mode = mode
+        self.userID = userID
+        self.groupID = groupID
+        self.size = size
+        self.device = device
+        self.inode = inode
+        self.modified = modified
+    }
+}
+
+/// A modification time to the nanosecond (`-nt` and `-ot` compare both parts, as dash does).
+public struct FileTimestamp: Sendable, Comparable {
+    public var seconds: Int
+    public var nanoseconds: Int
+
+    public init(seconds: Int, nanoseconds: Int) {
+        self.seconds = seconds
+        self.nanoseconds = nanoseconds
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        (lhs.seconds, lhs.nanoseconds) < (rhs.seconds, rhs.nanoseconds)
+    }
+}
+
+/// The real file system, seen from `workingDirectory`.
+public struct SystemFileQueries: TestFileQueries {
+    public let workingDirectory: String
+    private let terminalQuery: (Int32) -> Bool
+
+    /// `isTerminal` answers `-t`; by default it asks isatty(3) about the process's own descriptor,
+    /// which is right only where the shell's table is the process's.
+    public init(workingDirectory: String, isTerminal: @escaping (Int32) -> Bool = { isatty($0) == 1 }) {
+        self.workingDirectory = workingDirectory
+        self.terminalQuery = isTerminal
+    }
+
+    public func status(of path: String, followingSymlinks: Bool) -> FileStatus? {
+        var info = stat()
+        let result = withPath(path) { followingSymlinks ? stat($0, &info) : lstat($0, &info) }
+        guard result == 0 else { return nil }
+        return FileStatus(
+            mode: info.st_mode, userID: info.st_uid, groupID: info.st_gid, size: Int64(info.st_size),
+            device: UInt64(info.st_dev), inode: UInt64(info.st_ino),
+            modified: FileTimestamp(seconds: info.st_mtim.tv_sec, nanoseconds: info.st_mtim.tv_nsec))
+    }
+
+    public func isAccessible(_ path: String, for access: FileAccess) -> Bool {
+        let mode =
+            switch access {
+            case .read: R_OK
+            case .write: W_OK
+            case .execute: X_OK
+            }
+        return withPath(path) { faccessat(AT_FDCWD, $0, mode, AT_EACCESS) } == 0
+    }
+
+    public func isTerminal(_ descriptor: Int32) -> Bool {
+        terminalQuery(descriptor)
+    }
+
+    public var effectiveUserID: UInt32 { geteuid() }
+    public var effectiveGroupID: UInt32 { getegid() }
+
+    /// `path` resolved against the working directory, as a C string. An empty path stays empty
+    /// (so it fails, as it does in dash) instead of naming the directory.
+    private func withPath(_ path: String, _ body: (UnsafePointer<CChar>) -> Int32) -> Int32 {
+        let located = path.isEmpty ? path : PathLookup.absolute(path, in: workingDirectory)
+        return located.withLosslessCString(body)
+    }
+}
