@@ -54,8 +54,9 @@ extension Executor {
         loopDepth += 1
         defer { loopDepth -= 1 }
         var status: Int32 = 0
-        while let body = try await next() {
+        while true {
             do {
+                guard let body = try await next() else { break }
                 status = try await runList(body)
             } catch {
                 switch error.reason {

@@ -116,8 +116,8 @@ extension Executor {
     /// `set -x`: `+ A=1 cmd 'two words'` on this context's standard error.
     func trace(_ arguments: [String], assignments: [PlannedAssignment]) async {
         guard state.options.xtrace else { return }
-        var words = assignments.map { "\($0.name)=\(ShellQuoting.quote($0.value))" }
-        words += arguments.map(ShellQuoting.quote)
-        try? await ShellOutput(files[2]).write("+ " + words.joined(separator: " ") + "\n")
+        // As dash writes it: `$PS4`, then the words as they are (not quoted).
+        let words = assignments.map { "\($0.name)=\($0.value)" } + arguments
+        try? await ShellOutput(files[2]).write((state.variables["PS4"] ?? "+ ") + words.joined(separator: " ") + "\n")
     }
 }

@@ -30,6 +30,8 @@ final class SignalTraps: Sendable {
         var pending: [Signal] = []
         /// Untrapped signals caught only to run the EXIT trap before the shell dies.
         var fatalOnes: Set<Int32> = []
+        /// Signals set to be ignored by `trap ''`.
+        var ignored: Set<Int32> = []
         /// A signal that ends the shell once its EXIT trap has run.
         var fatal: Signal?
         /// Ends the run in progress (set by the interpreter while a run is going on).
@@ -44,11 +46,14 @@ final class SignalTraps: Sendable {
 
     var anyPending: Bool { hasPending.load(ordering: .acquiring) }
 
-    func takePending() -> [Signal] {
+    /// The arrived signals that `isHandled` accepts; the others stay for the context that
+    /// trapped them (a subshell has none of its parent's traps).
+    func takePending(where isHandled: (Signal) -> Bool) -> [Signal] {
         state.withLock { state in
-            hasPending.store(state.fatal != nil, ordering: .releasing)
-            defer { state.pending = [] }
-            return state.pending
+            let taken = state.pending.filter(isHandled)
+            state.pending.removeAll(where: isHandled)
+            hasPending.store(state.fatal != nil || !state.pending.isEmpty, ordering: .releasing)
+            return taken
         }
     }
 
@@ -94,12 +99,16 @@ final class SignalTraps: Sendable {
         let observed = state.withLock { $0.observations[signal.rawValue] != nil }
         switch disposition {
         case .untouched:
-            if observed {
+            let ignored = state.withLock { $0.ignored.remove(signal.rawValue) != nil }
+            if observed || ignored {
                 state.withLock { $0.observations[signal.rawValue] = nil }
                 ProcessSignals.setDisposition(.default, for: signal)
             }
         case .ignore:
-            state.withLock { $0.observations[signal.rawValue] = nil }
+            state.withLock { state in
+                state.observations[signal.rawValue] = nil
+                state.ignored.insert(signal.rawValue)
+            }
             ProcessSignals.setDisposition(.ignore, for: signal)
         case .trapped, .fatal:
             guard !observed else { return }
@@ -132,14 +141,18 @@ final class SignalTraps: Sendable {
     /// `kill -SIG $$`: a trapped or ignored signal, or one that ends the shell after its EXIT
     /// trap, is handled without the kernel's asynchronous delivery; false: send it for real.
     func takeOwn(_ signal: Signal, traps: [String: String]) -> Bool {
-        if let action = traps[String(signal.name.dropFirst(3))] {
-            if !action.isEmpty {
-                state.withLock { $0.pending.append(signal) }
-                hasPending.store(true, ordering: .releasing)
-            }
+        if let action = traps[String(signal.name.dropFirst(3))], action.isEmpty { return true }
+        let (trapped, fatal) = state.withLock { state in
+            (state.observations[signal.rawValue] != nil && !state.fatalOnes.contains(signal.rawValue),
+             state.fatalOnes.contains(signal.rawValue))
+        }
+        if trapped {
+            // Trapped here or by the shell this subshell belongs to: its trap runs next.
+            state.withLock { $0.pending.append(signal) }
+            hasPending.store(true, ordering: .releasing)
             return true
         }
-        guard state.withLock({ $0.fatalOnes.contains(signal.rawValue) }) else { return false }
+        guard fatal else { return false }
         endShell(by: signal)
         return true
     }
@@ -161,13 +174,9 @@ extension Executor {
         if let fatal = session.signalTraps.fatalSignal {
             throw ShellExit(status: 128 + fatal.rawValue, reason: .cancelled)
         }
-        for signal in session.signalTraps.takePending() {
-            let condition = String(signal.name.dropFirst(3))
-            guard let action = state.traps[condition] else {
-                session.signalTraps.endShell(by: signal)
-                throw ShellExit(status: 128 + signal.rawValue, reason: .cancelled)
-            }
-            if !action.isEmpty { try await runTrapAction(action) }
+        let traps = state.traps
+        for signal in session.signalTraps.takePending(where: { traps[String($0.name.dropFirst(3))] != nil }) {
+            if let action = traps[String(signal.name.dropFirst(3))], !action.isEmpty { try await runTrapAction(action) }
         }
     }
 

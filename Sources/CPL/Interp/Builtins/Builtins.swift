@@ -28,6 +28,9 @@ enum Builtins {
         "true": .regular { _, _, _ in 0 },
         "false": .regular { _, _, _ in 1 },
         "echo": .regular { shell, operands, _ in await shell.echo(operands) },
+        "printf": .regular { shell, operands, _ in await shell.printf(operands) },
+        "test": .regular { shell, operands, _ in await shell.test(operands, bracketed: false) },
+        "[": .regular { shell, operands, _ in await shell.test(operands, bracketed: true) },
         "cd": .regular { shell, operands, _ in await shell.changeDirectory(operands) },
         "pwd": .regular { shell, operands, _ in await shell.printWorkingDirectory(operands) },
         "export": .special { shell, operands, _ in await shell.export(operands) },
@@ -123,13 +126,4 @@ extension Executor {
         return status
     }
 
-    func echo(_ operands: [String]) async -> Int32 {
-        var words = operands[...]
-        var newline = true
-        while words.first == "-n" {
-            newline = false
-            words = words.dropFirst()
-        }
-        return await writeOutput(words.joined(separator: " ") + (newline ? "\n" : ""), builtin: "echo")
-    }
 }
