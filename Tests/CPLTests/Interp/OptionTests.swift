@@ -37,6 +37,7 @@ struct OptionTests {
     @Test func xtrace() async {
         let result = await run("set -x; A=1 echo 'a b' c; B=2; set +x; echo quiet")
         #expect(result.stdoutText == "a b c\nquiet\n")
-        #expect(result.stderrText == "+ A=1 echo 'a b' c\n+ B=2\n+ set +x\n")
+        // dash's format: the words as they are, after `$PS4`.
+        #expect(result.stderrText == "+ A=1 echo a b c\n+ B=2\n+ set +x\n")
     }
 }

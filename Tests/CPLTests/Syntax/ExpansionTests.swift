@@ -163,12 +163,21 @@ struct ExpansionTests {
         #expect(compactDump("echo a=~/x") == #"lit"echo" lit"a=~/x""#)
     }
 
-    @Test func arithmeticExpansionIsRejected() {
-        let error = syntaxError("echo $((1 + 2))")
-        #expect(error?.message == "arithmetic expansion `$((…))` is not supported")
-        #expect(error?.column == 6)
-        #expect(error?.isIncomplete == false)
+    @Test func arithmeticExpansions() {
+        #expect(compactDump("echo $((1 + (2)))") == #"lit"echo" arith[lit"1 + (2)"]"#)
+        #expect(compactDump("echo \"$((x*$y))\"") == #"lit"echo" dq[arith[lit"x*"+$y]]"#)
         #expect(compactDump("echo $( (a) )") == #"lit"echo" $(( lit"a" ))"#)
+    }
+
+    @Test func staticArithmeticErrorsAreSyntaxErrors() {
+        let error = syntaxError("echo ok\necho $((1 + ))")
+        #expect(error?.message == "arithmetic syntax error: expecting primary")
+        #expect(error?.line == 2)
+        #expect(error?.column == 13)
+        #expect(syntaxError("echo $((1 + 2)")?.message == "arithmetic expansion `$((` is closed by a single `)`")
+        #expect(syntaxError("echo $((1 + 2")?.isIncomplete == true)
+        // With an expansion inside, the text is only known when it runs.
+        #expect(compactDump("echo $((1 + $x +))") == #"lit"echo" arith[lit"1 + "+$x+lit" +"]"#)
     }
 
     @Test func badSubstitution() {
