@@ -175,10 +175,32 @@ public final class Interpreter: Sendable {
     /// (for completion).
     public func commandNames(startingWith prefix: String) -> [String] {
         let state = stored.withLock { $0.state }
-        let builtins = Builtins.names.union(session.builtins.withLock { $0.keys }).filter { $0.hasPrefix(prefix) }
+        let builtins = Builtins.names.union(session.builtins.withLock { $0.keys }).union(state.functions.keys)
+            .union(Token.reservedWords.subtracting(["!", "{", "}"])).filter { $0.hasPrefix(prefix) }
         let programs = PathLookup.programs(
             startingWith: prefix, searchPath: state.environment["PATH"], workingDirectory: state.workingDirectory)
         return builtins.union(programs).sorted()
+    }
+
+    /// The shell functions defined so far (by any run), sorted.
+    public var functionNames: [String] { stored.withLock { $0.state.functions.keys.sorted() } }
+
+    /// Calls the shell function `name` with `arguments` as `$1…`, as a run of its own: the
+    /// arguments reach it exactly (no expansion), and what it changes stays in the context.
+    ///
+    ///     _ = try await shell.run("greet() { printf 'hello, %s\\n' \"$1\"; }")
+    ///     let result = try await shell.call("greet", ["world"], stdout: .capture)   // "hello, world\n"
+    public func call(
+        _ name: String, _ arguments: [String] = [], stdin: RunInput = .inherit, stdout: RunOutput = .inherit,
+        stderr: RunOutput = .inherit
+    ) async throws(InterpreterError) -> RunResult {
+        guard stored.withLock({ $0.state.functions[name] != nil }) else { throw .noSuchFunction(name) }
+        let text = ([name] + arguments).map(ShellQuoting.alwaysQuote).joined(separator: " ")
+        do {
+            return try await run(text, fileName: "<call \(name)>", stdin: stdin, stdout: stdout, stderr: stderr)
+        } catch {
+            throw .syntax(error)
+        }
     }
 
     public func removeBuiltin(_ name: String) {
@@ -381,11 +403,14 @@ public final class Interpreter: Sendable {
 public enum InterpreterError: Error, Sendable, CustomStringConvertible {
     case cannotRead(path: String, errno: Errno)
     case syntax(ParseError)
+    /// `call` of a name that is no shell function.
+    case noSuchFunction(String)
 
     public var description: String {
         switch self {
         case .cannotRead(let path, let errno): "cpl: cannot open \(path): \(errno.description)"
         case .syntax(let error): error.rendered
+        case .noSuchFunction(let name): "cpl: \(name): no such function"
         }
     }
 }

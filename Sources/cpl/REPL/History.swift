@@ -1,3 +1,4 @@
+import CPL
 @preconcurrency import CReadline
 import Glibc
 
@@ -40,5 +41,37 @@ struct History {
             if fd >= 0 { close(fd) }
             append_history(1, path)
         }
+    }
+
+    /// The history entry for a command typed as `lines` (each ending in a newline): on one line
+    /// when that means the same (`for i in 1 2; do echo $i; done`), as readline's history file
+    /// keeps one line per entry; as typed when not (a here-document, a comment).
+    static func entry(forLines lines: String) -> String {
+        let parts = lines.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        guard parts.count > 1 else { return String(parts.first ?? "") }
+        let joined = parts.enumerated().reduce(into: "") { text, element in
+            let (index, line) = element
+            let trimmed = line.trimmingBlanks
+            if index == 0 { text = String(trimmed); return }
+            guard !trimmed.isEmpty else { return }
+            // After these a `;` would be a syntax error; the parse below checks the rest.
+            let last = text.split(separator: " ").last.map(String.init) ?? ""
+            let continues = ["then", "do", "else", "{", "(", "|", "&&", "||", "in"].contains(last)
+                || last.hasSuffix(";") || last.hasSuffix("&") || last.hasSuffix(")")
+            text += (continues ? " " : "; ") + trimmed
+        }
+        let original = try? Parser.parse(lines, fileName: "")
+        guard let original, let rejoined = try? Parser.parse(joined, fileName: ""),
+            rejoined.compactDescription == original.compactDescription
+        else { return String(lines.dropLast()) }
+        return joined
+    }
+}
+
+extension Substring {
+    fileprivate var trimmingBlanks: Substring {
+        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = firstIndex(where: { !isBlank($0) }), let last = lastIndex(where: { !isBlank($0) }) else { return "" }
+        return self[first...last]
     }
 }

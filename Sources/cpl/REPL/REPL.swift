@@ -69,9 +69,12 @@ final class REPL {
                 }
                 if let status = leave(status: interpreter.lastStatus) { return status }
             case .line(let line):
-                history.record(line)
                 pending += line + "\n"
-                switch parse(pending) {
+                let parsed = parse(pending)
+                if case .incomplete = parsed { continue }
+                // A command typed over several lines is one history entry.
+                history.record(History.entry(forLines: pending))
+                switch parsed {
                 case .incomplete:
                     continue
                 case .invalid(let message):
