@@ -53,9 +53,15 @@ struct JobStateTests {
         defer { observation.cancel() }
         kill(getpid(), SIGUSR2)
         #expect(try await eventually(20) { arrivals.withLock { $0 } == 1 })
+        // A witness added after the first observer: each arrival calls the observers in the order
+        // they were added, so once the witness has seen the second signal, the cancelled observer
+        // would have seen it too.
+        let witnessed = Mutex(0)
+        let witness = ProcessSignals.observe(.user2) { _ in witnessed.withLock { $0 += 1 } }
+        defer { witness.cancel() }
         observation.cancel()
-        kill(getpid(), SIGUSR2)  // caught, counted, no observer: the process lives on
-        try await Task.sleep(for: .milliseconds(50))
+        kill(getpid(), SIGUSR2)
+        #expect(try await eventually(20) { witnessed.withLock { $0 } == 1 })
         #expect(arrivals.withLock { $0 } == 1)
     }
 }

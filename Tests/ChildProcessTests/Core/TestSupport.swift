@@ -42,6 +42,21 @@ var buildDirectory: String {
 
 var fixturePath: String { buildDirectory + "/ChildProcessFixture" }
 
+/// Why `execFile` could not start `file`: the `SpawnError` inside its `ExecError`. Records an issue
+/// and returns nil when the program ran, or when the exec failed for another reason.
+func spawnFailure(
+    ofExecFile file: String, options: ExecOptions = ExecOptions(), sourceLocation: SourceLocation = #_sourceLocation
+) async -> SpawnError? {
+    do {
+        let output = try await ChildProcess.execFile(file, options: options)
+        Issue.record("\(file) started and printed \(output.stdout.debugDescription)", sourceLocation: sourceLocation)
+    } catch {
+        if case .spawnFailed(let failure) = error.reason { return failure }
+        Issue.record("\(file) started, then: \(error.reason)", sourceLocation: sourceLocation)
+    }
+    return nil
+}
+
 /// Fails the test instead of hanging it when `operation` takes longer than `seconds`.
 func within<T: Sendable>(_ seconds: Int = 10, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
     try await withThrowingTaskGroup(of: T?.self) { group in
