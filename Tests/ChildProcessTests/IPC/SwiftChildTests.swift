@@ -111,6 +111,7 @@ struct SwiftChildTests {
             #expect(!child.connected)
             do {
                 try await child.send("after")
+                Issue.record("send after disconnect succeeded")
             } catch {
                 #expect(IPCTest.isChannelClosed(error))
             }
@@ -172,8 +173,9 @@ struct SwiftChildTests {
     func cancelledWait() async throws {
         try await IPCTest.within {
             let child = try IPCTest.fork("ipc-echo")
-            let waiting = Task { try await IPCTest.collect(child.messages) }
-            try await Task.sleep(for: .milliseconds(50))
+            // An immediate task runs until its first suspension before this line goes on: it is
+            // waiting for a message (ipc-echo sends none unasked) when it is cancelled.
+            let waiting = Task.immediate { try await IPCTest.collect(child.messages) }
             waiting.cancel()
             #expect(try await waiting.value.isEmpty)
             try await child.send("still open")
