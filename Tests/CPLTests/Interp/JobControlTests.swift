@@ -65,7 +65,7 @@ struct JobControlTests {
         let start = now()
         waiting.cancel()
         #expect(await waiting.value.ending == .cancelled)
-        #expect(now() - start < 20)  // not the 30 s of the sleep
+        #expect(now() - start < 20)  // a generous bound against waiting out the 30 s of the sleep
         #expect(await eventually(20) { !processIsAlive(pid) })
     }
 
