@@ -143,13 +143,14 @@ case "ipc-serve-handle":
     }
 case "ipc-disconnect":
     // ipc-disconnect: say "bye" and disconnect from the child side; exit 0 only if the own message
-    // sequence then ends and a later send throws channelClosed.
+    // sequence then ends and a later send throws channelClosed. Stays alive until stdin ends, so
+    // that the parent sees the disconnect while this process still runs.
     let parent = try requireParentChannel()
     try await parent.send("bye")
     parent.disconnect()
     for try await _ in parent.messages {}
     guard await sendIsRefused(on: parent) else { exit(1) }
-    try await Task.sleep(for: .milliseconds(200))  // still alive: the parent saw the disconnect, not an exit
+    while readLine() != nil {}
 case "ipc-flood":
     // ipc-flood: send 64 KiB messages until killed, so that the parent can kill it mid-message.
     let parent = try requireParentChannel()

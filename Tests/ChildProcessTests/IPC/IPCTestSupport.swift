@@ -25,15 +25,15 @@ enum IPCTest {
         return components.dropLast(4).joined(separator: "/") + "/examples/ipc/" + name
     }
 
-    /// Forks a fixture role; stdin and stdout are ignored, stderr shared (for crash reports).
-    static func fork(_ role: String, _ arguments: [String] = []) throws -> ChildProcess {
-        try ChildProcess.fork(role, arguments, options: ForkOptions(execPath: fixturePath, stdio: [.ignore, .ignore, .inherit, .ipc]))
+    /// Forks a fixture role; stdin (unless given) and stdout are ignored, stderr shared (for crash reports).
+    static func fork(_ role: String, _ arguments: [String] = [], stdin: StdioOption = .ignore) throws -> ChildProcess {
+        try ChildProcess.fork(role, arguments, options: ForkOptions(execPath: fixturePath, stdio: [stdin, .ignore, .inherit, .ipc]))
     }
 
     /// Forks `node` running `script` (JavaScript source) in a temporary file.
-    static func forkNode(_ script: String, _ arguments: [String] = []) throws -> ChildProcess {
+    static func forkNode(_ script: String, _ arguments: [String] = [], stdin: StdioOption = .ignore) throws -> ChildProcess {
         try ChildProcess.fork(temporaryScript(script), arguments,
-                              options: ForkOptions(execPath: "node", stdio: [.ignore, .ignore, .inherit, .ipc]))
+                              options: ForkOptions(execPath: "node", stdio: [stdin, .ignore, .inherit, .ipc]))
     }
 
     /// Runs `node` on `script` (JavaScript source) to completion and returns its stdout.

@@ -49,13 +49,17 @@ struct NodeChildTests {
     @Test("Node's internal messages never surface; the Node child's disconnect ends our messages")
     func internalAndDisconnect() async throws {
         try await IPCTest.within {
+            // The child lives until its stdin ends.
             let child = try IPCTest.forkNode("""
                 process.send({ cmd: 'NODE_SOMETHING_INTERNAL', key: 'k' });
                 process.send('visible');
                 process.disconnect();
-                """)
+                process.stdin.resume();
+                """, stdin: .pipe)
             #expect(try await IPCTest.collect(child.messages) == ["visible"])
             #expect(!child.connected)
+            #expect(child.exitStatus == nil, "the messages ended with the child's exit, not its disconnect")
+            child.stdin!.end()
             #expect(try await child.waitForClose() == .exited(0))
         }
     }

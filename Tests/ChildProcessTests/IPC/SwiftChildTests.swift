@@ -124,10 +124,13 @@ struct SwiftChildTests {
     @Test("the child's disconnect ends the parent's messages while the child still runs")
     func childDisconnects() async throws {
         try await IPCTest.within {
-            let child = try IPCTest.fork("ipc-disconnect")
+            // The child lives until its stdin ends.
+            let child = try IPCTest.fork("ipc-disconnect", stdin: .pipe)
             #expect(try await IPCTest.collect(child.messages) == ["bye"])
             #expect(!child.connected)
             await child.channel?.waitForDisconnect()
+            #expect(child.exitStatus == nil, "the messages ended with the child's exit, not its disconnect")
+            child.stdin!.end()
             // Exit code 0: the child's own sequence ended and its late send threw channelClosed.
             #expect(try await child.waitForClose() == .exited(0))
         }
