@@ -43,6 +43,21 @@ func zombieChildren() -> [Int32] {
     return zombies
 }
 
+/// A weak reference, to see when an object has been deallocated.
+struct WeakReference {
+    weak var object: AnyObject?
+}
+
+/// Waits (at most 10 s, then a leak shows in the counts) until every object is deallocated: a
+/// child's descriptors close with its objects, which the reactor thread may let go of a moment
+/// after waking us.
+func waitUntilDeallocated(_ references: [WeakReference]) async {
+    let deadline = ContinuousClock.now + .seconds(10)
+    while references.contains(where: { $0.object != nil }), ContinuousClock.now < deadline {
+        try? await Task.sleep(for: .milliseconds(1))
+    }
+}
+
 /// The channel of a role that must be forked.
 func requireParentChannel() throws(IPCError) -> IPCChannel {
     guard let channel = ParentChannel.current else { throw .channelClosed }
@@ -77,20 +92,23 @@ case "hygiene":
     let count = Int(arguments[2]) ?? 1000
     // A warm-up round of the same work starts the reactor and the concurrency runtime, which keep
     // fds of their own (epoll, eventfd, timerfd); only what is left after that counts.
-    func round(_ index: Int) async throws {
+    func round(_ index: Int) async throws -> [WeakReference] {
         if index % 10 == 0 {
             _ = try ChildProcess.spawnSync("true")
-        } else {
-            let child = try ChildProcess.spawn("echo", ["\(index)"])
-            _ = try await child.stdout!.text()
-            try await child.waitForClose()
+            return []
         }
+        let child = try ChildProcess.spawn("echo", ["\(index)"])
+        _ = try await child.stdout!.text()
+        try await child.waitForClose()
+        return [WeakReference(object: child)] + child.stdio.compactMap { WeakReference(object: $0) }
     }
-    for index in 0..<20 { try await round(index) }
-    try await Task.sleep(for: .milliseconds(20))
+    var objects: [WeakReference] = []
+    for index in 0..<20 { objects += try await round(index) }
+    await waitUntilDeallocated(objects)
     let before = openDescriptorCount()
-    for index in 0..<count { try await round(index) }
-    try await Task.sleep(for: .milliseconds(20))
+    objects = []
+    for index in 0..<count { objects += try await round(index) }
+    await waitUntilDeallocated(objects)
     print("fds \(before) \(openDescriptorCount()) zombies \(zombieChildren().count)")
 case "signals":
     // signals: block and ignore signals in the parent, then show what the child inherited.
@@ -174,7 +192,7 @@ case "ipc-hygiene":
     // ipc-hygiene N: fork ourselves N times (ipc-echo), exchange messages and a server handle,
     // disconnect, wait for close; report the fd count before and after.
     let count = Int(arguments[2]) ?? 20
-    func exchange() async throws {
+    func exchange() async throws -> [WeakReference] {
         let child = try ChildProcess.fork("ipc-echo", options: ForkOptions(stdio: [.ignore, .ignore, .inherit, .ipc]))
         var messages = child.messages.makeAsyncIterator()
         for index in 0..<10 {
@@ -187,13 +205,15 @@ case "ipc-hygiene":
         server.close()
         child.disconnect()
         try await child.waitForClose()
+        return [WeakReference(object: child), WeakReference(object: child.channel), WeakReference(object: server)]
     }
-    try await exchange()  // starts the reactor and the runtime's own descriptors
-    // The reactor thread may still hold the last child for a moment after waking us.
-    try await Task.sleep(for: .milliseconds(100))
+    // The first exchange starts the reactor and the runtime's own descriptors.
+    var objects = try await exchange()
+    await waitUntilDeallocated(objects)
     let before = openDescriptorCount()
-    for _ in 0..<count { try await exchange() }
-    try await Task.sleep(for: .milliseconds(100))
+    objects = []
+    for _ in 0..<count { objects += try await exchange() }
+    await waitUntilDeallocated(objects)
     print("fds \(before) \(openDescriptorCount()) zombies \(zombieChildren().count)")
 case "ipc-bench":
     // ipc-bench swift|node N [ROUNDTRIP_JS]: N sequential round trips with an echoing child.
