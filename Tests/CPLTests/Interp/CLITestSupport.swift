@@ -20,11 +20,11 @@ struct CLIResult: Sendable {
 }
 
 /// Runs `cpl arguments…` in `directory` with `stdin`, a fixed environment,
-/// and extra descriptors (`3: path` opened read-only). Kills it after `timeout`.
+/// and extra descriptors (`3: path` opened read-only). Kills it after `timeout` (a hang guard).
 /// The waiting happens on a thread of its own, not on Swift's cooperative pool.
 func runCPL(
     _ arguments: [String], stdin: String = "", in directory: String = "/tmp", environment: [String: String]? = nil,
-    extraInput: (fd: Int32, path: String)? = nil, timeout: Double = 20,
+    extraInput: (fd: Int32, path: String)? = nil, timeout: Double = hangGuardSeconds,
     sourceLocation: Testing.SourceLocation = #_sourceLocation
 ) async -> CLIResult {
     let (result, problem) = await BlockingIO.onThread {

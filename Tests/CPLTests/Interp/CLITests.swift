@@ -128,12 +128,12 @@ struct CLITests {
         #expect(waited.stdout == "started\n")
         #expect(readFileText("\(directory)/ended") != nil, "cpl exited before its background job ended")
         // Jobs that are not waited for still run once cpl has exited.
-        let detached = await runCPL(["-c", "sleep 30 &! echo $!"])
+        let detached = await runCPL(["-c", "sleep 1000 &! echo $!"])
         let pid = try #require(Int32(detached.stdout.trimmingSpaces))
         defer { kill(pid, SIGKILL) }
         #expect(processIsAlive(pid), "the &! job did not survive cpl's exit")
         #expect(procStatField(pid, 6) == String(pid))
-        let exited = await runCPL(["-c", "sleep 30 >/dev/null 2>&1 & echo $!; exit 0"])
+        let exited = await runCPL(["-c", "sleep 1000 >/dev/null 2>&1 & echo $!; exit 0"])
         let unwaited = try #require(Int32(exited.stdout.trimmingSpaces))
         defer { kill(unwaited, SIGKILL) }
         #expect(processIsAlive(unwaited), "`exit` waited for the background job")
@@ -160,7 +160,7 @@ struct CLITests {
         for _ in 0..<100 { script += "echo a | cat | wc -l > /dev/null; yes | head -n 1 > /dev/null\n" }
         script += "sh -c \"sleep 0.3; ls -l /proc/$$/fd > after\" & wait\nps -o stat= --ppid $$ | grep -c Z\n"
         createFile("\(directory)/many.cpl", script)
-        let result = await runCPL(["many.cpl"], in: directory, timeout: 120)
+        let result = await runCPL(["many.cpl"], in: directory)
         #expect(result.status == 1)  // grep -c found no zombie (and exits 1)
         #expect(result.stdout == "0\n")
         func targets(_ file: String) -> [String] {

@@ -74,7 +74,7 @@ struct SeedExampleTests {
         #expect(getsid(pid) == pid)
         #expect(getpgid(pid) == pid)
         try writeFile(log + ".release", "")
-        #expect(try await eventually(20) { (try? readFile(log))?.contains("alive after parent") == true })
+        #expect(try await eventually { (try? readFile(log))?.contains("alive after parent") == true })
     }
 
     @Test("kill('SIGHUP') ends grep, which reports the signal")

@@ -57,8 +57,13 @@ func spawnFailure(
     return nil
 }
 
+/// How long a wait may go on before a test calls it a hang. Generous: on a loaded machine a task
+/// can wait a minute or more for a thread of the concurrency pool, which all tests share (and so
+/// can the library's own timers: `timeout` fires late, never early).
+let hangGuardSeconds = 300
+
 /// Fails the test instead of hanging it when `operation` takes longer than `seconds`.
-func within<T: Sendable>(_ seconds: Int = 10, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+func within<T: Sendable>(_ seconds: Int = hangGuardSeconds, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
     try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask { try await operation() }
         group.addTask {
@@ -75,8 +80,8 @@ func within<T: Sendable>(_ seconds: Int = 10, _ operation: @escaping @Sendable (
     }
 }
 
-/// Polls until `condition` holds or `seconds` pass (for effects outside our process).
-func eventually(_ seconds: Double = 5, _ condition: () throws -> Bool) async throws -> Bool {
+/// Polls until `condition` holds or `seconds` (a hang guard) pass.
+func eventually(_ seconds: Double = Double(hangGuardSeconds), _ condition: () throws -> Bool) async throws -> Bool {
     let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
     while ContinuousClock.now < deadline {
         if try condition() { return true }

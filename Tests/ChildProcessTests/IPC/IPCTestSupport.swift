@@ -38,7 +38,7 @@ enum IPCTest {
 
     /// Runs `node` on `script` (JavaScript source) to completion and returns its stdout.
     static func runNode(_ script: String, _ arguments: [String] = []) async throws -> String {
-        var options = ExecOptions(timeout: .seconds(60))
+        var options = ExecOptions(timeout: .seconds(hangGuardSeconds))
         options.encoding = .utf8
         return try await ChildProcess.execFile("node", [temporaryScript(script)] + arguments, options: options).stdout
     }
@@ -61,7 +61,7 @@ enum IPCTest {
     /// Runs `operation`, failing with `TimedOut` if it takes longer than `seconds`. The operation
     /// runs in a task of its own that is cancelled (and abandoned) on timeout, so even an operation
     /// that ignores cancellation cannot hang the test.
-    static func within<T: Sendable>(_ seconds: Int = 30, _ operation: @escaping @Sendable () async throws -> T)
+    static func within<T: Sendable>(_ seconds: Int = hangGuardSeconds, _ operation: @escaping @Sendable () async throws -> T)
         async throws -> T
     {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
