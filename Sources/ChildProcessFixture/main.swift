@@ -81,8 +81,9 @@ case "detach":
     let log = try FileDescriptor.open(arguments[2], O_WRONLY | O_CREAT | O_APPEND)
     var options = SpawnOptions(stdio: [.ignore, .fd(log), .fd(log)], detached: true)
     options.environment = ["PATH": "/usr/bin:/bin"]
-    // The child waits for the test to create LOG.release, so "outlives" is checked, not raced.
-    let script = "i=0; while [ ! -e \"$0.release\" ] && [ $i -lt 3000 ]; do sleep 0.01; i=$((i+1)); done; echo \"alive after parent\""
+    // The child waits for the test to create LOG.release, so "outlives" is checked, not raced (at
+    // most 1,000 s or so, longer than the test's hang guard, in case the test never gets there).
+    let script = "i=0; while [ ! -e \"$0.release\" ] && [ $i -lt 10000 ]; do sleep 0.1; i=$((i+1)); done; echo \"alive after parent\""
     let child = try ChildProcess.spawn("sh", ["-c", script, arguments[2]], options: options)
     child.unref()
     log.close()
@@ -237,7 +238,7 @@ case "unref":
     // unref: one unref'd long child and one referenced short one; once the wait returns, print
     // how each of them stands (the referenced one must have exited, the other still run).
     let quiet = SpawnOptions(stdio: .all(.ignore))
-    let long = try ChildProcess.spawn("sleep", ["30"], options: quiet)
+    let long = try ChildProcess.spawn("sleep", ["1000"], options: quiet)
     long.unref()
     let short = try ChildProcess.spawn("sleep", ["0.2"], options: quiet)
     await ChildProcess.waitForReferencedChildren()

@@ -209,7 +209,7 @@ struct SpawnTests {
 
     @Test("detached: the child leads a new session; kill signals the whole group")
     func detachedGroupKill() async throws {
-        let child = try ChildProcess.spawn("sh", ["-c", "sleep 30 & echo $!; wait"],
+        let child = try ChildProcess.spawn("sh", ["-c", "sleep 1000 & echo $!; wait"],
                                            options: SpawnOptions(stdio: [.ignore, .pipe, .ignore], detached: true))
         var lines = child.stdout!.lines.makeAsyncIterator()
         let grandchild = Int32(try await lines.next() ?? "") ?? 0
@@ -236,7 +236,7 @@ struct SpawnTests {
 
     @Test("cancelling the waiting task kills the child and reports an abort")
     func taskCancellation() async throws {
-        let child = try ChildProcess.spawn("sleep", ["30"], options: SpawnOptions(stdio: .all(.ignore)))
+        let child = try ChildProcess.spawn("sleep", ["1000"], options: SpawnOptions(stdio: .all(.ignore)))
         // An immediate task runs up to its first suspension before this line goes on: the waiter
         // is waiting when it is cancelled.
         let waiter = Task.immediate { try await child.waitForExit() }
@@ -252,7 +252,7 @@ struct SpawnTests {
         var options = SpawnOptions(stdio: .all(.ignore))
         options.cancellation = handle
         options.killSignal = .kill
-        let child = try ChildProcess.spawn("sleep", ["30"], options: options)
+        let child = try ChildProcess.spawn("sleep", ["1000"], options: options)
         let log = EventLog()
         child.on(.error) { log.append("\($0)") }
         handle.cancel()
