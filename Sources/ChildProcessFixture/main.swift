@@ -43,6 +43,21 @@ func zombieChildren() -> [Int32] {
     return zombies
 }
 
+/// A weak reference, to see when an object has been deallocated.
+struct WeakReference {
+    weak var object: AnyObject?
+}
+
+/// Waits (at most 10 s, then a leak shows in the counts) until every object is deallocated: a
+/// child's descriptors close with its objects, which the reactor thread may let go of a moment
+/// after waking us.
+func waitUntilDeallocated(_ references: [WeakReference]) async {
+    let deadline = ContinuousClock.now + .seconds(10)
+    while references.contains(where: { $0.object != nil }), ContinuousClock.now < deadline {
+        try? await Task.sleep(for: .milliseconds(1))
+    }
+}
+
 /// The channel of a role that must be forked.
 func requireParentChannel() throws(IPCError) -> IPCChannel {
     guard let channel = ParentChannel.current else { throw .channelClosed }
@@ -66,8 +81,9 @@ case "detach":
     let log = try FileDescriptor.open(arguments[2], O_WRONLY | O_CREAT | O_APPEND)
     var options = SpawnOptions(stdio: [.ignore, .fd(log), .fd(log)], detached: true)
     options.environment = ["PATH": "/usr/bin:/bin"]
-    // The child waits for the test to create LOG.release, so "outlives" is checked, not raced.
-    let script = "i=0; while [ ! -e \"$0.release\" ] && [ $i -lt 3000 ]; do sleep 0.01; i=$((i+1)); done; echo \"alive after parent\""
+    // The child waits for the test to create LOG.release, so "outlives" is checked, not raced (at
+    // most 1,000 s or so, longer than the test's hang guard, in case the test never gets there).
+    let script = "i=0; while [ ! -e \"$0.release\" ] && [ $i -lt 10000 ]; do sleep 0.1; i=$((i+1)); done; echo \"alive after parent\""
     let child = try ChildProcess.spawn("sh", ["-c", script, arguments[2]], options: options)
     child.unref()
     log.close()
@@ -77,20 +93,23 @@ case "hygiene":
     let count = Int(arguments[2]) ?? 1000
     // A warm-up round of the same work starts the reactor and the concurrency runtime, which keep
     // fds of their own (epoll, eventfd, timerfd); only what is left after that counts.
-    func round(_ index: Int) async throws {
+    func round(_ index: Int) async throws -> [WeakReference] {
         if index % 10 == 0 {
             _ = try ChildProcess.spawnSync("true")
-        } else {
-            let child = try ChildProcess.spawn("echo", ["\(index)"])
-            _ = try await child.stdout!.text()
-            try await child.waitForClose()
+            return []
         }
+        let child = try ChildProcess.spawn("echo", ["\(index)"])
+        _ = try await child.stdout!.text()
+        try await child.waitForClose()
+        return [WeakReference(object: child)] + child.stdio.compactMap { WeakReference(object: $0) }
     }
-    for index in 0..<20 { try await round(index) }
-    try await Task.sleep(for: .milliseconds(20))
+    var objects: [WeakReference] = []
+    for index in 0..<20 { objects += try await round(index) }
+    await waitUntilDeallocated(objects)
     let before = openDescriptorCount()
-    for index in 0..<count { try await round(index) }
-    try await Task.sleep(for: .milliseconds(20))
+    objects = []
+    for index in 0..<count { objects += try await round(index) }
+    await waitUntilDeallocated(objects)
     print("fds \(before) \(openDescriptorCount()) zombies \(zombieChildren().count)")
 case "signals":
     // signals: block and ignore signals in the parent, then show what the child inherited.
@@ -143,13 +162,14 @@ case "ipc-serve-handle":
     }
 case "ipc-disconnect":
     // ipc-disconnect: say "bye" and disconnect from the child side; exit 0 only if the own message
-    // sequence then ends and a later send throws channelClosed.
+    // sequence then ends and a later send throws channelClosed. Stays alive until stdin ends, so
+    // that the parent sees the disconnect while this process still runs.
     let parent = try requireParentChannel()
     try await parent.send("bye")
     parent.disconnect()
     for try await _ in parent.messages {}
     guard await sendIsRefused(on: parent) else { exit(1) }
-    try await Task.sleep(for: .milliseconds(200))  // still alive: the parent saw the disconnect, not an exit
+    while readLine() != nil {}
 case "ipc-flood":
     // ipc-flood: send 64 KiB messages until killed, so that the parent can kill it mid-message.
     let parent = try requireParentChannel()
@@ -173,7 +193,7 @@ case "ipc-hygiene":
     // ipc-hygiene N: fork ourselves N times (ipc-echo), exchange messages and a server handle,
     // disconnect, wait for close; report the fd count before and after.
     let count = Int(arguments[2]) ?? 20
-    func exchange() async throws {
+    func exchange() async throws -> [WeakReference] {
         let child = try ChildProcess.fork("ipc-echo", options: ForkOptions(stdio: [.ignore, .ignore, .inherit, .ipc]))
         var messages = child.messages.makeAsyncIterator()
         for index in 0..<10 {
@@ -186,13 +206,15 @@ case "ipc-hygiene":
         server.close()
         child.disconnect()
         try await child.waitForClose()
+        return [WeakReference(object: child), WeakReference(object: child.channel), WeakReference(object: server)]
     }
-    try await exchange()  // starts the reactor and the runtime's own descriptors
-    // The reactor thread may still hold the last child for a moment after waking us.
-    try await Task.sleep(for: .milliseconds(100))
+    // The first exchange starts the reactor and the runtime's own descriptors.
+    var objects = try await exchange()
+    await waitUntilDeallocated(objects)
     let before = openDescriptorCount()
-    for _ in 0..<count { try await exchange() }
-    try await Task.sleep(for: .milliseconds(100))
+    objects = []
+    for _ in 0..<count { objects += try await exchange() }
+    await waitUntilDeallocated(objects)
     print("fds \(before) \(openDescriptorCount()) zombies \(zombieChildren().count)")
 case "ipc-bench":
     // ipc-bench swift|node N [ROUNDTRIP_JS]: N sequential round trips with an echoing child.
@@ -213,15 +235,16 @@ case "ipc-bench":
     child.disconnect()
     try await child.waitForClose()
 case "unref":
-    // unref: one unref'd long child and one referenced short one; print how long the wait took.
+    // unref: one unref'd long child and one referenced short one; once the wait returns, print
+    // how each of them stands (the referenced one must have exited, the other still run).
     let quiet = SpawnOptions(stdio: .all(.ignore))
-    let long = try ChildProcess.spawn("sleep", ["30"], options: quiet)
+    let long = try ChildProcess.spawn("sleep", ["1000"], options: quiet)
     long.unref()
-    _ = try ChildProcess.spawn("sleep", ["0.2"], options: quiet)
-    let start = ContinuousClock.now
+    let short = try ChildProcess.spawn("sleep", ["0.2"], options: quiet)
     await ChildProcess.waitForReferencedChildren()
-    let elapsed = ContinuousClock.now - start
-    print(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+    for (name, child) in [("referenced", short), ("unref'd", long)] {
+        print("\(name): \(child.exitStatus.map(String.init(describing:)) ?? "running")")
+    }
     long.kill(.kill)
 default:
     print("usage: ChildProcessFixture detach LOG | hygiene N | signals")

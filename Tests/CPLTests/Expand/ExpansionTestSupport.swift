@@ -70,15 +70,17 @@ func makeTemporaryDirectory() -> String {
     return String(cString: path!)
 }
 
+/// Close-on-exec: a child that another test starts meanwhile must not keep the file open for
+/// writing (running it would then fail with ETXTBSY).
 func createFile(_ path: String, _ contents: String = "", mode: mode_t = 0o644) {
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode)
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
     _ = contents.withCString { write(fd, $0, strlen($0)) }
     close(fd)
     chmod(path, mode)
 }
 
 func readFileText(_ path: String) -> String? {
-    let fd = open(path, O_RDONLY)
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
     var bytes: [UInt8] = []

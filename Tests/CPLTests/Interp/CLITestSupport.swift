@@ -1,3 +1,4 @@
+import ChildProcess
 import Glibc
 import Testing
 @testable import CPL
@@ -16,15 +17,14 @@ struct CLIResult: Sendable {
     var status: Int32
     var stdout: String
     var stderr: String
-    var seconds: Double
 }
 
 /// Runs `cpl arguments…` in `directory` with `stdin`, a fixed environment,
-/// and extra descriptors (`3: path` opened read-only). Kills it after `timeout`.
+/// and extra descriptors (`3: path` opened read-only). Kills it after `timeout` (a hang guard).
 /// The waiting happens on a thread of its own, not on Swift's cooperative pool.
 func runCPL(
     _ arguments: [String], stdin: String = "", in directory: String = "/tmp", environment: [String: String]? = nil,
-    extraInput: (fd: Int32, path: String)? = nil, timeout: Double = 20,
+    extraInput: (fd: Int32, path: String)? = nil, timeout: Double = hangGuardSeconds,
     sourceLocation: Testing.SourceLocation = #_sourceLocation
 ) async -> CLIResult {
     let (result, problem) = await BlockingIO.onThread {
@@ -40,11 +40,20 @@ private func runCPLBlocking(
 ) -> (CLIResult, String?) {
     var problem: String?
     guard access(cplBinary, X_OK) == 0 else {
-        return (CLIResult(status: -1, stdout: "", stderr: "", seconds: 0), "\(cplBinary) is missing: run `swift build` before `swift test`")
+        return (CLIResult(status: -1, stdout: "", stderr: ""), "\(cplBinary) is missing: run `swift build` before `swift test`")
     }
-    var input: [Int32] = [0, 0], output: [Int32] = [0, 0], errors: [Int32] = [0, 0]
-    pipe(&input); pipe(&output); pipe(&errors)
-    for fd in input + output + errors { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    // Close-on-exec from the start (FileDescriptor.pipe): a child that another test starts
+    // meanwhile must not hold cpl's pipes open, or the reading below would wait for that child.
+    var pipes: [[Int32]] = []
+    do {
+        for _ in 0..<3 {
+            let (readEnd, writeEnd) = try FileDescriptor.pipe()
+            pipes.append([readEnd.rawValue, writeEnd.rawValue])
+        }
+    } catch {
+        return (CLIResult(status: -1, stdout: "", stderr: ""), "pipe failed: \(error)")
+    }
+    let (input, output, errors) = (pipes[0], pipes[1], pipes[2])
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     posix_spawn_file_actions_adddup2(&actions, input[0], 0)
@@ -73,7 +82,7 @@ private func runCPLBlocking(
     posix_spawnattr_destroy(&attributes)
     close(input[0]); close(output[1]); close(errors[1])
     guard spawned == 0 else {
-        return (CLIResult(status: -1, stdout: "", stderr: "", seconds: 0), "spawn failed: \(spawned)")
+        return (CLIResult(status: -1, stdout: "", stderr: ""), "spawn failed: \(spawned)")
     }
     _ = stdin.withCString { write(input[1], $0, strlen($0)) }
     close(input[1])
@@ -106,7 +115,6 @@ private func runCPLBlocking(
     waitpid(pid, &status, 0)
     let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     let result = CLIResult(
-        status: code, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self),
-        seconds: now() - start)
+        status: code, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
     return (result, problem)
 }

@@ -45,8 +45,13 @@ func procStatField(_ pid: Int32, _ index: Int) -> String? {
     return index - 3 < fields.count ? String(fields[index - 3]) : nil
 }
 
-/// Waits up to `seconds` for `condition`.
-func eventually(_ seconds: Double = 5, _ condition: () -> Bool) async -> Bool {
+/// How long a wait may go on before a test calls it a hang. Generous: on a loaded machine the
+/// interpreter's tasks can wait a minute or more for a thread of the concurrency pool, which the
+/// test's other work shares.
+let hangGuardSeconds: Double = 300
+
+/// Waits up to `seconds` (a hang guard) for `condition`.
+func eventually(_ seconds: Double = hangGuardSeconds, _ condition: () -> Bool) async -> Bool {
     let deadline = now() + seconds
     while now() < deadline {
         if condition() { return true }

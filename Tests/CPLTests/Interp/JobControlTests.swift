@@ -58,15 +58,15 @@ struct JobControlTests {
         let directory = makeTemporaryDirectory()
         defer { removeTree(directory) }
         let shell = shell(in: directory)
-        _ = await run("sh -c 'kill -STOP $$; exec sleep 30' > out 2>&1", interpreter: shell)
+        _ = await run("sh -c 'kill -STOP $$; exec sleep 1000' > out 2>&1", interpreter: shell)
         let pid = try #require(shell.jobs.first?.processIDs.first)
         let waiting = Task { await run("fg > /dev/null", interpreter: shell) }
-        #expect(await eventually(20) { readFileText("/proc/\(pid)/comm") == "sleep\n" })  // continued
+        #expect(await eventually { readFileText("/proc/\(pid)/comm") == "sleep\n" })  // continued
         let start = now()
         waiting.cancel()
         #expect(await waiting.value.ending == .cancelled)
-        #expect(now() - start < 20)  // not the 30 s of the sleep
-        #expect(await eventually(20) { !processIsAlive(pid) })
+        #expect(now() - start < hangGuardSeconds)  // not waited out: the sleep would take 1000 s
+        #expect(await eventually { !processIsAlive(pid) })
     }
 
     @Test func aProcessKilledBySigintEndsTheWholeRun() async {
@@ -92,9 +92,9 @@ struct JobControlTests {
         defer { removeTree(directory) }
         let shell = shell(in: directory)
         // (In a group with redirections: a job holds the descriptors of the context that starts it.)
-        _ = await run("{ sleep 30 & } > /dev/null 2>&1", interpreter: shell)
-        let running = Task { await run("touch started; sleep 30; echo not reached", interpreter: shell) }
-        #expect(await eventually(30) { readFileText("\(directory)/started") != nil })
+        _ = await run("{ sleep 1000 & } > /dev/null 2>&1", interpreter: shell)
+        let running = Task { await run("touch started; sleep 1000; echo not reached", interpreter: shell) }
+        #expect(await eventually { readFileText("\(directory)/started") != nil })
         // Until the interpreter is waiting for the sleep, an interrupt stops it before it starts.
         shell.interrupt()
         let result = await running.value
@@ -104,19 +104,19 @@ struct JobControlTests {
         let pid = try #require(shell.jobs.first?.processIDs.first)
         #expect(processIsAlive(pid))
         shell.signalJobs(.hangup)
-        #expect(await eventually(20) { !processIsAlive(pid) })
+        #expect(await eventually { !processIsAlive(pid) })
     }
 
     @Test func finishedJobsAreNotedOnce() async {
         let shell = shell(in: "/tmp")
-        _ = await run("{ true & sh -c 'exit 3' & sleep 30 & } > /dev/null 2>&1", interpreter: shell)
-        #expect(await eventually(20) { shell.jobs.filter { $0.status != nil }.count == 2 })
+        _ = await run("{ true & sh -c 'exit 3' & sleep 1000 & } > /dev/null 2>&1", interpreter: shell)
+        #expect(await eventually { shell.jobs.filter { $0.status != nil }.count == 2 })
         #expect(shell.takeJobNotifications() == [
             "[1]   Done                    true", "[2]-  Exit 3                  sh -c 'exit 3'",
         ])
         #expect(shell.takeJobNotifications() == [])
         shell.signalJobs(.terminate)
-        #expect(await eventually(20) { shell.jobs.first?.status != nil })
-        #expect(shell.takeJobNotifications() == ["[3]+  Terminated              sleep 30"])
+        #expect(await eventually { shell.jobs.first?.status != nil })
+        #expect(shell.takeJobNotifications() == ["[3]+  Terminated              sleep 1000"])
     }
 }

@@ -15,11 +15,11 @@ struct JobStateTests {
             options: SpawnOptions(stdio: [.ignore, .ignore, .inherit]))
         let changes = Mutex<[ChildProcess.JobStateChange]>([])
         child.observeJobState { change in changes.withLock { $0.append(change) } }
-        #expect(try await eventually(20) { changes.withLock { $0 } == [.stopped(.stop)] })
+        #expect(try await eventually { changes.withLock { $0 } == [.stopped(.stop)] })
         #expect(child.stopSignal == .stop)
         #expect(child.exitStatus == nil)
         child.kill(.continue)
-        #expect(try await eventually(20) { changes.withLock { $0 } == [.stopped(.stop), .continued] })
+        #expect(try await eventually { changes.withLock { $0 } == [.stopped(.stop), .continued] })
         #expect(child.stopSignal == nil)
         try writeFile("\(directory)/flag", "")
         #expect(try await child.waitForExit() == .exited(0))
@@ -52,10 +52,16 @@ struct JobStateTests {
         }
         defer { observation.cancel() }
         kill(getpid(), SIGUSR2)
-        #expect(try await eventually(20) { arrivals.withLock { $0 } == 1 })
+        #expect(try await eventually { arrivals.withLock { $0 } == 1 })
+        // A witness added after the first observer: each arrival calls the observers in the order
+        // they were added, so once the witness has seen the second signal, the cancelled observer
+        // would have seen it too.
+        let witnessed = Mutex(0)
+        let witness = ProcessSignals.observe(.user2) { _ in witnessed.withLock { $0 += 1 } }
+        defer { witness.cancel() }
         observation.cancel()
-        kill(getpid(), SIGUSR2)  // caught, counted, no observer: the process lives on
-        try await Task.sleep(for: .milliseconds(50))
+        kill(getpid(), SIGUSR2)
+        #expect(try await eventually { witnessed.withLock { $0 } == 1 })
         #expect(arrivals.withLock { $0 } == 1)
     }
 }

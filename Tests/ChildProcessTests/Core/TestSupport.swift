@@ -42,8 +42,28 @@ var buildDirectory: String {
 
 var fixturePath: String { buildDirectory + "/ChildProcessFixture" }
 
+/// Why `execFile` could not start `file`: the `SpawnError` inside its `ExecError`. Records an issue
+/// and returns nil when the program ran, or when the exec failed for another reason.
+func spawnFailure(
+    ofExecFile file: String, options: ExecOptions = ExecOptions(), sourceLocation: SourceLocation = #_sourceLocation
+) async -> SpawnError? {
+    do {
+        let output = try await ChildProcess.execFile(file, options: options)
+        Issue.record("\(file) started and printed \(output.stdout.debugDescription)", sourceLocation: sourceLocation)
+    } catch {
+        if case .spawnFailed(let failure) = error.reason { return failure }
+        Issue.record("\(file) started, then: \(error.reason)", sourceLocation: sourceLocation)
+    }
+    return nil
+}
+
+/// How long a wait may go on before a test calls it a hang. Generous: on a loaded machine a task
+/// can wait a minute or more for a thread of the concurrency pool, which all tests share (and so
+/// can the library's own timers: `timeout` fires late, never early).
+let hangGuardSeconds = 300
+
 /// Fails the test instead of hanging it when `operation` takes longer than `seconds`.
-func within<T: Sendable>(_ seconds: Int = 10, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+func within<T: Sendable>(_ seconds: Int = hangGuardSeconds, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
     try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask { try await operation() }
         group.addTask {
@@ -60,8 +80,8 @@ func within<T: Sendable>(_ seconds: Int = 10, _ operation: @escaping @Sendable (
     }
 }
 
-/// Polls until `condition` holds or `seconds` pass (for effects outside our process).
-func eventually(_ seconds: Double = 5, _ condition: () throws -> Bool) async throws -> Bool {
+/// Polls until `condition` holds or `seconds` (a hang guard) pass.
+func eventually(_ seconds: Double = Double(hangGuardSeconds), _ condition: () throws -> Bool) async throws -> Bool {
     let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
     while ContinuousClock.now < deadline {
         if try condition() { return true }

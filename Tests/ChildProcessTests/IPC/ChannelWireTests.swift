@@ -5,8 +5,8 @@ import Testing
 /// (started with `.ipc` in `stdio`, which gives it the channel as `fork` does).
 @Suite("IPC: wire protocol against a raw peer")
 struct ChannelWireTests {
-    static func peer(_ script: String) throws -> ChildProcess {
-        try ChildProcess.spawn("bash", ["-c", script], options: SpawnOptions(stdio: [.ignore, .pipe, .inherit, .ipc]))
+    static func peer(_ script: String, stdin: StdioOption = .ignore) throws -> ChildProcess {
+        try ChildProcess.spawn("bash", ["-c", script], options: SpawnOptions(stdio: [stdin, .pipe, .inherit, .ipc]))
     }
 
     /// Each message, or the error the sequence threw for it, until the end.
@@ -24,12 +24,14 @@ struct ChannelWireTests {
         }
     }
 
-    @Test("lines split anywhere, even inside a UTF-8 sequence, and many lines in one read")
+    // Which cuts a read sees depends on scheduling; the channel frames with `JSONLineDecoder`, whose
+    // tests try every cut.
+    @Test("lines written in pieces cut inside a UTF-8 sequence, and many lines in one write, arrive in order")
     func framing() async throws {
         try await IPCTest.within {
             let child = try Self.peer(#"""
-                printf '{"split":' >&3; sleep 0.1
-                printf '"val\xc3' >&3; sleep 0.1
+                printf '{"split":' >&3
+                printf '"val\xc3' >&3
                 printf '\xa9"}\n1\n2\n"three"\n' >&3
                 """#)
             #expect(await Self.outcomes(child.messages) == [#"{"split":"valé"}"#, "1", "2", #""three""#])
@@ -63,18 +65,25 @@ struct ChannelWireTests {
     func heldUntilAcknowledged() async throws {
         try await IPCTest.within {
             let server = try TCPServer.listen()
+            // Told on stdin that the second send was made, the peer looks whether it is in the
+            // socket already (`read -t 0` only tests for input), then acknowledges the handle.
             let child = try Self.peer(#"""
                 IFS= read -r first <&3; printf '%s\n' "$first"
-                if IFS= read -r -t 0.5 early <&3; then echo "early $early"; else echo held; fi
+                IFS= read -r sent
+                if read -t 0 <&3; then echo early; else echo held; fi
                 printf '{"cmd":"NODE_HANDLE_ACK"}\n' >&3
                 IFS= read -r second <&3; printf '%s\n' "$second"
-                """#)
+                """#, stdin: .pipe)
             var lines = child.stdout!.lines.makeAsyncIterator()
             let first = Task { try await child.send("with handle", handle: .server(server)) }
             #expect(try await lines.next() == #"{"cmd":"NODE_HANDLE","type":"net.Server","msg":"with handle"}"#)
-            try await child.send("second")
-            try await first.value
+            // An immediate task runs until its first suspension before this line goes on: the send
+            // is made (held, or written to the socket) before the peer is told to look.
+            let second = Task.immediate { try await child.send("second") }
+            try await child.stdin!.write("sent\n")
             #expect(try await lines.next() == "held")
+            try await first.value
+            try await second.value
             #expect(try await lines.next() == #""second""#)
             // A passed server stays open in the sender.
             #expect(server.address != nil)
@@ -110,12 +119,14 @@ struct ChannelWireTests {
     @Test("large messages go out in pieces as the peer reads; disconnect flushes what is queued")
     func backpressureAndFlush() async throws {
         try await IPCTest.within {
-            let child = try Self.peer("sleep 0.6; wc -c <&3")
+            // The peer reads nothing until told on stdin, after the disconnect.
+            let child = try Self.peer("read -r go; wc -c <&3", stdin: .pipe)
             let big = JSONValue.string(String(repeating: "é", count: 1 << 20))
-            let sends = (0..<3).map { _ in Task { try await child.send(big) } }
-            // Long enough for the three sends to be queued, well before the peer starts reading.
-            try await Task.sleep(for: .milliseconds(200))
+            // Immediate tasks run until their first suspension before this line goes on: each
+            // send is queued (2 MiB each; the socket holds far less) before the disconnect.
+            let sends = (0..<3).map { _ in Task.immediate { try await child.send(big) } }
             child.disconnect()
+            try await child.stdin!.write("go\n")
             for send in sends { try await send.value }
             let expected = 3 * (big.serializedLine().count)
             #expect(try await child.stdout!.text().split(separator: "\n").first == "\(expected)"[...])

@@ -7,8 +7,9 @@ struct ExamplesTests {
     static let examplesPath = IPCTest.fixturePath.replacing("ChildProcessFixture", with: "ipc-examples")
 
     static func run(_ arguments: [String]) async throws -> [Substring] {
-        let output = try await IPCTest.within(60) {
-            try await ChildProcess.execFile(examplesPath, arguments, options: ExecOptions(timeout: .seconds(50))).stdout
+        // The example's own timeout (a hang guard) fires first: the error then names the command.
+        let output = try await IPCTest.within(2 * hangGuardSeconds) {
+            try await ChildProcess.execFile(examplesPath, arguments, options: ExecOptions(timeout: .seconds(hangGuardSeconds))).stdout
         }
         return output.split(separator: "\n")
     }
@@ -40,7 +41,7 @@ struct ExamplesTests {
     @Test("upper and the Node parent sharing a server with a Swift child", .enabled(if: IPCTest.hasNode))
     func nodeSides() async throws {
         #expect(try await Self.run(["upper"]) == [#""HELLO""#, #""ÜNÏCÖDÉ WORKS""#, #""TWO\nLINES""#])
-        let output = try await IPCTest.within(60) {
+        let output = try await IPCTest.within {
             try await ChildProcess.execFile("node", [IPCTest.example("shared-server-parent.js"), Self.examplesPath]).stdout
         }
         let lines = output.split(separator: "\n")

@@ -25,20 +25,20 @@ enum IPCTest {
         return components.dropLast(4).joined(separator: "/") + "/examples/ipc/" + name
     }
 
-    /// Forks a fixture role; stdin and stdout are ignored, stderr shared (for crash reports).
-    static func fork(_ role: String, _ arguments: [String] = []) throws -> ChildProcess {
-        try ChildProcess.fork(role, arguments, options: ForkOptions(execPath: fixturePath, stdio: [.ignore, .ignore, .inherit, .ipc]))
+    /// Forks a fixture role; stdin (unless given) and stdout are ignored, stderr shared (for crash reports).
+    static func fork(_ role: String, _ arguments: [String] = [], stdin: StdioOption = .ignore) throws -> ChildProcess {
+        try ChildProcess.fork(role, arguments, options: ForkOptions(execPath: fixturePath, stdio: [stdin, .ignore, .inherit, .ipc]))
     }
 
     /// Forks `node` running `script` (JavaScript source) in a temporary file.
-    static func forkNode(_ script: String, _ arguments: [String] = []) throws -> ChildProcess {
+    static func forkNode(_ script: String, _ arguments: [String] = [], stdin: StdioOption = .ignore) throws -> ChildProcess {
         try ChildProcess.fork(temporaryScript(script), arguments,
-                              options: ForkOptions(execPath: "node", stdio: [.ignore, .ignore, .inherit, .ipc]))
+                              options: ForkOptions(execPath: "node", stdio: [stdin, .ignore, .inherit, .ipc]))
     }
 
     /// Runs `node` on `script` (JavaScript source) to completion and returns its stdout.
     static func runNode(_ script: String, _ arguments: [String] = []) async throws -> String {
-        var options = ExecOptions(timeout: .seconds(60))
+        var options = ExecOptions(timeout: .seconds(hangGuardSeconds))
         options.encoding = .utf8
         return try await ChildProcess.execFile("node", [temporaryScript(script)] + arguments, options: options).stdout
     }
@@ -61,7 +61,7 @@ enum IPCTest {
     /// Runs `operation`, failing with `TimedOut` if it takes longer than `seconds`. The operation
     /// runs in a task of its own that is cancelled (and abandoned) on timeout, so even an operation
     /// that ignores cancellation cannot hang the test.
-    static func within<T: Sendable>(_ seconds: Int = 30, _ operation: @escaping @Sendable () async throws -> T)
+    static func within<T: Sendable>(_ seconds: Int = hangGuardSeconds, _ operation: @escaping @Sendable () async throws -> T)
         async throws -> T
     {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in

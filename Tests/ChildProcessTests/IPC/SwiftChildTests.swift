@@ -111,6 +111,7 @@ struct SwiftChildTests {
             #expect(!child.connected)
             do {
                 try await child.send("after")
+                Issue.record("send after disconnect succeeded")
             } catch {
                 #expect(IPCTest.isChannelClosed(error))
             }
@@ -123,10 +124,13 @@ struct SwiftChildTests {
     @Test("the child's disconnect ends the parent's messages while the child still runs")
     func childDisconnects() async throws {
         try await IPCTest.within {
-            let child = try IPCTest.fork("ipc-disconnect")
+            // The child lives until its stdin ends.
+            let child = try IPCTest.fork("ipc-disconnect", stdin: .pipe)
             #expect(try await IPCTest.collect(child.messages) == ["bye"])
             #expect(!child.connected)
             await child.channel?.waitForDisconnect()
+            #expect(child.exitStatus == nil, "the messages ended with the child's exit, not its disconnect")
+            child.stdin!.end()
             // Exit code 0: the child's own sequence ended and its late send threw channelClosed.
             #expect(try await child.waitForClose() == .exited(0))
         }
@@ -172,8 +176,9 @@ struct SwiftChildTests {
     func cancelledWait() async throws {
         try await IPCTest.within {
             let child = try IPCTest.fork("ipc-echo")
-            let waiting = Task { try await IPCTest.collect(child.messages) }
-            try await Task.sleep(for: .milliseconds(50))
+            // An immediate task runs until its first suspension before this line goes on: it is
+            // waiting for a message (ipc-echo sends none unasked) when it is cancelled.
+            let waiting = Task.immediate { try await IPCTest.collect(child.messages) }
             waiting.cancel()
             #expect(try await waiting.value.isEmpty)
             try await child.send("still open")

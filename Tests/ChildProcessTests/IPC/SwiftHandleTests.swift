@@ -68,7 +68,7 @@ struct SwiftHandleTests {
 
     @Test("no descriptor leaks: fork, messages, a handle, disconnect, exit — twenty times")
     func descriptorHygiene() async throws {
-        let output = try await IPCTest.within(120) {
+        let output = try await IPCTest.within {
             try await ChildProcess.execFile(IPCTest.fixturePath, ["ipc-hygiene", "20"]).stdout
         }
         let fields = output.split(separator: " ")

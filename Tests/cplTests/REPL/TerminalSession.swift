@@ -41,7 +41,9 @@ final class TerminalSession {
         defer { close(slave) }
 
         let inputrc = directory + "/.inputrc"
-        FileManager.default.createFile(atPath: inputrc, contents: Data("set enable-bracketed-paste off\nset bell-style none\n".utf8))
+        guard FileManager.default.createFile(atPath: inputrc, contents: Data("set enable-bracketed-paste off\nset bell-style none\n".utf8)) else {
+            throw POSIXError(.EIO)
+        }
         var variables = environment
         variables["TERM"] = "dumb"
         variables["INPUTRC"] = inputrc
