@@ -12,7 +12,11 @@ let package = Package(
         // The only C: what Swift cannot express (fork-path child code, CMSG macros, raw syscalls).
         .target(name: "CChildProcessShims"),
         .target(name: "ChildProcess", dependencies: ["CChildProcessShims"]),
-        .target(name: "CPL", dependencies: ["ChildProcess"]),
+        // Async functions run on their caller's executor: an interpreter loop of builtins and
+        // arithmetic makes no executor switch per command.
+        .target(
+            name: "CPL", dependencies: ["ChildProcess"],
+            swiftSettings: [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]),
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         // Release builds are fully static (Swift runtime and libc): no dynamic loader, so
         // `cpl -c true` starts in ~1.1 ms instead of ~1.6 ms with -static-stdlib.
