@@ -1,4 +1,5 @@
 import CPL
+import ChildProcess
 import Glibc
 
 /// `cpl`: parse the whole script, then run it (or check it, or print its plan).
@@ -38,7 +39,7 @@ enum CommandLineTool {
             if options.forceInteractive || isatty(0) != 0 {
                 return InteractiveMode.run(options)
             }
-            (text, fileName, scriptName) = (String(decoding: readAll(0), as: UTF8.self), "<stdin>", "cpl")
+            (text, fileName, scriptName) = (String(losslessBytes: readAll(0)), "<stdin>", "cpl")
         }
 
         // Parse everything before running anything.
@@ -77,7 +78,7 @@ enum CommandLineTool {
     }
 
     static func readFile(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = path.withLosslessCString { open($0, O_RDONLY | O_CLOEXEC) }
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()
@@ -85,7 +86,7 @@ enum CommandLineTool {
             errno = EISDIR
             return nil
         }
-        return String(decoding: readAll(fd), as: UTF8.self)
+        return String(losslessBytes: readAll(fd))
     }
 
     static func readAll(_ fd: Int32) -> [UInt8] {
@@ -102,7 +103,7 @@ enum CommandLineTool {
     }
 
     static func write(_ text: String, to fd: Int32) {
-        var bytes = Array(text.utf8)[...]
+        var bytes = text.losslessBytes[...]
         while !bytes.isEmpty {
             let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
             if written < 0 {

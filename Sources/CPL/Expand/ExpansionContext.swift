@@ -55,11 +55,10 @@ extension ExpansionContext {
     }
 }
 
-/// `~user` through the password database.
+/// `~user` through the password database (`/etc/passwd`, see `UserDatabase`).
 public enum HomeDirectory {
     public static func lookup(user: String) -> String? {
-        guard let entry = getpwnam(user), let directory = entry.pointee.pw_dir else { return nil }
-        return String(cString: directory)
+        UserDatabase.account(named: user)?.homeDirectory
     }
 }
 

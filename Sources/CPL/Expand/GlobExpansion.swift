@@ -26,20 +26,19 @@ extension GlobPattern {
     /// - Results are sorted by their bytes (`strcmp`, like LC_ALL=C), across
     ///   the whole list of paths.
     ///
-    /// Limitation: file names that are not valid UTF-8 are matched correctly,
-    /// but the returned `String` replaces the invalid bytes with U+FFFD, so
-    /// such a result no longer names the file.
+    /// File names that are not valid UTF-8 are returned as lossless strings
+    /// (see LosslessBytes.swift), so every result still names its file.
     ///
     /// - Returns: The sorted matches, or nil when the pattern has no wildcards
     ///   or nothing matches (the caller then keeps `literalText`).
     public func expand(in directory: String) -> [String]? {
         guard hasWildcards else { return nil }
-        var walker = GlobWalker(segments: segments, baseDirectory: Array(directory.utf8))
+        var walker = GlobWalker(segments: segments, baseDirectory: directory.losslessBytes)
         walker.walk(from: 0, prefix: [])
         guard !walker.matches.isEmpty else { return nil }
         return walker.matches
             .sorted { $0.lexicographicallyPrecedes($1) }
-            .map { String(decoding: $0, as: UTF8.self) }
+            .map { String(losslessBytes: $0) }
     }
 }
 

@@ -1,3 +1,5 @@
+import ChildProcess
+
 /// A run of characters of a shell word, together with whether it was quoted.
 ///
 /// The word expander knows, for every character of a word, whether it came
@@ -21,8 +23,10 @@ public struct GlobPiece: Sendable, Equatable {
 /// `[^abc]`, `]` first in a bracket is literal, the POSIX character classes
 /// `[:alnum:]` … `[:xdigit:]` with C-locale (ASCII) semantics, and an
 /// unterminated `[` is a literal `[`. Matching works on Unicode scalars;
-/// file names that are not valid UTF-8 are matched byte-wise for the invalid
-/// bytes (each can only be matched by `*`, `?` or a negated bracket).
+/// bytes that are not UTF-8 (in file names, and in lossless strings, see
+/// LosslessBytes.swift) are matched byte-wise: each is matched by itself, `*`,
+/// `?`, a negated bracket, or a bracket of such bytes, never by a class or a
+/// range of characters.
 ///
 /// Differences from dash 0.5.12, which works on bytes and does not treat `^`
 /// as negation: here `[^…]` negates (as in bash and the POSIX `fnmatch`
@@ -92,7 +96,7 @@ public struct GlobPattern: Sendable, Equatable {
     /// `name` is compared component by component, exactly as `expand(in:)`
     /// would select directory entries.
     public func matches(_ name: String, as mode: MatchMode = .pathname) -> Bool {
-        let units = name.unicodeScalars.map(\.value)
+        let units = name.unicodeScalars.map(GlobSegment.character)
         switch mode {
         case .string:
             return wholeWord.matches(units[...])
@@ -119,8 +123,8 @@ struct GlobUnit: Sendable, Equatable {
 }
 
 /// One element of a compiled path-segment pattern. Characters are `UInt32`:
-/// Unicode scalar values, or `GlobSegment.rawByteBase + byte` for bytes of a
-/// file name that are not valid UTF-8.
+/// Unicode scalar values, or `GlobSegment.rawByteBase + byte` for bytes that
+/// are not UTF-8 (see `GlobSegment.character`).
 enum GlobToken: Sendable, Equatable {
     case character(UInt32)
     case anyCharacter
@@ -173,10 +177,10 @@ struct GlobBracket: Sendable, Equatable {
                 index = next
                 continue
             }
-            let low = unit.scalar.value
+            let low = GlobSegment.character(unit.scalar)
             if index + 2 < units.endIndex, units[index + 1].isUnquoted("-"),
                !units[index + 2].isUnquoted("]") {
-                items.append(.range(low, units[index + 2].scalar.value))
+                items.append(.range(low, GlobSegment.character(units[index + 2].scalar)))
                 index += 3
             } else {
                 items.append(.character(low))
@@ -243,14 +247,14 @@ struct GlobSegment: Sendable, Equatable {
     static let rawByteBase: UInt32 = 0x11_0000
 
     let tokens: [GlobToken]
-    /// The text with quotes removed, as UTF-8 (used for literal segments).
+    /// The text with quotes removed, as the bytes it stands for (used for literal segments).
     let literalBytes: [UInt8]
     let hasWildcards: Bool
     /// dash: a leading `.` of a name is matched only if the pattern starts with `.`.
     let matchesLeadingDot: Bool
 
     var literalText: String {
-        String(decoding: literalBytes, as: UTF8.self)
+        String(losslessBytes: literalBytes)
     }
 
     init(units: ArraySlice<GlobUnit>) {
@@ -261,7 +265,7 @@ struct GlobSegment: Sendable, Equatable {
             let unit = units[index]
             index += 1
             guard !unit.isQuoted else {
-                tokens.append(.character(unit.scalar.value))
+                tokens.append(.character(Self.character(unit.scalar)))
                 continue
             }
             switch unit.scalar {
@@ -277,15 +281,15 @@ struct GlobSegment: Sendable, Equatable {
                     tokens.append(.bracket(bracket))
                     index = next
                 } else {
-                    tokens.append(.character(unit.scalar.value))
+                    tokens.append(.character(Self.character(unit.scalar)))
                 }
             default:
-                tokens.append(.character(unit.scalar.value))
+                tokens.append(.character(Self.character(unit.scalar)))
             }
         }
         self.tokens = tokens
         self.hasWildcards = hasWildcards
-        self.literalBytes = Array(String(String.UnicodeScalarView(units.map(\.scalar))).utf8)
+        self.literalBytes = String(String.UnicodeScalarView(units.map(\.scalar))).losslessBytes
         self.matchesLeadingDot = units.first?.scalar == "."
     }
 
@@ -337,27 +341,15 @@ struct GlobSegment: Sendable, Equatable {
         return token == tokens.count
     }
 
-    /// Decodes a file name from readdir: valid UTF-8 becomes scalar values,
-    /// every byte of an invalid sequence becomes `rawByteBase + byte`.
+    /// A scalar of a lossless string as a pattern character: the scalar's
+    /// value, or `rawByteBase + byte` for a scalar that stands for a raw byte
+    /// (so that no range or class of real characters matches it).
+    static func character(_ scalar: Unicode.Scalar) -> UInt32 {
+        scalar.losslessByte.map { rawByteBase + UInt32($0) } ?? scalar.value
+    }
+
+    /// Decodes a file name from readdir as the lossless codec does, into pattern characters.
     static func characters(ofFileName bytes: [UInt8]) -> [UInt32] {
-        var result: [UInt32] = []
-        result.reserveCapacity(bytes.count)
-        var parser = Unicode.UTF8.ForwardParser()
-        var iterator = bytes.makeIterator()
-        var offset = 0
-        while true {
-            switch parser.parseScalar(from: &iterator) {
-            case .valid(let encoded):
-                result.append(Unicode.UTF8.decode(encoded).value)
-                offset += encoded.count
-            case .error(let length):
-                for byte in bytes[offset..<offset + length] {
-                    result.append(rawByteBase + UInt32(byte))
-                }
-                offset += length
-            case .emptyInput:
-                return result
-            }
-        }
+        String(losslessBytes: bytes).unicodeScalars.map(character)
     }
 }

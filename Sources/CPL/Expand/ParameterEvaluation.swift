@@ -1,3 +1,5 @@
+import ChildProcess
+
 // `$NAME`, `$1`, `$?`… and the `${…}` operators.
 
 extension WordExpander {
@@ -86,7 +88,7 @@ extension WordExpander {
         let locale = [context.variable("LC_ALL"), context.variable("LC_CTYPE"), context.variable("LANG")]
             .compactMap { $0 }.first { !$0.isEmpty } ?? ""
         let utf8 = locale.lowercased().contains("utf-8") || locale.lowercased().contains("utf8")
-        return utf8 ? value.count : value.utf8.count
+        return utf8 ? value.count : value.losslessBytes.count
     }
 
     private mutating func expandArgument(_ argument: Word?) async throws(ExpansionError) -> (String, Bool) {

@@ -168,7 +168,8 @@ public struct WordExpander<Context: ExpansionContext> {
                 fields.markSolid()
             case .commandSubstitution(let substitution):
                 var output = try await context.substituteCommand(substitution)
-                while output.utf8.last == UInt8(ascii: "\n") { output.removeLast() }
+                // By scalar: `removeLast()` would take a whole "\r\n" Character.
+                while output.unicodeScalars.last == "\n" { output.unicodeScalars.removeLast() }
                 if splitsSubstitutions && !quoted && context.splitsSubstitutionOutput {
                     FieldSplitter(ifs: context.variable("IFS")).split(output, into: &fields)
                 } else {

@@ -33,7 +33,7 @@ extension Executor {
                 table[fd] = nil
             case .hereDocument(let fd, let text):
                 do {
-                    table[fd] = try OpenFile.reading(Array(text.utf8))
+                    table[fd] = try OpenFile.reading(text.losslessBytes)
                 } catch {
                     throw RedirectionFailure(message: "cannot create a here-document: \(error)")
                 }
@@ -71,7 +71,7 @@ extension Executor {
             if mode == .noclobber, error.rawValue == EEXIST {
                 // `set -C` only protects regular files: `>/dev/null` still works.
                 var info = stat()
-                if stat(located, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG,
+                if located.withLosslessCString({ stat($0, &info) }) == 0, (info.st_mode & S_IFMT) != S_IFREG,
                     let file = try? FileDescriptor.open(located, O_WRONLY)
                 {
                     return OpenFile(owning: file)

@@ -108,7 +108,7 @@ struct Launcher: Sendable {
 
     static func notExecutableReason(_ path: String) -> String {
         var info = stat()
-        if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { return "Is a directory" }
+        if path.withLosslessCString({ stat($0, &info) }) == 0, (info.st_mode & S_IFMT) == S_IFDIR { return "Is a directory" }
         return "Permission denied"
     }
 
@@ -171,6 +171,6 @@ enum ScriptFile {
             errno = EISDIR
             return nil
         }
-        return String(decoding: descriptor.readToEnd(), as: UTF8.self)
+        return String(losslessBytes: descriptor.readToEnd())
     }
 }

@@ -74,14 +74,14 @@ public final class Interpreter: Sendable {
     static func currentDirectory(pwd: String?) -> String {
         var here = stat()
         var there = stat()
-        if let pwd, pwd.hasPrefix("/"), stat(".", &here) == 0, stat(pwd, &there) == 0,
+        if let pwd, pwd.hasPrefix("/"), stat(".", &here) == 0, pwd.withLosslessCString({ stat($0, &there) }) == 0,
             here.st_dev == there.st_dev, here.st_ino == there.st_ino
         {
             return pwd
         }
         guard let path = getcwd(nil, 0) else { return "/" }
         defer { free(path) }
-        return String(cString: path)
+        return String(losslessCString: path)
     }
 
     // MARK: - State

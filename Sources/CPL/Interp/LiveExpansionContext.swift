@@ -50,7 +50,7 @@ extension Executor {
             status = await subshell.runAsSubshell(substitution.program)
             subshell.files = DescriptorTable()
         }
-        let text = String(decoding: await bytes, as: UTF8.self)
+        let text = String(losslessBytes: await bytes)
         if Task.isCancelled {
             throw ExpansionError(kind: .cancelled, message: "cancelled", range: substitution.range, status: 128 + SIGTERM)
         }

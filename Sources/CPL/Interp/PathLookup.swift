@@ -1,3 +1,4 @@
+import ChildProcess
 import Glibc
 
 /// Finds a program in the PATH of the environment it will run with, relative
@@ -23,7 +24,7 @@ enum PathLookup {
             let candidate = directory.isEmpty ? name : "\(directory)/\(name)"
             let located = absolute(candidate, in: workingDirectory)
             var info = stat()
-            guard stat(located, &info) == 0 else { continue }
+            guard located.withLosslessCString({ stat($0, &info) }) == 0 else { continue }
             if isProgram(located) { return .found(candidate) }
             if denied == nil { denied = located }
         }
@@ -35,8 +36,8 @@ enum PathLookup {
         var names = Set<String>()
         for directory in directories(of: searchPath) {
             let located = absolute(directory.isEmpty ? "." : String(directory), in: workingDirectory)
-            for entry in directoryEntryNames(at: located) {
-                let name = String(decoding: entry, as: UTF8.self)
+            for entry in located.withLosslessCString(directoryEntryNames(at:)) {
+                let name = String(losslessBytes: entry)
                 if name.hasPrefix(prefix), name != ".", name != "..", isProgram(located + "/" + name) {
                     names.insert(name)
                 }
@@ -52,7 +53,7 @@ enum PathLookup {
     /// A regular file this process may execute.
     private static func isProgram(_ path: String) -> Bool {
         var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && access(path, X_OK) == 0
+        return path.withLosslessCString { stat($0, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && access($0, X_OK) == 0 }
     }
 
     static func absolute(_ path: String, in directory: String) -> String {

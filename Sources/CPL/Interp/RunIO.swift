@@ -9,7 +9,7 @@ public enum RunInput: Sendable {
     case null
     /// These bytes, then end of file.
     case bytes([UInt8])
-    /// This text (UTF-8), then end of file.
+    /// This text (`losslessBytes`), then end of file.
     case text(String)
     /// A descriptor you own and keep open for the run.
     case fileDescriptor(FileDescriptor)
@@ -54,8 +54,9 @@ public struct RunResult: Sendable {
     /// Captured standard error (empty unless `.capture`).
     public var stderr: [UInt8]
 
-    public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
-    public var stderrText: String { String(decoding: stderr, as: UTF8.self) }
+    /// `stdout` decoded losslessly (bytes that are not UTF-8 survive, as in `$(…)`).
+    public var stdoutText: String { String(losslessBytes: stdout) }
+    public var stderrText: String { String(losslessBytes: stderr) }
 
     /// True for `exit` and `set -e`: a REPL should quit.
     public var exitRequested: Bool { ending == .exit || ending == .errexit }
@@ -73,7 +74,7 @@ struct RunStreams {
         case .inherit: break
         case .null: table[0] = try OpenFile.devNull()
         case .bytes(let bytes): table[0] = try OpenFile.reading(bytes)
-        case .text(let text): table[0] = try OpenFile.reading(Array(text.utf8))
+        case .text(let text): table[0] = try OpenFile.reading(text.losslessBytes)
         case .fileDescriptor(let descriptor): table[0] = OpenFile(borrowing: descriptor)
         }
         stdoutCapture = try Self.connect(stdout, fd: 1, in: &table)

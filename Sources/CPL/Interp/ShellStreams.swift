@@ -40,8 +40,9 @@ public final class ShellOutput: Sendable {
         }
     }
 
+    /// Writes `text.losslessBytes`: every message and builtin output goes through here.
     public func write(_ text: String) async throws(Errno) {
-        try await write(Array(text.utf8))
+        try await write(text.losslessBytes)
     }
 }
 
@@ -75,12 +76,12 @@ public final class ShellInput: Sendable {
         return result
     }
 
-    /// Everything until end of input, as UTF-8 text.
+    /// Everything until end of input, decoded losslessly.
     public func readText() async throws(Errno) -> String {
-        String(decoding: try await readAll(), as: UTF8.self)
+        String(losslessBytes: try await readAll())
     }
 
-    /// Lines (without their `\n`) until end of input.
+    /// Lines (without their `\n`) until end of input, decoded losslessly.
     public var lines: Lines { Lines(input: self) }
 
     public struct Lines: AsyncSequence, Sendable {
@@ -96,14 +97,14 @@ public final class ShellInput: Sendable {
             public mutating func next() async throws(Errno) -> String? {
                 while true {
                     if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                        let line = String(decoding: buffer[..<newline], as: UTF8.self)
+                        let line = String(losslessBytes: buffer[..<newline])
                         buffer.removeSubrange(...newline)
                         return line
                     }
                     if ended {
                         if buffer.isEmpty { return nil }
                         defer { buffer = [] }
-                        return String(decoding: buffer, as: UTF8.self)
+                        return String(losslessBytes: buffer)
                     }
                     if let chunk = try await input.read() { buffer += chunk } else { ended = true }
                 }

@@ -28,7 +28,7 @@ extension ChildProcess {
     private static func currentExecutable() -> String {
         var path = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let length = readlink("/proc/self/exe", &path, path.count - 1)
-        return length > 0 ? String(decoding: path[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return length > 0 ? String(losslessBytes: path[..<length].map { UInt8(bitPattern: $0) })
                           : CommandLine.arguments[0]
     }
 }

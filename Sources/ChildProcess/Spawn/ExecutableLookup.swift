@@ -15,8 +15,10 @@ enum ExecutableLookup {
             let candidate = directory.isEmpty ? command : "\(directory)/\(command)"
             let located = candidate.hasPrefix("/") || cwd == nil ? candidate : "\(cwd!)/\(candidate)"
             var info = stat()
-            guard stat(located, &info) == 0 else { continue }
-            if (info.st_mode & S_IFMT) == S_IFREG, access(located, X_OK) == 0 { return .success(candidate) }
+            guard located.withLosslessCString({ stat($0, &info) }) == 0 else { continue }
+            if (info.st_mode & S_IFMT) == S_IFREG, located.withLosslessCString({ access($0, X_OK) }) == 0 {
+                return .success(candidate)
+            }
             sawPermissionDenied = true
         }
         return .failure(sawPermissionDenied ? .permissionDenied : .noSuchFile)

@@ -104,7 +104,7 @@ struct Launch: ~Copyable {
         var pid: pid_t = 0
         var failedStep: Int32 = 0
         let error = sources.withUnsafeBufferPointer { sources in
-            path.withCString { cPath in
+            path.withLosslessCString { cPath in
                 withOptionalCString(options.cwd) { cwd in
                     var request = cp_spawn_request()
                     request.path = cPath
@@ -181,7 +181,7 @@ struct Launch: ~Copyable {
         let arguments = Array(argv.dropFirst())
         if let cwd = options.cwd, step == CP_STEP_CHDIR || step == CP_STEP_EXEC {
             var info = stat()
-            if stat(cwd, &info) != 0 {
+            if cwd.withLosslessCString({ stat($0, &info) }) != 0 {
                 return SpawnError(errno: .current, syscall: "chdir", path: cwd, spawnargs: arguments)
             }
             if (info.st_mode & S_IFMT) != S_IFDIR {
@@ -209,5 +209,5 @@ struct Launch: ~Copyable {
 
 func withOptionalCString<R>(_ string: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
     guard let string else { return body(nil) }
-    return string.withCString { body($0) }
+    return string.withLosslessCString { body($0) }
 }

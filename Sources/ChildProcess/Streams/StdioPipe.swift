@@ -80,7 +80,8 @@ public final class StdioPipe: Sendable {
         return all
     }
 
-    /// All remaining bytes decoded as UTF-8 (invalid sequences become U+FFFD).
+    /// All remaining bytes decoded as UTF-8 (invalid sequences become U+FFFD): text for display.
+    /// `String(losslessBytes: bytes())` keeps every byte instead.
     public func text() async throws(Errno) -> String {
         String(decoding: try await bytes(), as: UTF8.self)
     }
@@ -114,8 +115,9 @@ public final class StdioPipe: Sendable {
         }
     }
 
+    /// Writes `text.losslessBytes` (plain text is written as UTF-8).
     public func write(_ text: String) async throws(Errno) {
-        try await write(text.utf8)
+        try await write(text.losslessBytes)
     }
 
     /// Closes the parent's end: the child reads end-of-file (Node's `stdin.end()`).

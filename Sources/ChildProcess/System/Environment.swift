@@ -2,14 +2,16 @@ import Glibc
 
 /// The environment of this process, as Node's `process.env`.
 public enum Environment {
-    /// A snapshot of the current process environment.
+    /// A snapshot of the current process environment, decoded losslessly (see LosslessBytes.swift).
     public static var current: [String: String] {
         var result: [String: String] = [:]
         var entry = environ
         while let pointer = entry.pointee {
-            let pair = String(cString: pointer)
-            if let equals = pair.firstIndex(of: "=") {
-                result[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+            // Split at the first `=` byte: a value starting with a combining mark would hide a
+            // `=` Character.
+            let pair = String.bytes(ofCString: pointer)
+            if let equals = pair.firstIndex(of: UInt8(ascii: "=")) {
+                result[String(losslessBytes: pair[..<equals])] = String(losslessBytes: pair[(equals + 1)...])
             }
             entry += 1
         }
@@ -18,7 +20,7 @@ public enum Environment {
 
     /// One variable of the current process environment.
     public static func value(of name: String) -> String? {
-        getenv(name).map { String(cString: $0) }
+        name.withLosslessCString { getenv($0) }.map { String(losslessCString: $0) }
     }
 }
 
@@ -30,7 +32,7 @@ final class CStringArray {
     init(_ strings: some Collection<String>) {
         count = strings.count
         pointers = .allocate(capacity: count + 1)
-        for (index, string) in strings.enumerated() { pointers[index] = strdup(string) }
+        for (index, string) in strings.enumerated() { pointers[index] = string.withLosslessCString(strdup) }
         pointers[count] = nil
     }
 

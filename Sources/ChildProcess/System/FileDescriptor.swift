@@ -11,9 +11,11 @@ public struct FileDescriptor: RawRepresentable, Hashable, Sendable {
     public static let standardOutput = FileDescriptor(rawValue: 1)
     public static let standardError = FileDescriptor(rawValue: 2)
 
-    /// Opens `path` with O_CLOEXEC always added.
+    /// Opens `path` (a lossless string) with O_CLOEXEC always added.
     public static func open(_ path: String, _ flags: Int32, permissions: mode_t = 0o666) throws(Errno) -> FileDescriptor {
-        let fd = try retryingOnInterrupt { Glibc.open(path, flags | O_CLOEXEC, permissions) }
+        let fd = try path.withLosslessCString { cPath throws(Errno) in
+            try retryingOnInterrupt { Glibc.open(cPath, flags | O_CLOEXEC, permissions) }
+        }
         return FileDescriptor(rawValue: fd)
     }
 

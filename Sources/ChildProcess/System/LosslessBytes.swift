@@ -16,7 +16,26 @@ import Glibc
 //
 // So `String(losslessBytes: b).losslessBytes == b` for every byte string b, and a string made only of
 // valid UTF-8 text outside the reserved range is its own encoding. Everything that crosses the
-// boundary to the kernel (argv, envp, paths, reads and writes) goes through these three members.
+// boundary to the kernel (argv, envp, paths, reads and writes) goes through these members, never
+// through `String(cString:)`, `String(decoding:as:)`, `Array(s.utf8)`, `withCString` or Swift's
+// implicit String → `UnsafePointer<CChar>` bridging (all of which are UTF-8 only).
+//
+// The boundaries, one place per kind:
+// - Environment: `Environment.current` and `value(of:)` decode; `CStringArray` encodes argv and envp.
+// - Paths: `FileDescriptor.open`, spawn's path and cwd, `ExecutableLookup`; in CPL each `stat`,
+//   `access`, `realpath`, `opendir` call wraps its path in `withLosslessCString`. Names from
+//   readdir (`directoryEntryNames` callers: globbing, PathLookup), getcwd and realpath are decoded.
+// - Output read: `$(…)` (`Executor.capture`), `ShellInput` text and lines, `RunResult.stdoutText`.
+// - Output written: `ShellOutput.write(String)` (builtins, messages, traces, job lines),
+//   here-documents and `RunInput.text` (`OpenFile.reading`), `StdioPipe.write(String)`, and the
+//   cpl command's `CommandLineTool.write`.
+// - Script text: `ScriptFile.read`; in the cpl command argv (main.swift), script files and stdin
+//   (`CommandLineTool`), readline's lines, prompt, history and completions (REPL/).
+// - Users: `UserDatabase`'s fields of /etc/passwd.
+// Inside, strings stay lossless: the parser's `Array(source.utf8)` holds a reserved scalar as one
+// whole 4-byte sequence that it never splits, so `String(decoding:as:)` of its slices returns it.
+// Text for display keeps UTF-8 with U+FFFD: `StdioPipe.text()` and `lines`, `ExecOutput.stdout`,
+// JSON, TCP text.
 
 extension String {
     /// The first scalar of the range that stands for raw bytes (U+10FF00 + 0x80).
@@ -87,8 +106,8 @@ extension String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(utf8.count)
         for scalar in unicodeScalars {
-            if scalar.value >= Self.escapedByteBase + 0x80 {
-                bytes.append(UInt8(scalar.value - Self.escapedByteBase))
+            if let byte = scalar.losslessByte {
+                bytes.append(byte)
             } else {
                 bytes.append(contentsOf: String(scalar).utf8)
             }
@@ -97,15 +116,34 @@ extension String {
     }
 
     /// Calls `body` with `losslessBytes` as a NUL-terminated C string (for paths and exec).
-    public func withLosslessCString<Result>(_ body: (UnsafePointer<CChar>) throws -> Result) rethrows -> Result {
-        if !utf8.contains(0xF4) { return try withCString(body) }
+    public func withLosslessCString<Value, Failure: Error>(
+        _ body: (UnsafePointer<CChar>) throws(Failure) -> Value
+    ) throws(Failure) -> Value {
+        // Typed throws through the standard library's `rethrows` pointer calls: carry a Result out.
+        if !utf8.contains(0xF4) {
+            return try withCString { pointer in Result { () throws(Failure) in try body(pointer) } }.get()
+        }
         var bytes = losslessBytes.map { CChar(bitPattern: $0) }
         bytes.append(0)
-        return try bytes.withUnsafeBufferPointer { try body($0.baseAddress!) }
+        return try bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(Failure) in try body(buffer.baseAddress!) }
+        }.get()
     }
 
     /// A C string's bytes, decoded losslessly.
     public init(losslessCString pointer: UnsafePointer<CChar>) {
-        self.init(losslessBytes: UnsafeBufferPointer(start: pointer, count: strlen(pointer)).lazy.map { UInt8(bitPattern: $0) })
+        self.init(losslessBytes: Self.bytes(ofCString: pointer))
+    }
+
+    /// The bytes of a C string, in place (contiguous, so that decoding takes the fast path).
+    static func bytes(ofCString pointer: UnsafePointer<CChar>) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: strlen(pointer))
+    }
+}
+
+extension Unicode.Scalar {
+    /// The raw byte this scalar stands for in a lossless string, or nil for every other scalar.
+    public var losslessByte: UInt8? {
+        value >= String.escapedByteBase + 0x80 ? UInt8(truncatingIfNeeded: value - String.escapedByteBase) : nil
     }
 }

@@ -1,4 +1,5 @@
 import CPL
+import ChildProcess
 @preconcurrency import CReadline
 import Glibc
 
@@ -18,6 +19,14 @@ enum Completion {
         rl_completer_word_break_characters = UnsafePointer(strdup(" \t\n\"'`><;|&(){}"))
         rl_completer_quote_characters = UnsafePointer(strdup("'\""))
         rl_filename_quote_characters = UnsafePointer(strdup(special))
+        // readline expands `~user` in file names with getpwnam, which crashes the static binary
+        // (NSS): answer from /etc/passwd. An unknown user gets `~user` back, a directory that does
+        // not exist, so nothing matches (nil would fall back to getpwnam).
+        tilde_expansion_preexpansion_hook = { user in
+            guard let user else { return nil }
+            let name = String(losslessCString: user)
+            return (HomeDirectory.lookup(user: name) ?? "~" + name).withLosslessCString(strdup)
+        }
         rl_char_is_quoted_p = { text, index in
             // A character after an unescaped backslash does not break words.
             guard let text, index > 0 else { return 0 }
@@ -33,24 +42,24 @@ enum Completion {
             guard let text else { return nil }
             // Inside quotes the user opened, readline closes them itself.
             if let quotePointer, quotePointer.pointee != 0 { return strdup(text) }
-            return strdup(Completion.escape(String(cString: text)))
+            return Completion.escape(String(losslessCString: text)).withLosslessCString(strdup)
         }
         rl_filename_dequoting_function = { text, _ in
             guard let text else { return nil }
-            return strdup(Completion.unescape(String(cString: text)))
+            return Completion.unescape(String(losslessCString: text)).withLosslessCString(strdup)
         }
         rl_filename_stat_hook = { name in
             // readline stats matches to mark directories: relative to the interpreter's cwd, not ours.
             guard let name, let relative = name.pointee, relative.pointee != CChar(UInt8(ascii: "/")),
                 let here = Completion.interpreter?.workingDirectory
             else { return 0 }
-            let absolute = strdup(here + "/" + String(cString: relative))
+            let absolute = (here + "/" + String(losslessCString: relative)).withLosslessCString(strdup)
             free(relative)
             name.pointee = absolute
             return 1
         }
         rl_attempted_completion_function = { text, start, _ in
-            let word = text.map { String(cString: $0) } ?? ""
+            let word = text.map { String(losslessCString: $0) } ?? ""
             rl_attempted_completion_over = 1  // no fallback to readline's own file names
             Completion.matches = Completion.candidates(
                 for: word, atCommandPosition: Completion.isCommandPosition(Int(start)))
@@ -59,7 +68,7 @@ enum Completion {
                 if state == 0 { Completion.cursor = 0 }
                 guard Completion.cursor < Completion.matches.count else { return nil }
                 defer { Completion.cursor += 1 }
-                return strdup(Completion.matches[Completion.cursor])
+                return Completion.matches[Completion.cursor].withLosslessCString(strdup)
             }
         }
     }
@@ -94,10 +103,10 @@ enum Completion {
         let relative = !word.hasPrefix("/") && !word.hasPrefix("~")
         let query = relative ? here + "/" + word : word
         var state: Int32 = 0
-        while let match = rl_filename_completion_function(query, state) {
-            var name = String(cString: match)
+        while let match = query.withLosslessCString({ rl_filename_completion_function($0, state) }) {
+            var name = String(losslessCString: match)
             free(match)
-            if relative { name = String(name.dropFirst(here.count + 1)) }
+            if relative { name = String(name.unicodeScalars.dropFirst(here.unicodeScalars.count + 1)) }
             names.append(name)
             state += 1
         }
@@ -109,7 +118,8 @@ enum Completion {
     /// or after `|`, `&`, `;`, `(`, `{`, `!` or another command's `&&`/`||`?
     static func isCommandPosition(_ start: Int) -> Bool {
         guard let buffer = rl_line_buffer else { return true }
-        let before = String(cString: buffer).utf8.prefix(start)
+        // `start` counts bytes of the line buffer.
+        let before = UnsafeBufferPointer(start: buffer, count: min(start, strlen(buffer))).map { UInt8(bitPattern: $0) }
         guard let last = before.reversed().first(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) else {
             return true
         }

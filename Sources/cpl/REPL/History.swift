@@ -1,5 +1,6 @@
 import CPL
 @preconcurrency import CReadline
+import ChildProcess
 import Glibc
 
 /// The REPL's history: `$CPL_HISTORY`, else `~/.cpl_history`. Each accepted
@@ -21,25 +22,29 @@ struct History {
         using_history()
         stifle_history(History.limit)
         if let path {
-            history_truncate_file(path, History.limit)
-            read_history(path)
+            path.withLosslessCString { path in
+                history_truncate_file(path, History.limit)
+                read_history(path)
+            }
         }
     }
 
     mutating func record(_ line: String) {
         guard !line.allSatisfy({ $0 == " " || $0 == "\t" }) else { return }
         if history_length > 0, let last = history_get(history_base + history_length - 1),
-            let text = last.pointee.line, String(cString: text) == line
+            let text = last.pointee.line, String(losslessCString: text) == line
         {
             return
         }
-        add_history(line)
+        line.withLosslessCString { add_history($0) }
         guard let path else { return }
-        // append_history needs an existing file: create it the first time (or if it went away).
-        if append_history(1, path) != 0 {
-            let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-            if fd >= 0 { close(fd) }
-            append_history(1, path)
+        path.withLosslessCString { path in
+            // append_history needs an existing file: create it the first time (or if it went away).
+            if append_history(1, path) != 0 {
+                let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+                if fd >= 0 { close(fd) }
+                append_history(1, path)
+            }
         }
     }
 

@@ -29,12 +29,14 @@ final class LineEditor {
     func readLine(prompt: String) -> Input {
         _ = signals.take()  // a Ctrl-C typed while a command ran is not for this line
         LineEditor.accepted = nil
-        rl_callback_handler_install(prompt, { line in
-            LineEditor.accepted = .some(line.map { String(cString: $0) })
-            free(line)
-            // Removing the handler here keeps readline from redrawing a prompt while the command runs.
-            rl_callback_handler_remove()
-        })
+        prompt.withLosslessCString { prompt in
+            rl_callback_handler_install(prompt, { line in
+                LineEditor.accepted = .some(line.map { String(losslessCString: $0) })
+                free(line)
+                // Removing the handler here keeps readline from redrawing a prompt while the command runs.
+                rl_callback_handler_remove()
+            })
+        }
         defer { if LineEditor.accepted == nil { rl_callback_handler_remove() } }
         while true {
             var descriptors = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),

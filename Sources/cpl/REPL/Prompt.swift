@@ -1,4 +1,5 @@
 import CPL
+import ChildProcess
 import Glibc
 
 /// The prompt. Without `PS1`: the working directory (`~` for home) and the
@@ -41,7 +42,7 @@ struct Prompt {
             switch character {
             case "w": result += abbreviatedDirectory
             case "W": result += workingDirectory == "/" ? "/" : String(abbreviatedDirectory.split(separator: "/").last ?? "/")
-            case "u": result += variables["USER"] ?? getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) } ?? "?"
+            case "u": result += variables["USER"] ?? UserDatabase.account(userID: getuid())?.name ?? "?"
             case "h": result += Prompt.hostName
             case "?": result += String(status)
             case "$": result += getuid() == 0 ? "#" : "$"
@@ -59,7 +60,6 @@ struct Prompt {
     private static var hostName: String {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count) == 0 else { return "localhost" }
-        let name = buffer.withUnsafeBufferPointer { String(losslessCString: $0.baseAddress!) }
-        return String(name.split(separator: ".").first ?? "localhost")
+        return String(String(losslessCString: buffer).split(separator: ".").first ?? "localhost")
     }
 }

@@ -1,3 +1,4 @@
+import ChildProcess
 import Testing
 @testable import CPL
 
@@ -262,7 +263,17 @@ struct GlobPatternTests {
         #expect(GlobPattern("*").segments[0].matchesFileName(two[...]))
         #expect(!GlobPattern("[[:alpha:]](").segments[0].matchesFileName(two[...]))
         #expect(GlobPattern("[!a](").segments[0].matchesFileName(two[...]))
-        #expect(!GlobPattern("[\u{0}-\u{10FFFF}](").segments[0].matchesFileName(two[...]))
+        // No range of characters reaches the raw bytes; a range of raw bytes (the lossless codec's
+        // scalars, as a script with such bytes is read) does.
+        #expect(!GlobPattern("[\u{0}-\u{10FF7F}](").segments[0].matchesFileName(two[...]))
+        #expect(GlobPattern("[\u{10FFC0}-\u{10FFC3}](").segments[0].matchesFileName(two[...]))
+        #expect(GlobPattern("\u{10FFC3}(").segments[0].matchesFileName(two[...]))
+        #expect(!GlobPattern("\u{10FFC4}(").segments[0].matchesFileName(two[...]))
+        // The UTF-8 of a reserved scalar in a file name is four raw bytes, as the codec decodes it.
+        let reserved = GlobSegment.characters(ofFileName: [0xF4, 0x8F, 0xBE, 0x80])
+        #expect(reserved.count == 4)
+        #expect(GlobPattern("????").segments[0].matchesFileName(reserved[...]))
+        #expect(GlobPattern(String(losslessBytes: [0xF4, 0x8F, 0xBE, 0x80])).segments[0].matchesFileName(reserved[...]))
         let valid = GlobSegment.characters(ofFileName: Array("café".utf8))
         #expect(valid == "café".unicodeScalars.map(\.value))
     }

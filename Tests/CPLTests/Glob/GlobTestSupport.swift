@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ChildProcess
 @testable import CPL
 
 /// Helpers shared by the glob tests: a tiny shell-word reader (so one source
@@ -71,7 +72,7 @@ enum GlobTestSupport {
         guard fd >= 0 else { throw CommandFailure(description: "mkstemp failed") }
         let scriptPath = string(fromCString: template)
         defer { unlink(scriptPath) }
-        let bytes = Array(script.utf8)
+        let bytes = script.losslessBytes
         let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         close(fd)
         guard written == bytes.count else { throw CommandFailure(description: "write failed") }
@@ -140,7 +141,7 @@ enum GlobTestSupport {
         guard status == 0 else { throw CommandFailure(description: "dash exited with \(status)") }
         var fields = output.split(separator: 0, omittingEmptySubsequences: false)
         if fields.last?.isEmpty == true { fields.removeLast() }
-        return fields.map { String(decoding: $0, as: UTF8.self) }
+        return fields.map { String(losslessBytes: $0) }
     }
 
     /// Whether dash's `case` statement matches `name` against `shellWord`.

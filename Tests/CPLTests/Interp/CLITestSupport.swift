@@ -21,6 +21,8 @@ struct CLIResult: Sendable {
 
 /// Runs `cpl arguments…` in `directory` with `stdin`, a fixed environment,
 /// and extra descriptors (`3: path` opened read-only). Kills it after `timeout` (a hang guard).
+/// Strings cross the process boundary losslessly (arguments, environment,
+/// stdin, and stdout/stderr back), so tests can pass and expect any bytes.
 /// The waiting happens on a thread of its own, not on Swift's cooperative pool.
 func runCPL(
     _ arguments: [String], stdin: String = "", in directory: String = "/tmp", environment: [String: String]? = nil,
@@ -72,8 +74,8 @@ private func runCPLBlocking(
     posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
     let env = (environment ?? ["PATH": "/usr/bin:/bin", "HOME": directory, "LC_ALL": "C"]).map { "\($0.key)=\($0.value)" }
     // `env -C` changes directory (posix_spawn's chdir action is not visible from Swift).
-    let argv = (["/usr/bin/env", "-C", directory, cplBinary] + arguments).map { strdup($0) } + [nil]
-    let envp = env.map { strdup($0) } + [nil]
+    let argv = (["/usr/bin/env", "-C", directory, cplBinary] + arguments).map { $0.withLosslessCString(strdup) } + [nil]
+    let envp = env.map { $0.withLosslessCString(strdup) } + [nil]
     defer { (argv + envp).forEach { free($0) } }
     var pid: pid_t = 0
     let start = now()
@@ -84,7 +86,7 @@ private func runCPLBlocking(
     guard spawned == 0 else {
         return (CLIResult(status: -1, stdout: "", stderr: ""), "spawn failed: \(spawned)")
     }
-    _ = stdin.withCString { write(input[1], $0, strlen($0)) }
+    _ = stdin.losslessBytes.withUnsafeBytes { write(input[1], $0.baseAddress, $0.count) }
     close(input[1])
     var out: [UInt8] = [], err: [UInt8] = []
     var open = [output[0], errors[0]]
@@ -115,6 +117,6 @@ private func runCPLBlocking(
     waitpid(pid, &status, 0)
     let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     let result = CLIResult(
-        status: code, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+        status: code, stdout: String(losslessBytes: out), stderr: String(losslessBytes: err))
     return (result, problem)
 }

@@ -1,3 +1,4 @@
+import ChildProcess
 import Glibc
 
 // `cd` and `pwd`. The working directory belongs to the shell context (each
@@ -36,17 +37,17 @@ extension Executor {
         }
         var target = Self.normalize(PathLookup.absolute(requested, in: state.workingDirectory))
         var info = stat()
-        if stat(target, &info) != 0 {
+        if target.withLosslessCString({ stat($0, &info) }) != 0 {
             return await builtinError("cd", "\(requested): \(String(cString: strerror(errno)))")
         }
         if (info.st_mode & S_IFMT) != S_IFDIR {
             return await builtinError("cd", "\(requested): Not a directory")
         }
-        if access(target, X_OK) != 0 {
+        if target.withLosslessCString({ access($0, X_OK) }) != 0 {
             return await builtinError("cd", "\(requested): \(String(cString: strerror(errno)))")
         }
-        if physical, let resolved = realpath(target, nil) {
-            target = String(cString: resolved)
+        if physical, let resolved = target.withLosslessCString({ realpath($0, nil) }) {
+            target = String(losslessCString: resolved)
             free(resolved)
         }
         state.variables["OLDPWD"] = state.workingDirectory
@@ -60,8 +61,8 @@ extension Executor {
     /// `pwd [-L|-P]`.
     func printWorkingDirectory(_ operands: [String]) async -> Int32 {
         var directory = state.workingDirectory
-        if operands.contains("-P"), let resolved = realpath(directory, nil) {
-            directory = String(cString: resolved)
+        if operands.contains("-P"), let resolved = directory.withLosslessCString({ realpath($0, nil) }) {
+            directory = String(losslessCString: resolved)
             free(resolved)
         }
         return await writeOutput(directory + "\n", builtin: "pwd")

@@ -1,3 +1,4 @@
+import ChildProcess
 import Glibc
 
 extension Executor {
@@ -48,7 +49,7 @@ extension Executor {
     private func locateSourceFile(_ file: String) -> String? {
         func isReadableFile(_ path: String) -> Bool {
             var info = stat()
-            return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+            return path.withLosslessCString { stat($0, &info) } == 0 && (info.st_mode & S_IFMT) == S_IFREG
         }
         if file.contains("/") {
             let path = PathLookup.absolute(file, in: state.workingDirectory)
