@@ -11,6 +11,8 @@ struct FunctionCall: Sendable {
     /// Variables made local by `local` (and the prefix assignments of the call), with the values
     /// they had before: restored in reverse order of first saving.
     var saved: [(name: String, variable: SavedVariable)] = []
+    /// `local -`: the options to restore.
+    var options: ShellOptions?
 }
 
 /// A variable's value and export flag as they were (nil value: unset).
@@ -68,6 +70,7 @@ extension Executor {
             if variable.exported { state.exported.insert(name) } else { state.exported.remove(name) }
         }
         state.positionalParameters = call.positionalParameters
+        if let options = call.options { state.options = options }
         loopDepth = call.loopDepth
         source = call.source
     }

@@ -124,11 +124,13 @@ extension Executor {
         } catch {
             return error.status  // not reached: errors are caught into the stage
         }
+        let status: Int32
         do {
-            return try await run(stage, reporter: reporter)
+            status = try await run(stage, reporter: reporter, inPlace: true)
         } catch {
-            return error.status  // `exit` in a stage ends only that stage
+            status = error.status  // `exit` in a stage ends only that stage
         }
+        return await runExitTrap(status: status)
     }
 }
 

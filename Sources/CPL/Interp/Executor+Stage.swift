@@ -6,7 +6,10 @@ extension Executor {
     /// redirections left to right), then runs the program, builtin or group.
     /// A redirection that fails reports why and gives status 2 without
     /// running the command (as dash does).
-    func run(_ stage: PlannedStage, reporter: Job?) async throws(ShellExit) -> Int32 {
+    ///
+    /// `inPlace`: this executor is the stage's own subshell (a stage of a multi-stage pipeline),
+    /// so the descriptors stay its own afterwards, for its EXIT trap.
+    func run(_ stage: PlannedStage, reporter: Job?, inPlace: Bool = false) async throws(ShellExit) -> Int32 {
         currentLine = stage.range.start.line
         if case .expansionFailed(let error) = stage.action {
             reporter?.lastStageLaunched(pid: nil)
@@ -27,6 +30,7 @@ extension Executor {
             return 2
         }
         pipeEnds = [:]
+        if inPlace, !stage.action.isProgram { files = table }
 
         switch stage.action {
         case .program(let arguments):
@@ -119,5 +123,12 @@ extension Executor {
         // As dash writes it: `$PS4`, then the words as they are (not quoted).
         let words = assignments.map { "\($0.name)=\($0.value)" } + arguments
         try? await ShellOutput(files[2]).write((state.variables["PS4"] ?? "+ ") + words.joined(separator: " ") + "\n")
+    }
+}
+
+extension PlannedStage.Action {
+    var isProgram: Bool {
+        if case .program = self { return true }
+        return false
     }
 }

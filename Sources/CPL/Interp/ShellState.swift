@@ -98,6 +98,7 @@ struct ShellState: Sendable {
         exported.insert("PWD")  // as dash does
         // dash sets these at start-up, whatever the environment says.
         variables["OPTIND"] = "1"
+        variables["IFS"] = " \t\n"
         variables["PPID"] = String(getppid())
     }
 

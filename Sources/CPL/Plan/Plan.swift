@@ -10,6 +10,8 @@ public struct Plan: Sendable, Equatable {
     public var jobs: [PlannedJob]
     /// Some `$(…)` was shown as written instead of being run (`--plan`).
     public var hasUnevaluatedSubstitutions: Bool
+    /// Some variable was shown as `$NAME`: its value depends on how the script runs.
+    public var hasRunTimeValues = false
 
     public init(jobs: [PlannedJob] = [], hasUnevaluatedSubstitutions: Bool = false) {
         self.jobs = jobs

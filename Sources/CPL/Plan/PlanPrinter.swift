@@ -15,6 +15,9 @@ extension Plan {
         if hasUnevaluatedSubstitutions {
             out += "# $(…) is shown as written: --plan runs nothing.\n"
         }
+        if hasRunTimeValues {
+            out += "# $NAME stands for a value known only when it runs (a loop variable, what read sets…).\n"
+        }
         render(into: &out, indent: "")
         return out
     }

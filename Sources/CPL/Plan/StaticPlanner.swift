@@ -64,8 +64,18 @@ public struct StaticPlanner {
             variables: variables, positionalParameters: positionalParameters, scriptName: scriptName,
             workingDirectory: workingDirectory, treatsUnsetVariablesAsErrors: nounset,
             sourceBytes: Array(source.utf8))
-        planner = Planner(context: context, noclobber: noclobber, isBuiltin: isBuiltin)
+        let functions = DefinedFunctions()
+        self.functions = functions
+        planner = Planner(
+            context: context, noclobber: noclobber, isBuiltin: isBuiltin, isFunction: { functions.names.contains($0) })
     }
+
+    /// The functions the script defines, as planning reaches their definitions.
+    final class DefinedFunctions {
+        var names: Set<String> = []
+    }
+
+    let functions: DefinedFunctions
 
     /// Plans every item of `program`.
     public mutating func plan(_ program: Program) async -> Plan {
@@ -74,6 +84,7 @@ public struct StaticPlanner {
             result.jobs.append(await plan(item))
         }
         result.hasUnevaluatedSubstitutions = planner.context.sawSubstitution
+        result.hasRunTimeValues = !planner.context.dynamicNames.isEmpty
         return result
     }
 
@@ -111,8 +122,17 @@ public struct StaticPlanner {
             case .group(let body):
                 stage.body = await plan(body)
             case .compound(let compound):
+                let before = planner.context.variables
                 stage.sections = await sections(of: compound)
+                // Which branch runs, and how often a loop does, is known only when it runs.
+                for (name, value) in planner.context.variables where before[name] != value {
+                    planner.context.markDynamic(name)
+                }
+                for name in before.keys where planner.context.variables[name] == nil && !planner.context.dynamicNames.contains(name) {
+                    planner.context.markDynamic(name)
+                }
             case .defineFunction(let definition):
+                functions.names.insert(definition.name)
                 stage.sections = await sections(ofFunction: definition)
             case .builtin(let arguments):
                 applySymbolically(arguments)

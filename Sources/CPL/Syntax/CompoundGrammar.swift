@@ -30,15 +30,21 @@ extension Parser {
             body: body, redirections: redirections, range: SourceRange(start: location(keyword.start), end: rangeEnd))
     }
 
-    /// A reserved word where a command should start that opens nothing: `fi` without `if`…
+    /// A reserved word where a command should start that opens nothing: `fi` without `if`, or
+    /// `done` while an `if` inside the loop is still open.
     func misplacedReservedWord(_ token: Token) -> ParseError {
         let word = token.reservedWord ?? ""
+        if let inner = openConstructs.last, ["fi", "done", "esac", "then", "do", "elif", "else", "}"].contains(word) {
+            let at = location(inner.open)
+            return unexpected(
+                token, note: "the `\(inner.opener)` at \(at.line):\(at.column) is still open: it ends with `\(inner.final)` first")
+        }
         let note: String? =
             switch word {
             case "then", "elif", "else", "fi": "`\(word)` belongs to an `if … fi` and no `if` is open here"
             case "do", "done": "`\(word)` belongs to a `while`, `until` or `for` loop and no loop is open here"
             case "esac", "in": "`\(word)` belongs to a `case … esac` and none is open here"
-            case "}": "no `{` is open here"
+            case "}": "no `{` is open here (a function is defined as `name() { …; }`, without `function`)"
             default: nil
             }
         return unexpected(token, note: note)
@@ -50,7 +56,11 @@ extension Parser {
     ) throws(ParseError) -> (Program, Token) {
         try checkDepth(at: open)
         depth += 1
-        defer { depth -= 1 }
+        openConstructs.append((opener, final, open))
+        defer {
+            depth -= 1
+            openConstructs.removeLast()
+        }
         let (program, closer) = try parseSequence(until: .keyword(words, opener: opener, final: final, open: open))
         if program.items.isEmpty {
             throw unexpected(closer, note: "a command list is needed before `\(closer.reservedWord ?? "")`")
@@ -112,7 +122,7 @@ extension Parser {
             let separator = try peek()
             switch separator.kind {
             case .op(.semicolon), .newline: try advance()
-            case .endOfInput: throw neverClosed("for", by: "done", at: open, expecting: ["do"])
+            case .endOfInput: throw neverClosed("for", by: "done", at: open, expecting: ["`do`"])
             default:
                 throw unexpected(separator, note: "the words of `for … in` end at `;` or a newline, before `do`")
             }
@@ -122,7 +132,7 @@ extension Parser {
         try skipNewlines()
         let doToken = try peek()
         guard doToken.isReservedWord("do") else {
-            if doToken.kind == .endOfInput { throw neverClosed("for", by: "done", at: open, expecting: ["do"]) }
+            if doToken.kind == .endOfInput { throw neverClosed("for", by: "done", at: open, expecting: ["`do`"]) }
             throw unexpected(doToken, note: "expected `do` to start the body of the `for` loop")
         }
         try advance()
@@ -142,7 +152,7 @@ extension Parser {
         try skipNewlines()
         let inToken = try peek()
         guard inToken.isReservedWord("in") else {
-            if inToken.kind == .endOfInput { throw neverClosed("case", by: "esac", at: open, expecting: ["in"]) }
+            if inToken.kind == .endOfInput { throw neverClosed("case", by: "esac", at: open, expecting: ["`in`"]) }
             throw unexpected(inToken, note: "expected `in` after the word of `case`")
         }
         try advance()
@@ -180,6 +190,8 @@ extension Parser {
                 throw unexpected(token, note: "a `case` pattern ends with `)`; alternatives are separated by `|`")
             }
             try advance()
+            openConstructs.append(("case", "esac", open))
+            defer { openConstructs.removeLast() }
             let (body, closer) = try parseSequence(until: .caseItem(open: open))
             let itemEnd = body.items.last?.range.end ?? location(token.end)
             items.append(CaseClause.Item(patterns: patterns, body: body, range: SourceRange(start: location(itemStart), end: itemEnd)))

@@ -31,6 +31,8 @@ public struct Parser {
     let isNested: Bool
     /// Nesting depth of groups and substitutions, to bound recursion.
     var depth: Int
+    /// The compound commands being parsed, innermost last (for "still open" notes).
+    var openConstructs: [(opener: String, final: String, open: Int)] = []
 
     var position = 0
     var peeked: Token?

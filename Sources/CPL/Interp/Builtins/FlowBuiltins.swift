@@ -42,6 +42,11 @@ extension Executor {
             return await builtinError("local", "not in a function")
         }
         for operand in operands {
+            if operand == "-" {
+                // dash: the options are restored when the function returns.
+                if calls[calls.count - 1].options == nil { calls[calls.count - 1].options = state.options }
+                continue
+            }
             let (name, value) = Executor.splitAssignment(operand)
             guard Executor.isValidName(name[...]) else {
                 return await builtinError("local", "\(name): bad variable name")
