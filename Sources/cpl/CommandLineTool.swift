@@ -23,32 +23,36 @@ enum CommandLineTool {
             return 0
         }
 
-        let text: String
-        let fileName: String
-        let scriptName: String
-        switch options.source {
-        case .command(let script):
-            (text, fileName, scriptName) = (script, "-c", options.commandName ?? "cpl")
-        case .file(let path):
-            guard let contents = readFile(path) else {
-                writeError("cpl: cannot open \(path): \(String(cString: strerror(errno)))\n")
-                return 127
-            }
-            (text, fileName, scriptName) = (contents, path, path)
-        case .standardInput:
-            if options.forceInteractive || isatty(0) != 0 {
-                return InteractiveMode.run(options)
-            }
-            (text, fileName, scriptName) = (String(losslessBytes: readAll(0)), "<stdin>", "cpl")
-        }
-
         // Parse everything before running anything.
-        let program: Program
-        do {
-            program = try Parser.parse(text, fileName: fileName)
+        let script: Script
+        let scriptName: String
+        do throws(InterpreterError) {
+            switch options.source {
+            case .command(let text):
+                scriptName = options.commandName ?? "cpl"
+                do { script = try Script(text: text, fileName: "-c") } catch { throw .syntax(error) }
+            case .file(let path):
+                scriptName = path
+                script = try Script.load(path: path)
+            case .standardInput:
+                if options.forceInteractive || isatty(0) != 0 {
+                    return InteractiveMode.run(options)
+                }
+                scriptName = "cpl"
+                do { script = try Script(text: String(losslessBytes: readAll(0)), fileName: "<stdin>") } catch { throw .syntax(error) }
+            }
         } catch {
-            writeError(error.rendered)
-            return 2
+            switch error {
+            case .syntax(let error):
+                writeError(error.rendered)
+                return 2
+            case .cannotRead(let path, let errno):
+                writeError("cpl: cannot open \(path): \(errno)\n")
+                return 127
+            case .binary, .noSuchFunction:
+                writeError(error.description + "\n")
+                return 126
+            }
         }
         if options.syntaxCheckOnly { return 0 }
 
@@ -57,12 +61,12 @@ enum CommandLineTool {
         interpreter.positionalParameters = options.arguments
 
         if options.printPlan {
-            let plan = Blocking.run { await interpreter.plan(program, source: text) }
+            let plan = Blocking.run { await interpreter.plan(script.program, source: script.text) }
             write(plan.rendered, to: 1)
             return 0
         }
         let status = Blocking.run {
-            let result = await interpreter.run(program, source: text, fileName: fileName)
+            let result = await interpreter.run(script)
             // Like Node, which stays alive for its ref'd children: the script's
             // `&` jobs are waited for when it ends normally (not after `exit`).
             if result.ending == .completed { await interpreter.waitForBackgroundJobs() }
@@ -75,18 +79,6 @@ enum CommandLineTool {
     /// The descriptors cpl was started with among 0–9 (passed on to programs, as sh does).
     static func openDescriptors() -> [Int32] {
         (0...9).filter { fcntl($0, F_GETFD) >= 0 }
-    }
-
-    static func readFile(_ path: String) -> String? {
-        let fd = path.withLosslessCString { open($0, O_RDONLY | O_CLOEXEC) }
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var info = stat()
-        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-            errno = EISDIR
-            return nil
-        }
-        return String(losslessBytes: readAll(fd))
     }
 
     static func readAll(_ fd: Int32) -> [UInt8] {

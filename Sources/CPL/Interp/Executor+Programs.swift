@@ -125,52 +125,37 @@ struct Launcher: Sendable {
     /// arguments, environment and descriptors (as sh runs such files with sh).
     private func runScript(at path: String, _ request: ExecRequest) async -> Int32 {
         let name = request.arguments[0]
-        guard let text = ScriptFile.read(path) else {
-            return await fail(request, "\(name): \(Errno(rawValue: errno).description)", status: 126)
-        }
-        if text.utf8.prefix(512).contains(0) {
-            return await fail(request, "\(name): cannot execute binary file", status: 126)
-        }
-        let program: Program
+        let script: Script
         do {
-            program = try Parser.parse(text, fileName: name)
+            script = try Script.load(path: path, fileName: name)
         } catch {
-            try? await request.stderr.write(error.rendered)
-            request.descriptors.release()
-            reporter?.lastStageLaunched(pid: nil)
-            return 2
+            switch error {
+            case .cannotRead(_, let errno): return await fail(request, "\(name): \(errno.description)", status: 126)
+            case .binary: return await fail(request, "\(name): cannot execute binary file", status: 126)
+            case .syntax(let error):
+                try? await request.stderr.write(error.rendered)
+                request.descriptors.release()
+                reporter?.lastStageLaunched(pid: nil)
+                return 2
+            case .noSuchFunction: return 2
+            }
         }
         var state = ShellState(
             environment: request.environment, workingDirectory: request.workingDirectory, scriptName: name)
         state.positionalParameters = Array(request.arguments.dropFirst())
         let executor = Executor(
             session: session, state: state, files: request.descriptors.snapshot, jobs: JobTable(),
-            source: ScriptSource(fileName: name, text: text))
+            source: script.source)
         executor.groupSlot = groupSlot
         executor.detached = detached
         executor.job = job
         executor.ignoresKeyboardStops = ignoresKeyboardStops
         executor.launchReporter = reporter
         request.descriptors.release()
-        let status = await executor.runAsSubshell(program)
+        let status = await executor.runAsSubshell(script.program)
         reporter?.lastStageLaunched(pid: nil)
         // Like a separate cpl process, the script waits for its own `&` jobs.
         for job in executor.jobs.all { _ = await job.wait() }
         return status
-    }
-}
-
-/// Reading a script file (without Foundation).
-enum ScriptFile {
-    /// The file's text, or nil with `errno` set.
-    static func read(_ path: String) -> String? {
-        guard let descriptor = try? FileDescriptor.open(path, O_RDONLY) else { return nil }
-        defer { descriptor.close() }
-        var info = stat()
-        if fstat(descriptor.rawValue, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-            errno = EISDIR
-            return nil
-        }
-        return String(losslessBytes: descriptor.readToEnd())
     }
 }

@@ -373,20 +373,19 @@ public final class Interpreter: Sendable {
         _ path: String, arguments: [String] = [], stdin: RunInput = .inherit, stdout: RunOutput = .inherit,
         stderr: RunOutput = .inherit
     ) async throws(InterpreterError) -> RunResult {
-        guard let text = ScriptFile.read(path) else {
-            throw .cannotRead(path: path, errno: Errno(rawValue: errno))
-        }
-        let program: Program
-        do {
-            program = try Parser.parse(text, fileName: path)
-        } catch {
-            throw .syntax(error)
-        }
+        let script = try Script.load(path: path)
         stored.withLock { stored in
             stored.state.scriptName = path
             stored.state.positionalParameters = arguments
         }
-        return await run(program, source: text, fileName: path, stdin: stdin, stdout: stdout, stderr: stderr)
+        return await run(script, stdin: stdin, stdout: stdout, stderr: stderr)
+    }
+
+    /// Runs a loaded script in the persistent context.
+    public func run(
+        _ script: Script, stdin: RunInput = .inherit, stdout: RunOutput = .inherit, stderr: RunOutput = .inherit
+    ) async -> RunResult {
+        await run(script.program, source: script.text, fileName: script.fileName, stdin: stdin, stdout: stdout, stderr: stderr)
     }
 
     /// Waits until every `&` job (started by any run, in any subshell) has
@@ -403,6 +402,8 @@ public final class Interpreter: Sendable {
 public enum InterpreterError: Error, Sendable, CustomStringConvertible {
     case cannotRead(path: String, errno: Errno)
     case syntax(ParseError)
+    /// A file that starts like a binary (a NUL byte in its first 512 bytes).
+    case binary(path: String)
     /// `call` of a name that is no shell function.
     case noSuchFunction(String)
 
@@ -410,6 +411,7 @@ public enum InterpreterError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .cannotRead(let path, let errno): "cpl: cannot open \(path): \(errno.description)"
         case .syntax(let error): error.rendered
+        case .binary(let path): "cpl: \(path): cannot execute binary file"
         case .noSuchFunction(let name): "cpl: \(name): no such function"
         }
     }

@@ -29,7 +29,7 @@ import Glibc
 // - Output written: `ShellOutput.write(String)` (builtins, messages, traces, job lines),
 //   here-documents and `RunInput.text` (`OpenFile.reading`), `StdioPipe.write(String)`, and the
 //   cpl command's `CommandLineTool.write`.
-// - Script text: `ScriptFile.read`; in the cpl command argv (main.swift), script files and stdin
+// - Script text: `Script.read`; in the cpl command argv (main.swift), script files and stdin
 //   (`CommandLineTool`), readline's lines, prompt, history and completions (REPL/).
 // - Users: `UserDatabase`'s fields of /etc/passwd.
 // Inside, strings stay lossless: the parser's `Array(source.utf8)` holds a reserved scalar as one

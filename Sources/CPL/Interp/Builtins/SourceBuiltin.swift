@@ -11,22 +11,23 @@ extension Executor {
         guard let path = locateSourceFile(file) else {
             return await builtinError(name, "cannot open \(file): No such file or directory")
         }
-        guard let text = ScriptFile.read(path) else {
-            return await builtinError(name, "cannot open \(file): \(String(cString: strerror(errno)))")
-        }
-        let program: Program
+        let script: Script
         do {
-            program = try Parser.parse(text, fileName: file)
+            script = try Script.load(path: path, fileName: file)
         } catch {
-            try? await ShellOutput(files[2]).write(error.rendered)
-            return 2
+            if case .syntax(let error) = error {
+                try? await ShellOutput(files[2]).write(error.rendered)
+                return 2
+            }
+            if case .cannotRead(_, let errno) = error { return await builtinError(name, "cannot open \(file): \(errno)") }
+            return await builtinError(name, "\(file): cannot source a binary file")
         }
         let savedPositionals = state.positionalParameters
         if operands.count > 1 { state.positionalParameters = Array(operands.dropFirst()) }
         defer { if operands.count > 1 { state.positionalParameters = savedPositionals } }
         state.lastStatus = 0
         do {
-            return try await runNested(program, source: ScriptSource(fileName: file, text: text))
+            return try await runNested(script.program, source: script.source)
         } catch where error.reason == .returnFromFunction {
             return error.status
         }
