@@ -86,8 +86,10 @@ static void _Noreturn report_failure(int report, struct child_failure failure) {
     _exit(127);
 }
 
-// Runs in the forked child: async-signal-safe calls only. `report` is above every target fd.
-static void _Noreturn exec_in_child(const cp_spawn_request *r, const int *sources, int report) {
+// Runs in the forked child (or, replacing the process, in the process itself): async-signal-safe
+// calls only. `report` is above every target fd, or -1 when there is nobody to report to; then
+// the failure is returned.
+static struct child_failure set_up_and_exec(const cp_spawn_request *r, const int *sources, int report) {
     struct child_failure failure = { 0, CP_STEP_DESCRIPTORS };
     sigset_t empty, all;
     struct sigaction dfl;
@@ -115,8 +117,12 @@ static void _Noreturn exec_in_child(const cp_spawn_request *r, const int *source
     }
     // Everything above the targets goes, except the report pipe: a failure from here on (chdir,
     // setuid, exec) must still reach the parent. Its FD_CLOEXEC closes it on a successful exec.
-    if (report > r->fd_count) syscall(SYS_close_range, (unsigned)r->fd_count, (unsigned)report - 1, 0U);
-    syscall(SYS_close_range, (unsigned)report + 1, ~0U, 0U);
+    if (report < 0) {
+        syscall(SYS_close_range, (unsigned)r->fd_count, ~0U, 0U);
+    } else {
+        if (report > r->fd_count) syscall(SYS_close_range, (unsigned)r->fd_count, (unsigned)report - 1, 0U);
+        syscall(SYS_close_range, (unsigned)report + 1, ~0U, 0U);
+    }
 
     failure.step = CP_STEP_CHDIR;
     if (r->cwd && chdir(r->cwd) < 0) goto fail;
@@ -130,7 +136,11 @@ static void _Noreturn exec_in_child(const cp_spawn_request *r, const int *source
     execve(r->path, r->argv, r->envp);
 fail:
     failure.error = errno;
-    report_failure(report, failure);
+    return failure;
+}
+
+static void _Noreturn exec_in_child(const cp_spawn_request *r, const int *sources, int report) {
+    report_failure(report, set_up_and_exec(r, sources, report));
 }
 
 static int spawn_with_fork(const cp_spawn_request *r, const int *sources, pid_t *pid, int *failed_step) {
@@ -173,6 +183,11 @@ int cp_spawn(const cp_spawn_request *r, pid_t *pid, int *failed_step) {
     int error = move_sources_above_targets(r, sources, temporaries);
     if (error == 0) {
         *failed_step = CP_STEP_EXEC;
+        if (r->replace_process) {
+            struct child_failure failure = set_up_and_exec(r, sources, -1);
+            *failed_step = failure.step;
+            return failure.error;
+        }
         if (r->set_uid || r->set_gid || r->foreground_terminal >= 0) error = spawn_with_fork(r, sources, pid, failed_step);
         else error = spawn_with_posix_spawn(r, sources, pid);
     }

@@ -56,8 +56,10 @@ enum CommandLineTool {
         }
         if options.syntaxCheckOnly { return 0 }
 
-        let interpreter = Interpreter(options: Interpreter.Options(
-            scriptName: scriptName, inheritedDescriptors: openDescriptors(), shellOptions: options.shellOptions))
+        var interpreterOptions = Interpreter.Options(
+            scriptName: scriptName, inheritedDescriptors: openDescriptors(), shellOptions: options.shellOptions)
+        interpreterOptions.execReplacesProcess = true
+        let interpreter = Interpreter(options: interpreterOptions)
         interpreter.positionalParameters = options.arguments
 
         if options.printPlan {

@@ -27,6 +27,7 @@ typedef struct cp_spawn_request {
     uid_t uid;
     int set_gid;
     gid_t gid;
+    int replace_process;         // exec in this process instead of a child (a shell's `exec cmd`)
 } cp_spawn_request;
 
 /// Which step of starting the child failed (only the fork path can tell; posix_spawn reports exec).
@@ -36,6 +37,10 @@ enum { CP_STEP_EXEC = 0, CP_STEP_CHDIR = 1, CP_STEP_CREDENTIALS = 2, CP_STEP_DES
 /// (glibc 2.36's posix_spawn cannot call tcsetpgrp in the child).
 /// Returns 0 and sets *pid, or returns an errno value and sets *failed_step.
 int cp_spawn(const cp_spawn_request *request, pid_t *pid, int *failed_step);
+
+/// With `replace_process`, cp_spawn sets this process up as it would a child and execs: it
+/// returns only when that failed, and then the process's descriptors and signal dispositions
+/// are already the ones asked for (all that is left is to report and exit).
 
 /// pipe2(O_CLOEXEC), which Swift's Glibc module does not export.
 int cp_pipe_cloexec(int descriptors[2]);

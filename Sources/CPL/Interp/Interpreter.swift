@@ -31,6 +31,10 @@ public final class Interpreter: Sendable {
         public var inheritedDescriptors: [Int32]
         /// `set -e`, `-u`, `-x`, `-o pipefail`, `-C` at the start.
         public var shellOptions: ShellOptions
+        /// `exec command` replaces this process (execve), as in sh: what the `cpl` command
+        /// wants. Off (the default for an embedder), the command runs as a child and the run
+        /// ends with its status.
+        public var execReplacesProcess = false
 
         public init(
             scriptName: String = "cpl", jobControl: JobControl? = nil,
@@ -68,7 +72,7 @@ public final class Interpreter: Sendable {
         var state = ShellState(environment: environment, workingDirectory: directory, scriptName: options.scriptName)
         state.options = options.shellOptions
         stored = Mutex(Stored(state: state, base: DescriptorTable.inheriting(options.inheritedDescriptors)))
-        session = Session(jobControl: options.jobControl)
+        session = Session(jobControl: options.jobControl, execReplacesProcess: options.execReplacesProcess)
     }
 
     static func currentDirectory(pwd: String?) -> String {

@@ -10,13 +10,16 @@ final class Session: Sendable {
     /// Job control: each foreground pipeline gets a process group (and the terminal).
     let jobControl: Bool
     let terminal: JobTerminal?
+    /// `exec command` replaces the process (the `cpl` command) instead of running a child.
+    let execReplacesProcess: Bool
     /// Set by `Interpreter.interrupt()`: the cancelled run ends with status 130.
     let interrupted = Mutex(false)
     /// The signals `trap` catches or ignores, and those that arrived.
     let signalTraps = SignalTraps()
     /// Every `&` job not yet finished, in any context.
     private let running = Mutex<[Job]>([])
-    init(jobControl: JobControl?) {
+    init(jobControl: JobControl?, execReplacesProcess: Bool = false) {
+        self.execReplacesProcess = execReplacesProcess
         builtins = Mutex([:])
         execHandler = Mutex(nil)
         jobObservers = Mutex([])

@@ -14,6 +14,21 @@ extension ChildProcess {
         let pid = try launch.start()
         return try launch.makeChildProcess(pid: pid)
     }
+
+    /// Replaces this process with `command` (execve), as a shell's `exec command` does: the
+    /// descriptors, working directory, environment and signal dispositions are set up as
+    /// `options` says for a child, in this process. Returns only by throwing, when the program
+    /// cannot be found or run; by then the process's descriptors may already be rearranged, so
+    /// the caller should report and exit. (A `.pipe` in `stdio` would lead nowhere: nobody holds
+    /// its other end.)
+    public static func replaceProcess(
+        with command: String, _ arguments: [String] = [], options: SpawnOptions = SpawnOptions()
+    ) throws(SpawnError) -> Never {
+        var launch = try Launch(command: command, arguments: arguments, options: options)
+        defer { launch.closeChildEnds() }
+        try launch.start(replacingProcess: true)
+        fatalError("exec returned without an error")
+    }
 }
 
 /// The parts of one spawn that must be undone on failure: descriptors opened for the child.
@@ -89,8 +104,10 @@ struct Launch: ~Copyable {
         }
     }
 
-    /// Runs the child; returns its pid.
-    mutating func start() throws(SpawnError) -> Int32 {
+    /// Runs the child; returns its pid. `replacingProcess`: execs in this process instead
+    /// (returns only by throwing).
+    @discardableResult
+    mutating func start(replacingProcess: Bool = false) throws(SpawnError) -> Int32 {
         let searchPath = environment.map { $0["PATH"] } ?? Environment.value(of: "PATH")
         let path: String
         switch ExecutableLookup.resolve(file, searchPath: searchPath, cwd: options.cwd) {
@@ -124,6 +141,7 @@ struct Launch: ~Copyable {
                     request.uid = options.uid ?? 0
                     request.set_gid = options.gid == nil ? 0 : 1
                     request.gid = options.gid ?? 0
+                    request.replace_process = replacingProcess ? 1 : 0
                     // ETXTBSY: the program was just written, and a child another thread is
                     // starting still holds it open for writing until that child execs. It
                     // passes within a moment: retry briefly (about 50 ms in all).

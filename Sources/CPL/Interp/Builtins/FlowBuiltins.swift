@@ -1,3 +1,6 @@
+import ChildProcess
+import Glibc
+
 // `exit`, `return`, `break`, `continue`, `local`, `eval`, `exec`.
 
 extension Executor {
@@ -95,9 +98,40 @@ extension Executor {
         var arguments = operands[...]
         if arguments.first == "--" { arguments = arguments.dropFirst() }
         guard !arguments.isEmpty else { return 0 }
+        if session.execReplacesProcess {
+            try await replaceProcess(with: Array(arguments), assignments: assignments)
+        }
         let status = await runProgram(
             Array(arguments), assignments: assignments, descriptors: DescriptorHandoff(files),
             line: currentLine ?? 0, reporter: nil)
         throw ShellExit(status: status, reason: .exit)
+    }
+
+    /// `exec command` in the `cpl` command: execve with this context's descriptors, directory,
+    /// environment and ignored signals. A program that cannot be run ends the shell (127 or 126).
+    private func replaceProcess(with arguments: [String], assignments: [PlannedAssignment]) async throws(ShellExit) -> Never {
+        let name = arguments[0]
+        let environment = state.environment(with: assignments)
+        let path: String
+        switch PathLookup.resolve(name, searchPath: environment["PATH"], workingDirectory: state.workingDirectory) {
+        case .found(let found): path = PathLookup.absolute(found, in: state.workingDirectory)
+        case .notFound:
+            _ = await builtinError("exec", "\(name): not found", status: 127)
+            throw ShellExit(status: 127, reason: .exit)
+        case .notExecutable(let found):
+            _ = await builtinError("exec", "\(name): \(Launcher.notExecutableReason(found))", status: 126)
+            throw ShellExit(status: 126, reason: .exit)
+        }
+        var options = SpawnOptions(cwd: state.workingDirectory, environment: environment, stdio: files.stdio)
+        options.argv0 = name
+        options.inheritedSignalDispositions = Set(SignalTraps.ignored(by: state.traps))
+        do {
+            try ChildProcess.replaceProcess(with: path, Array(arguments.dropFirst()), options: options)
+        } catch {
+            // The descriptors may be rearranged already: say why on what is fd 2 now, and go.
+            let message = "cpl: \(source.fileName):\(currentLine ?? 0): exec: \(name): \(error.errno.description)\n"
+            _ = message.withLosslessCString { Glibc.write(2, $0, strlen($0)) }
+            Glibc.exit(error.errno.rawValue == ENOENT ? 127 : 126)
+        }
     }
 }
