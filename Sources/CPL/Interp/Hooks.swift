@@ -7,8 +7,9 @@ import Synchronization
 
 /// A builtin written in Swift. It may be a pipeline stage: its streams are
 /// then pipe ends, read and written concurrently with the other stages.
-/// Returns the exit status.
-public typealias BuiltinFunction = @Sendable (BuiltinInvocation) async -> Int32
+/// Returns the exit status. An error it throws is reported on its standard error
+/// (`cpl: file:line: name: error`) and gives status 1 (141 when a write found the reader gone).
+public typealias BuiltinFunction = @Sendable (BuiltinInvocation) async throws -> Int32
 
 /// What a Swift builtin gets.
 public struct BuiltinInvocation: Sendable {

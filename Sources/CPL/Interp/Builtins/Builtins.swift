@@ -100,7 +100,13 @@ extension Executor {
             arguments: arguments, environment: state.environment(with: assignments),
             workingDirectory: state.workingDirectory, stdin: ShellInput(files[0]), stdout: ShellOutput(files[1]),
             stderr: ShellOutput(files[2]), descriptors: DescriptorHandoff(files))
-        let status = await body(invocation)
+        let status: Int32
+        do {
+            status = try await body(invocation)
+        } catch {
+            if !invocation.stdout.hitBrokenPipe { await report("\(arguments[0]): \(error)", line: currentLine) }
+            status = 1
+        }
         invocation.descriptors.release()
         if invocation.stdout.hitBrokenPipe || invocation.stderr.hitBrokenPipe { return 141 }
         return status
