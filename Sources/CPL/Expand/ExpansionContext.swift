@@ -32,6 +32,8 @@ public protocol ExpansionContext {
     var optionFlags: String { get }
     /// `set -u`: expanding an unset variable is an error.
     var treatsUnsetVariablesAsErrors: Bool { get }
+    /// `set -f`: patterns are never matched against file names.
+    var globbingDisabled: Bool { get }
     /// Relative glob patterns are matched here (not in the process's cwd).
     var workingDirectory: String { get }
     /// The home directory for `~` (user nil: `$HOME`) or `~user`; nil leaves the tilde as written.
@@ -48,6 +50,7 @@ extension ExpansionContext {
     public var shellProcessID: Int32 { getpid() }
     public var optionFlags: String { treatsUnsetVariablesAsErrors ? "u" : "" }
     public var splitsSubstitutionOutput: Bool { true }
+    public var globbingDisabled: Bool { false }
 
     public func homeDirectory(ofUser user: String?) -> String? {
         guard let user else { return variable("HOME") }

@@ -53,7 +53,9 @@ public struct WordExpander<Context: ExpansionContext> {
     /// many (`"$@"`, a glob).
     public mutating func fields(_ word: Word) async throws(ExpansionError) -> [String] {
         // Fast path: plain unquoted text without glob characters.
-        if word.parts.count == 1, case .literal(let text) = word.parts[0], !word.hasUnquotedGlobCharacters {
+        if word.parts.count == 1, case .literal(let text) = word.parts[0],
+            context.globbingDisabled || !word.hasUnquotedGlobCharacters
+        {
             return [text]
         }
         var accumulator = FieldAccumulator()
@@ -64,7 +66,7 @@ public struct WordExpander<Context: ExpansionContext> {
         for field in accumulator.finish() {
             let text = field.text
             if text.isEmpty && !field.isSolid { continue }
-            if field.hasUnquotedText {
+            if field.hasUnquotedText, !context.globbingDisabled {
                 let pattern = GlobPattern(pieces: field.pieces)
                 if pattern.hasWildcards {
                     if let matches = pattern.expand(in: context.workingDirectory) {

@@ -92,6 +92,7 @@ extension Executor {
     /// Sets a variable from the shell itself (`for`, `read`, `getopts`…).
     func assign(_ name: String, _ value: String) async throws(ShellExit) {
         state.variables[name] = value
+        if state.options.allexport { state.exported.insert(name) }
     }
 
     // MARK: Expansion outside a simple command (an error ends the script, as in sh)

@@ -91,6 +91,7 @@ extension Executor {
             if !stage.assignments.isEmpty { await trace([], assignments: stage.assignments) }
             for assignment in stage.assignments {
                 state.variables[assignment.name] = assignment.value
+                if state.options.allexport { state.exported.insert(assignment.name) }
             }
             return lastSubstitutionStatus ?? 0
 

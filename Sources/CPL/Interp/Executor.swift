@@ -144,6 +144,10 @@ final class Executor {
     }
 
     func run(_ item: ListItem) async throws(ShellExit) {
+        if state.options.verbose, nesting == 0, calls.isEmpty {
+            try? await ShellOutput(files[2]).write(source.text(item.andOr.range) + "\n")
+        }
+        if state.options.noexec, !session.jobControl { return }
         switch item.terminator {
         case .sequential:
             let observed = reportsJobs && nesting == 0 && session.hasObservers

@@ -14,7 +14,8 @@ struct LiveExpansionContext: ExpansionContext {
     var lastBackgroundProcessID: Int32? {
         get async { await executor.state.lastBackgroundJob?.displayPID() }
     }
-    var optionFlags: String { executor.state.options.flags }
+    var optionFlags: String { executor.state.options.flags + (executor.session.jobControl ? "i" : "") }
+    var globbingDisabled: Bool { executor.state.options.noglob }
     var treatsUnsetVariablesAsErrors: Bool { executor.state.options.nounset }
     var workingDirectory: String { executor.state.workingDirectory }
 

@@ -13,6 +13,15 @@ public struct ShellOptions: Sendable, Equatable {
     public var pipefail = false
     /// `set -C`: `>` does not overwrite an existing file (`>|` does).
     public var noclobber = false
+    /// `set -f`: no pathname expansion.
+    public var noglob = false
+    /// `set -a`: every variable assigned is exported.
+    public var allexport = false
+    /// `set -n`: commands are read but not run (a syntax check; ignored by an interactive shell).
+    public var noexec = false
+    /// `set -v`: each command is written to standard error before it runs (cpl has read the whole
+    /// script already, so it writes each top-level command's text as it comes to it).
+    public var verbose = false
 
     public init(errexit: Bool = false, nounset: Bool = false, xtrace: Bool = false, pipefail: Bool = false, noclobber: Bool = false) {
         self.errexit = errexit
@@ -22,48 +31,32 @@ public struct ShellOptions: Sendable, Equatable {
         self.noclobber = noclobber
     }
 
-    /// `$-`.
+    private static let options: [(name: String, flag: Character?, path: WritableKeyPath<ShellOptions, Bool> & Sendable)] = [
+        ("allexport", "a", \.allexport), ("errexit", "e", \.errexit), ("noclobber", "C", \.noclobber),
+        ("noexec", "n", \.noexec), ("noglob", "f", \.noglob), ("nounset", "u", \.nounset),
+        ("pipefail", nil, \.pipefail), ("verbose", "v", \.verbose), ("xtrace", "x", \.xtrace),
+    ]
+
+    /// `$-`: the single-letter options that are on.
     var flags: String {
-        (errexit ? "e" : "") + (nounset ? "u" : "") + (xtrace ? "x" : "") + (noclobber ? "C" : "")
+        String(Self.options.compactMap { self[keyPath: $0.path] ? $0.flag : nil })
     }
 
     /// The `set -o` names, sorted.
-    public static let names = ["errexit", "noclobber", "nounset", "pipefail", "xtrace"]
+    public static let names = options.map(\.name)
 
     /// The option called `name` in `set -o name`; nil for an unknown name.
     public subscript(name: String) -> Bool? {
-        get {
-            switch name {
-            case "errexit": errexit
-            case "nounset": nounset
-            case "xtrace": xtrace
-            case "pipefail": pipefail
-            case "noclobber": noclobber
-            default: nil
-            }
-        }
+        get { Self.options.first { $0.name == name }.map { self[keyPath: $0.path] } }
         set {
-            guard let newValue else { return }
-            switch name {
-            case "errexit": errexit = newValue
-            case "nounset": nounset = newValue
-            case "xtrace": xtrace = newValue
-            case "pipefail": pipefail = newValue
-            case "noclobber": noclobber = newValue
-            default: break
-            }
+            guard let newValue, let option = Self.options.first(where: { $0.name == name }) else { return }
+            self[keyPath: option.path] = newValue
         }
     }
 
     /// The `-o` name of a single-letter flag.
     static func name(ofFlag flag: Character) -> String? {
-        switch flag {
-        case "e": "errexit"
-        case "u": "nounset"
-        case "x": "xtrace"
-        case "C": "noclobber"
-        default: nil
-        }
+        options.first { $0.flag == flag }?.name
     }
 }
 

@@ -56,6 +56,8 @@ enum Builtins {
             try await shell.command(operands, assignments: assignments)
         },
         "type": .regular { shell, operands, _ in await shell.type(operands) },
+        "hash": .regular { shell, operands, _ in await shell.hash(operands) },
+        "times": .special { shell, _, _ in await shell.times() },
         "umask": .regular { shell, operands, _ in await shell.umaskBuiltin(operands) },
         "trap": .special { shell, operands, _ in await shell.trap(operands) },
         "wait": .regular { shell, operands, _ in await shell.wait(operands) },

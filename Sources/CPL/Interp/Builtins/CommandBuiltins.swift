@@ -84,4 +84,18 @@ extension Executor {
         case .notFound: nil
         }
     }
+
+    /// `hash [-r] [name…]`: cpl looks programs up on every run (nothing to remember or forget);
+    /// a name that is not found is an error, as in dash.
+    func hash(_ operands: [String]) async -> Int32 {
+        var status: Int32 = 0
+        for name in operands where name != "-r" {
+            guard case .program = meaning(of: name) else {
+                status = await builtinError("hash", "\(name): not found", status: 1)
+                continue
+            }
+        }
+        return status
+    }
 }
+

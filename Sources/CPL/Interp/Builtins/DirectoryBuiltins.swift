@@ -154,3 +154,23 @@ extension Executor {
         return ~allowed & 0o777
     }
 }
+
+extension Executor {
+    /// `times`: the user and system time of the shell, then of its children (`0m0.010000s …`).
+    func times() async -> Int32 {
+        func line(_ who: Int32) -> String {
+            var usage = rusage()
+            getrusage(who, &usage)
+            func format(_ time: timeval) -> String {
+                let seconds = Double(time.tv_sec) + Double(time.tv_usec) / 1_000_000
+                let minutes = Int(seconds / 60)
+                let rest = seconds - Double(minutes * 60)
+                let milliseconds = Int((rest * 1000).rounded())
+                return "\(minutes)m\(milliseconds / 1000).\(String(milliseconds % 1000 + 1000).dropFirst())000s"
+            }
+            return format(usage.ru_utime) + " " + format(usage.ru_stime) + "\n"
+        }
+        return await writeOutput(line(RUSAGE_SELF.rawValue) + line(RUSAGE_CHILDREN.rawValue), builtin: "times")
+    }
+}
+

@@ -3,8 +3,8 @@ import Glibc
 
 extension Executor {
     /// `source FILE [args…]` / `. FILE [args…]`: runs FILE in the current
-    /// context. A name without `/` is looked up in `$PATH`, then in the
-    /// working directory. With args, the positional parameters are replaced
+    /// context. A name without `/` is looked up in `$PATH` only (as dash does: the
+    /// working directory only when PATH names it). With args, the positional parameters are replaced
     /// while it runs. A syntax error anywhere in FILE runs none of it (status 2).
     func source(_ operands: [String], name: String) async throws(ShellExit) -> Int32 {
         guard let file = operands.first else { return await builtinError(name, "usage: \(name) FILE [args…]") }
@@ -56,11 +56,12 @@ extension Executor {
             let path = PathLookup.absolute(file, in: state.workingDirectory)
             return isReadableFile(path) ? path : nil
         }
-        for directory in (state.variables["PATH"] ?? "").split(separator: ":") {
-            let path = PathLookup.absolute("\(directory)/\(file)", in: state.workingDirectory)
+        // As in dash: a name without `/` is looked for on PATH only (the current directory
+        // only when PATH names it).
+        for directory in (state.variables["PATH"] ?? "").split(separator: ":", omittingEmptySubsequences: false) {
+            let path = PathLookup.absolute(directory.isEmpty ? file : "\(directory)/\(file)", in: state.workingDirectory)
             if isReadableFile(path) { return path }
         }
-        let local = PathLookup.absolute(file, in: state.workingDirectory)
-        return isReadableFile(local) ? local : nil
+        return nil
     }
 }

@@ -21,7 +21,7 @@ extension Executor {
             if operand.hasPrefix("%") {
                 job = jobs.job(spec: operand)
                 if job == nil {
-                    status = await builtinError("wait", "\(operand): no such job", status: 127)
+                    status = await builtinError("wait", "\(operand): no such job")
                     continue
                 }
             } else if let pid = Int32(operand) {
