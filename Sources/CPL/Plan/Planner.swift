@@ -70,7 +70,7 @@ public struct Planner<Context: ExpansionContext> {
     public mutating func plan(_ command: Command) async throws(ExpansionError) -> PlannedStage {
         switch command {
         case .simple(let simple):
-            let arguments = try await expander.fields(simple.words)
+            let arguments = try await arguments(of: simple.words)
             let descriptors = try await plan(simple.redirections)
             // Left to right, each seeing the ones before it (`X=2 Y=$X cmd`: Y is 2).
             // Alone they set shell variables; before a command they are undone.
@@ -103,6 +103,24 @@ public struct Planner<Context: ExpansionContext> {
         case .functionDefinition(let function):
             return PlannedStage(action: .defineFunction(function), range: function.range)
         }
+    }
+
+    /// The argument fields of a command's words.
+    mutating func arguments(of words: [Word]) async throws(ExpansionError) -> [String] {
+        guard let name = words.first?.staticText, Builtins.assignmentNames.contains(name) else {
+            return try await expander.fields(words)
+        }
+        var result = [name]
+        for word in words.dropFirst() {
+            if case .literal(let text) = word.parts.first, let equals = text.firstIndex(of: "="),
+                Parser.isName(String(text[..<equals]))
+            {
+                result.append(try await expander.string(word))
+            } else {
+                result += try await expander.fields(word)
+            }
+        }
+        return result
     }
 
     /// Redirections, left to right.

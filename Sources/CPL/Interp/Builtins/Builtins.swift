@@ -69,6 +69,10 @@ enum Builtins {
 
     static var names: Set<String> { Set(table.keys) }
 
+    /// The builtins whose `NAME=value` operands are assignments: their values are neither split
+    /// nor globbed (`export foo=*` exports `*`), as in POSIX 2024 and dash.
+    static let assignmentNames: Set<String> = ["export", "local", "readonly"]
+
     /// The special builtins: found before functions, and no function may take their names.
     static let specialNames: Set<String> = Set(table.filter { $0.value.isSpecial }.keys)
 
