@@ -168,7 +168,11 @@ final class Executor {
                 session.emit(.finished(info))
             }
         case .background:
-            startBackground(item, mode: .background)
+            let job = startBackground(item, mode: .background)
+            // An interactive shell says which job and process it started: `[1] 12345`.
+            if session.jobControl, reportsJobs, nesting == 0, let pid = await job.displayPID() {
+                try? await ShellOutput(files[2]).write("[\(job.number)] \(pid)\n")
+            }
         case .detached:
             startBackground(item, mode: .detached)
         }

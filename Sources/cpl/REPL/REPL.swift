@@ -19,9 +19,11 @@ final class REPL {
         terminal = isatty(0) != 0 ? 0 : nil
         originalGroup = terminal.map { tcgetpgrp($0) } ?? getpgrp()
         if let terminal { REPL.takeTerminal(terminal) }
-        interpreter = Interpreter(options: Interpreter.Options(
+        var interpreterOptions = Interpreter.Options(
             scriptName: "cpl", jobControl: terminal.map { JobControl(terminal: $0) },
-            inheritedDescriptors: CommandLineTool.openDescriptors(), shellOptions: options.shellOptions))
+            inheritedDescriptors: CommandLineTool.openDescriptors(), shellOptions: options.shellOptions)
+        interpreterOptions.execReplacesProcess = true
+        interpreter = Interpreter(options: interpreterOptions)
         interpreter.positionalParameters = options.arguments
         history = History(environment: interpreter.environment)
         Completion.install(for: interpreter)
@@ -50,6 +52,7 @@ final class REPL {
             interpreter.signalJobs(.hangup)
             exit(128 + SIGHUP)
         }
+        runStartupFile()
         var pending = ""
         while true {
             for notice in interpreter.takeJobNotifications() { CommandLineTool.writeError(notice + "\n") }
@@ -85,6 +88,22 @@ final class REPL {
                 }
                 pending = ""
             }
+        }
+    }
+
+    /// `$CPL_RC`, else `~/.cplrc`: run in the session before the first prompt, so that its
+    /// functions, variables and options stay (bash's `.bashrc`). A missing file is fine.
+    private func runStartupFile() {
+        let environment = interpreter.environment
+        guard let path = environment["CPL_RC"] ?? environment["HOME"].map({ $0 + "/.cplrc" }),
+            path.withLosslessCString({ access($0, F_OK) }) == 0
+        else { return }
+        let interpreter = self.interpreter
+        do {
+            let script = try Script.load(path: path)
+            _ = Blocking.run { await interpreter.run(script) }
+        } catch {
+            CommandLineTool.writeError(error.description + (error.description.hasSuffix("\n") ? "" : "\n"))
         }
     }
 

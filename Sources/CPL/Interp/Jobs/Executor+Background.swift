@@ -9,7 +9,8 @@ extension Executor {
     ///   listed by `jobs`, waited for by `wait` and at the end of the script.
     /// - `&!`: new session, unredirected stdio from/to /dev/null, never
     ///   waited for and never killed by cpl (Node's `detached` + `unref`).
-    func startBackground(_ item: ListItem, mode: PlannedJob.Mode) {
+    @discardableResult
+    func startBackground(_ item: ListItem, mode: PlannedJob.Mode) -> Job {
         let command = source.text(item.andOr.range)
         let job = mode == .background ? jobs.add(mode: mode, command: command, tracksStops: session.jobControl)
             : Job(number: 0, mode: mode, command: command)
@@ -49,5 +50,6 @@ extension Executor {
         // `$!` waits for the pid only when it is used: `cmd $(slow) &` returns at once.
         state.lastBackgroundJob = job
         state.lastStatus = 0
+        return job
     }
 }
