@@ -77,6 +77,13 @@ enum Completion {
 
     static func candidates(for word: String, atCommandPosition: Bool) -> [String] {
         guard let interpreter else { return [] }
+        if word.hasPrefix("$"), let slash = word.firstIndex(of: "/") {
+            // `$HOME/.ba`: a path under a variable's value, the `$HOME` kept as typed.
+            let written = word[..<slash]
+            let name = written.dropFirst().trimmingCharacters(in: "{}")
+            guard let value = interpreter.variable(name) else { return [] }
+            return fileNames(starting: value + word[slash...]).map { String(written) + $0.dropFirst(value.count) }
+        }
         if word.hasPrefix("$") {
             let prefix = word.dropFirst().hasPrefix("{") ? "${" : "$"
             let partial = word.dropFirst(prefix.count)
@@ -126,9 +133,16 @@ enum Completion {
         return "|&;({!\n".utf8.contains(last)
     }
 
+    /// A leading `~`, `~user`, `$NAME` or `${NAME}` before the first `/` stays as written: the
+    /// shell expands it (`ls ~/.bashrc`, not `ls \~/.bashrc`).
     static func escape(_ name: String) -> String {
         var escaped = ""
-        for character in name {
+        var rest = name[...]
+        if name.hasPrefix("~") || name.hasPrefix("$"), let slash = name.firstIndex(of: "/") {
+            escaped = String(name[..<slash])
+            rest = name[slash...]
+        }
+        for character in rest {
             if special.contains(character) { escaped.append("\\") }
             escaped.append(character)
         }
@@ -147,5 +161,11 @@ enum Completion {
             result.append(character)
         }
         return result
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters(in set: String) -> String {
+        String(drop { set.contains($0) }.reversed().drop { set.contains($0) }.reversed())
     }
 }
