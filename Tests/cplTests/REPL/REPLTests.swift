@@ -96,6 +96,56 @@ struct REPLTests {
         #expect(try String(contentsOfFile: home + "/.cpl_history", encoding: .utf8) == "echo remembered | tr a-z A-Z\n")
     }
 
+    @Test func aCompoundCommandOverSeveralLinesIsOneHistoryEntry() throws {
+        let directory = makeDirectory()
+        let file = directory + "/history"
+        let (terminal, _) = try session(["CPL_HISTORY": file], in: directory)
+        terminal.type("for i in 1 2\n")
+        try terminal.expect("> ")
+        terminal.type("do\n")
+        try terminal.expect("> ")
+        terminal.type("echo item$i\n")
+        try terminal.expect("> ")
+        terminal.type("done\n")
+        try terminal.expect("item2\n")
+        try terminal.expect("~")
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "for i in 1 2; do echo item$i; done\n")
+        terminal.type("\u{1B}[A | tr a-z A-Z\n")  // the whole loop comes back as one line
+        try terminal.expect("ITEM2\n")
+    }
+
+    @Test func theStartupFileRunsInTheSessionAndBackgroundJobsAreAnnounced() throws {
+        let directory = makeDirectory()
+        #expect(FileManager.default.createFile(
+            atPath: directory + "/.cplrc", contents: Data("greet() { echo \"hi, $1\"; }\nSTARTED=yes\n".utf8)))
+        let (terminal, _) = try session(in: directory)
+        terminal.type("greet you; echo $STARTED $-\n")
+        try terminal.expect("hi, you\nyes i\n")
+        terminal.type("sleep 1000 &\n")
+        try terminal.expect("[1] ")
+        let pid = try terminal.expect("\n").filter(\.isNumber)
+        #expect(!pid.isEmpty && FileManager.default.fileExists(atPath: "/proc/\(pid)"))
+        terminal.type("kill %1; wait\n")
+        try terminal.expect("~")
+        // $CPL_RC names another file.
+        #expect(FileManager.default.createFile(atPath: directory + "/other-rc", contents: Data("OTHER=picked\n".utf8)))
+        let (other, _) = try session(["CPL_RC": directory + "/other-rc"], in: directory)
+        other.type("echo ${OTHER:-none} ${STARTED:-none}\n")
+        try other.expect("picked none\n")
+    }
+
+    @Test func tildeAndVariablePathsCompleteWithoutEscapingTheirStart() throws {
+        let directory = makeDirectory()
+        #expect(FileManager.default.createFile(atPath: directory + "/.hidden-file", contents: Data("dotted\n".utf8)))
+        let (terminal, _) = try session(in: directory)
+        terminal.type("cat ~/.hidden-f\t\n")
+        try terminal.expect("cat ~/.hidden-file")
+        try terminal.expect("dotted\n")
+        terminal.type("cat $HOME/.hidden-f\t\n")
+        try terminal.expect("cat $HOME/.hidden-file")
+        try terminal.expect("dotted\n")
+    }
+
     @Test func tabCompletesProgramsBuiltinsFilesAndVariables() throws {
         let directory = makeDirectory()
         #expect(FileManager.default.createFile(atPath: directory + "/my notes.txt", contents: Data("spaced\n".utf8)))
