@@ -66,7 +66,9 @@ public struct WordExpander<Context: ExpansionContext> {
         for field in accumulator.finish() {
             let text = field.text
             if text.isEmpty && !field.isSolid { continue }
-            if field.hasUnquotedText, !context.globbingDisabled {
+            if field.hasUnquotedText, !context.globbingDisabled,
+                field.pieces.contains(where: { !$0.isQuoted }) && field.text.utf8.mayHoldWildcards
+            {
                 let pattern = GlobPattern(pieces: field.pieces)
                 if pattern.hasWildcards {
                     if let matches = pattern.expand(in: context.workingDirectory) {

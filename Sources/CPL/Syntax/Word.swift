@@ -202,10 +202,26 @@ extension Word {
     /// building a glob pattern).
     public var hasUnquotedGlobCharacters: Bool {
         parts.contains {
-            if case .literal(let text) = $0 {
-                return text.contains { $0 == "*" || $0 == "?" || $0 == "[" }
-            }
+            if case .literal(let text) = $0 { return text.utf8.mayHoldWildcards }
             return false
         }
     }
 }
+
+extension String.UTF8View {
+    /// A cheap test before building a glob pattern: `*`, `?`, or a `[` with a `]` after it (a
+    /// lone `[`, the `test` command, is no wildcard).
+    var mayHoldWildcards: Bool {
+        var sawBracket = false
+        for byte in self {
+            switch byte {
+            case UInt8(ascii: "*"), UInt8(ascii: "?"): return true
+            case UInt8(ascii: "["): sawBracket = true
+            case UInt8(ascii: "]") where sawBracket: return true
+            default: continue
+            }
+        }
+        return false
+    }
+}
+
