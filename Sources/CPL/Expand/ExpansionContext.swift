@@ -34,6 +34,8 @@ public protocol ExpansionContext {
     var treatsUnsetVariablesAsErrors: Bool { get }
     /// `set -f`: patterns are never matched against file names.
     var globbingDisabled: Bool { get }
+    /// `readonly NAME`: an assignment by `$((NAME = …))` is an error.
+    func isReadOnly(_ name: String) -> Bool
     /// Relative glob patterns are matched here (not in the process's cwd).
     var workingDirectory: String { get }
     /// The home directory for `~` (user nil: `$HOME`) or `~user`; nil leaves the tilde as written.
@@ -51,6 +53,7 @@ extension ExpansionContext {
     public var optionFlags: String { treatsUnsetVariablesAsErrors ? "u" : "" }
     public var splitsSubstitutionOutput: Bool { true }
     public var globbingDisabled: Bool { false }
+    public func isReadOnly(_ name: String) -> Bool { false }
 
     public func homeDirectory(ofUser user: String?) -> String? {
         guard let user else { return variable("HOME") }

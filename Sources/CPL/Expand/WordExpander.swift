@@ -222,6 +222,7 @@ extension WordExpander: ArithmeticVariables {
     public func arithmeticValue(of name: String) -> String? { context.variable(name) }
 
     public mutating func assignArithmetic(_ name: String, _ value: String) throws(ArithmeticError) {
+        if context.isReadOnly(name) { throw ArithmeticError(.variable, "\(name): is read only", at: 0) }
         context.assignVariable(name, value)
     }
 

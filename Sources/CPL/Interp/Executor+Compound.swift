@@ -91,6 +91,7 @@ extension Executor {
 
     /// Sets a variable from the shell itself (`for`, `read`, `getopts`…).
     func assign(_ name: String, _ value: String) async throws(ShellExit) {
+        try await checkWritable(name)
         state.variables[name] = value
         if state.options.allexport { state.exported.insert(name) }
     }

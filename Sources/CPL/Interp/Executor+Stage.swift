@@ -11,6 +11,7 @@ extension Executor {
     /// so the descriptors stay its own afterwards, for its EXIT trap.
     func run(_ stage: PlannedStage, reporter: Job?, inPlace: Bool = false) async throws(ShellExit) -> Int32 {
         currentLine = stage.range.start.line
+        for assignment in stage.assignments { try await checkWritable(assignment.name) }
         if case .expansionFailed(let error) = stage.action {
             reporter?.lastStageLaunched(pid: nil)
             await report(error.message, at: error.range ?? stage.range)

@@ -7,7 +7,12 @@ struct LiveExpansionContext: ExpansionContext {
     unowned let executor: Executor
 
     func variable(_ name: String) -> String? { executor.state.variables[name] }
-    func assignVariable(_ name: String, _ value: String?) { executor.state.variables[name] = value }
+    /// A `readonly` variable keeps its value (the planner's prefix assignments are checked when
+    /// the command runs; `${x=…}` and `$((x = …))` leave it alone).
+    func assignVariable(_ name: String, _ value: String?) {
+        guard !executor.state.readonlyNames.contains(name) else { return }
+        executor.state.variables[name] = value
+    }
     var positionalParameters: [String] { executor.state.positionalParameters }
     var scriptName: String { executor.state.scriptName }
     var lastStatus: Int32 { executor.state.lastStatus }
@@ -16,6 +21,7 @@ struct LiveExpansionContext: ExpansionContext {
     }
     var optionFlags: String { executor.state.options.flags + (executor.session.jobControl ? "i" : "") }
     var globbingDisabled: Bool { executor.state.options.noglob }
+    func isReadOnly(_ name: String) -> Bool { executor.state.readonlyNames.contains(name) }
     var treatsUnsetVariablesAsErrors: Bool { executor.state.options.nounset }
     var workingDirectory: String { executor.state.workingDirectory }
 

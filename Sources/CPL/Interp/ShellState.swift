@@ -64,6 +64,8 @@ public struct ShellOptions: Sendable, Equatable {
 /// parameters, options, the working directory.
 struct ShellState: Sendable {
     var variables: [String: String]
+    /// `readonly` names: assigning or unsetting them is an error that ends a script.
+    var readonlyNames: Set<String> = []
     /// Exported names (a name may be exported before it has a value).
     var exported: Set<String>
     var positionalParameters: [String]

@@ -54,6 +54,7 @@ extension Executor {
             guard Executor.isValidName(name[...]) else {
                 return await builtinError("local", "\(name): bad variable name")
             }
+            try await checkWritable(name, builtin: "local")
             makeLocal(name)
             if let value { state.variables[name] = value }
         }

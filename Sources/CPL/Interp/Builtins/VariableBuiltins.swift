@@ -10,7 +10,7 @@ extension Executor {
 
     /// `export [-p] [NAME[=value]…]`. With no names: every exported variable
     /// as `export NAME='value'`, sorted.
-    func export(_ operands: [String]) async -> Int32 {
+    func export(_ operands: [String]) async throws(ShellExit) -> Int32 {
         let names = operands.filter { $0 != "-p" }
         if names.isEmpty {
             var listing = ""
@@ -28,7 +28,10 @@ extension Executor {
             let name: Substring
             if let equals = operand.firstIndex(of: "=") {
                 name = operand[..<equals]
-                if Self.isValidName(name) { state.variables[String(name)] = String(operand[operand.index(after: equals)...]) }
+                if Self.isValidName(name) {
+                    try await checkWritable(String(name), builtin: "export")
+                    state.variables[String(name)] = String(operand[operand.index(after: equals)...])
+                }
             } else {
                 name = operand[...]
             }
@@ -42,7 +45,7 @@ extension Executor {
     }
 
     /// `unset [-v] NAME…` removes variables, `unset -f NAME…` functions.
-    func unset(_ operands: [String]) -> Int32 {
+    func unset(_ operands: [String]) async throws(ShellExit) -> Int32 {
         var functions = false
         var names = operands[...]
         while let flag = names.first, flag.hasPrefix("-"), flag.count > 1 {
@@ -57,6 +60,7 @@ extension Executor {
             if functions {
                 state.functions[name] = nil
             } else {
+                try await checkWritable(name, builtin: "unset")
                 state.variables[name] = nil
                 state.exported.remove(name)
             }
@@ -134,6 +138,38 @@ extension Executor {
         }
         state.positionalParameters.removeFirst(count)
         return 0
+    }
+}
+
+extension Executor {
+    /// `readonly [-p] [NAME[=value]…]`: with no names, lists them as `readonly NAME='value'`.
+    func readonly(_ operands: [String]) async throws(ShellExit) -> Int32 {
+        let names = operands.filter { $0 != "-p" }
+        if names.isEmpty {
+            var listing = ""
+            for name in state.readonlyNames.sorted() {
+                listing += state.variables[name].map { "readonly \(name)=\(ShellQuoting.alwaysQuote($0))\n" } ?? "readonly \(name)\n"
+            }
+            return await writeOutput(listing, builtin: "readonly")
+        }
+        for operand in names {
+            let (name, value) = Executor.splitAssignment(operand)
+            guard Executor.isValidName(name[...]) else { return await builtinError("readonly", "\(name): bad variable name") }
+            if let value {
+                try await checkWritable(name, builtin: "readonly")
+                state.variables[name] = value
+            }
+            state.readonlyNames.insert(name)
+        }
+        return 0
+    }
+
+    /// Assigning or unsetting a `readonly` variable ends the script, as in dash.
+    func checkWritable(_ name: String, builtin: String? = nil) async throws(ShellExit) {
+        guard state.readonlyNames.contains(name) else { return }
+        await report((builtin.map { "\($0): " } ?? "") + "\(name): is read only", line: currentLine)
+        state.lastStatus = 2
+        throw ShellExit(status: 2, reason: .fatalError)
     }
 }
 
