@@ -9,7 +9,10 @@ extension Executor {
     func source(_ operands: [String], name: String) async throws(ShellExit) -> Int32 {
         guard let file = operands.first else { return await builtinError(name, "usage: \(name) FILE [args…]") }
         guard let path = locateSourceFile(file) else {
-            return await builtinError(name, "cannot open \(file): No such file or directory")
+            // A special builtin's error: it ends a script (POSIX, dash).
+            let status = await builtinError(name, "\(file): not found")
+            if session.jobControl { return status }
+            throw ShellExit(status: status, reason: .fatalError)
         }
         let script: Script
         do {
