@@ -93,7 +93,7 @@ extension Parser {
         guard case .word(let nameWord) = nameToken.kind, let name = nameWord.staticText,
             Parser.isName(name), nameWord.parts == [.literal(name)]
         else {
-            if nameToken.kind == .endOfInput { throw neverClosed("for", by: "done", at: open, expecting: ["a name"]) }
+            if nameToken.kind == .endOfInput { throw neverClosed("for", by: "done", at: open, expecting: "a name") }
             throw error(
                 "`for` needs a variable name, not \(nameToken.displayName)", at: nameToken.start,
                 note: "for example: for file in *.txt; do …; done")
@@ -112,7 +112,7 @@ extension Parser {
             let separator = try peek()
             switch separator.kind {
             case .op(.semicolon), .newline: try advance()
-            case .endOfInput: throw neverClosed("for", by: "done", at: open, expecting: ["do"])
+            case .endOfInput: throw neverClosed("for", by: "done", at: open, expecting: "`do`")
             default:
                 throw unexpected(separator, note: "the words of `for … in` end at `;` or a newline, before `do`")
             }
@@ -122,7 +122,7 @@ extension Parser {
         try skipNewlines()
         let doToken = try peek()
         guard doToken.isReservedWord("do") else {
-            if doToken.kind == .endOfInput { throw neverClosed("for", by: "done", at: open, expecting: ["do"]) }
+            if doToken.kind == .endOfInput { throw neverClosed("for", by: "done", at: open, expecting: "`do`") }
             throw unexpected(doToken, note: "expected `do` to start the body of the `for` loop")
         }
         try advance()
@@ -135,14 +135,14 @@ extension Parser {
         let open = try advance().start
         let subjectToken = try peek()
         guard case .word(let subject) = subjectToken.kind else {
-            if subjectToken.kind == .endOfInput { throw neverClosed("case", by: "esac", at: open, expecting: ["a word"]) }
+            if subjectToken.kind == .endOfInput { throw neverClosed("case", by: "esac", at: open, expecting: "a word") }
             throw error("`case` needs a word to match, not \(subjectToken.displayName)", at: subjectToken.start)
         }
         try advance()
         try skipNewlines()
         let inToken = try peek()
         guard inToken.isReservedWord("in") else {
-            if inToken.kind == .endOfInput { throw neverClosed("case", by: "esac", at: open, expecting: ["in"]) }
+            if inToken.kind == .endOfInput { throw neverClosed("case", by: "esac", at: open, expecting: "`in`") }
             throw unexpected(inToken, note: "expected `in` after the word of `case`")
         }
         try advance()
@@ -165,7 +165,7 @@ extension Parser {
             var patterns: [Word] = []
             while true {
                 guard case .word(let pattern) = token.kind else {
-                    if token.kind == .endOfInput { throw neverClosed("case", by: "esac", at: open, expecting: ["a pattern"]) }
+                    if token.kind == .endOfInput { throw neverClosed("case", by: "esac", at: open, expecting: "a pattern") }
                     throw unexpected(token, note: "a `case` item starts with a pattern, e.g. `*.txt)`")
                 }
                 try advance()
@@ -176,7 +176,7 @@ extension Parser {
                 token = try peek()
             }
             guard token.op == .rightParen else {
-                if token.kind == .endOfInput { throw neverClosed("case", by: "esac", at: open, expecting: ["`)`"]) }
+                if token.kind == .endOfInput { throw neverClosed("case", by: "esac", at: open, expecting: "`)`") }
                 throw unexpected(token, note: "a `case` pattern ends with `)`; alternatives are separated by `|`")
             }
             try advance()

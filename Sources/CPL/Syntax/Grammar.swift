@@ -52,16 +52,16 @@ extension Parser {
                 "unterminated command substitution `$(`", at: open, incomplete: true,
                 label: "opened here", note: "the input ended before the closing `)`")
         case .keyword(let words, let opener, let final, let open):
-            return neverClosed(opener, by: final, at: open, expecting: words)
+            return neverClosed(opener, by: final, at: open, expecting: words.map { "`\($0)`" }.joined(separator: " or "))
         case .caseItem(let open):
-            return neverClosed("case", by: "esac", at: open, expecting: [";;", "esac"])
+            return neverClosed("case", by: "esac", at: open, expecting: "`;;` or `esac`")
         }
     }
 
-    /// "`if` at 3:1 is never closed by `fi`", pointing at the end of the input.
-    func neverClosed(_ opener: String, by final: String, at open: Int, expecting words: [String]) -> ParseError {
+    /// "`if` at 3:1 is never closed by `fi`", pointing at the end of the input. `expected` is
+    /// shown as given: words of the syntax in backquotes ("`do`"), anything else without ("a name").
+    func neverClosed(_ opener: String, by final: String, at open: Int, expecting expected: String) -> ParseError {
         let at = location(open)
-        let expected = words.map { "`\($0)`" }.joined(separator: " or ")
         var error = error(
             "`\(opener)` at \(at.line):\(at.column) is never closed by `\(final)`", at: bytes.count, incomplete: true,
             label: "the input ends here", note: "expected \(expected) for the `\(opener)` at line \(at.line)")
