@@ -227,7 +227,7 @@ public final class Interpreter: Sendable {
             source: source, variables: state.variables, positionalParameters: state.positionalParameters,
             scriptName: state.scriptName, workingDirectory: state.workingDirectory,
             noclobber: state.options.noclobber, nounset: state.options.nounset,
-            isBuiltin: { Builtins.isBuiltin($0, in: session) })
+            functionNames: Set(state.functions.keys), isBuiltin: { Builtins.isBuiltin($0, in: session) })
         return await planner.plan(program)
     }
 
