@@ -33,15 +33,16 @@ extension Parser {
     /// A reserved word where a command should start that opens nothing: `fi` without `if`…
     func misplacedReservedWord(_ token: Token) -> ParseError {
         let word = token.reservedWord ?? ""
-        let note: String? =
+        let (openers, note): (Set<String>, String?) =
             switch word {
-            case "then", "elif", "else", "fi": "`\(word)` belongs to an `if … fi` and no `if` is open here"
-            case "do", "done": "`\(word)` belongs to a `while`, `until` or `for` loop and no loop is open here"
-            case "esac", "in": "`\(word)` belongs to a `case … esac` and none is open here"
-            case "}": "no `{` is open here"
-            default: nil
+            case "then", "elif", "else", "fi": (["if"], "`\(word)` belongs to an `if … fi` and no `if` is open here")
+            case "do", "done":
+                (["while", "until", "for"], "`\(word)` belongs to a `while`, `until` or `for` loop and no loop is open here")
+            case "esac", "in": (["case"], "`\(word)` belongs to a `case … esac` and none is open here")
+            case "}": (["{"], "no `{` is open here")
+            default: ([], nil)
             }
-        return unexpected(token, note: note)
+        return unexpected(token, note: noteInsideOpenConstruct(closing: openers) ?? note)
     }
 
     /// Parses a list up to one of `words` (reserved) and consumes that word; an empty list is an error.
@@ -51,6 +52,9 @@ extension Parser {
         try checkDepth(at: open)
         depth += 1
         defer { depth -= 1 }
+        openConstructs.append(
+            OpenConstruct(opener: opener, start: open, expected: words.map { "`\($0)`" }.joined(separator: " or ")))
+        defer { openConstructs.removeLast() }
         let (program, closer) = try parseSequence(until: .keyword(words, opener: opener, final: final, open: open))
         if program.items.isEmpty {
             throw unexpected(closer, note: "a command list is needed before `\(closer.reservedWord ?? "")`")
@@ -180,7 +184,9 @@ extension Parser {
                 throw unexpected(token, note: "a `case` pattern ends with `)`; alternatives are separated by `|`")
             }
             try advance()
+            openConstructs.append(OpenConstruct(opener: "case", start: open, expected: "`;;` or `esac`"))
             let (body, closer) = try parseSequence(until: .caseItem(open: open))
+            openConstructs.removeLast()
             let itemEnd = body.items.last?.range.end ?? location(token.end)
             items.append(CaseClause.Item(patterns: patterns, body: body, range: SourceRange(start: location(itemStart), end: itemEnd)))
             if closer.op == .doubleSemicolon { try advance() }

@@ -143,17 +143,41 @@ struct ControlFlowParseErrorTests {
         ).check()
     }
 
-    /// A note must not deny the construct that is open: here a `{` and a `case` are, and
-    /// only the inner `if` was never closed.
-    @Test func anInnerUnclosedIfIsNotBlamedOnTheOuterConstruct() {
-        let brace = syntaxError("f() { if x; then y; }")
-        #expect(brace?.message == "syntax error: unexpected `}`")
-        #expect(brace?.column == 21)
-        #expect(brace?.note?.contains("no `{` is open") == false, "\(brace?.note ?? "no note")")
-        let caseItem = syntaxError("case x in a) if x; then y;; esac")
-        #expect(caseItem?.message == "syntax error: unexpected `;;`")
-        #expect(caseItem?.column == 26)
-        #expect(caseItem?.note?.contains("none is open here") == false, "\(caseItem?.note ?? "no note")")
+    /// A closer of an outer construct while an inner one is open: the note names the inner one
+    /// and what it expects, rather than deny that the outer one is open.
+    static let innerConstructOpen: [ControlFlowDiagnostic] = [
+        ControlFlowDiagnostic(
+            source: "f() { if x; then y; }", message: "syntax error: unexpected `}`", line: 1, column: 21,
+            note: "expected `elif` or `else` or `fi` for the `if` at 1:7 first"),
+        ControlFlowDiagnostic(
+            source: "case x in a) if x; then y;; esac", message: "syntax error: unexpected `;;`", line: 1, column: 26,
+            note: "expected `elif` or `else` or `fi` for the `if` at 1:14 first"),
+        ControlFlowDiagnostic(
+            source: "while x; do\n  if y; then z\ndone", message: "syntax error: unexpected `done`", line: 3, column: 1,
+            note: "expected `elif` or `else` or `fi` for the `if` at 2:3 first"),
+        ControlFlowDiagnostic(
+            source: "for i in a; do case $i in a) done", message: "syntax error: unexpected `done`", line: 1, column: 30,
+            note: "expected `;;` or `esac` for the `case` at 1:16 first"),
+        ControlFlowDiagnostic(
+            source: "(if x; then y)", message: "syntax error: unexpected `)`", line: 1, column: 14,
+            note: "expected `elif` or `else` or `fi` for the `if` at 1:2 first"),
+        ControlFlowDiagnostic(
+            source: "echo $(case x in a) echo; )", message: "syntax error: unexpected `)`", line: 1, column: 27,
+            note: "expected `;;` or `esac` for the `case` at 1:8 first"),
+        ControlFlowDiagnostic(
+            source: "if x; then echo $(fi); fi", message: "syntax error: unexpected `fi`", line: 1, column: 19,
+            note: "expected `)` for the `$(` at 1:17 first"),
+        ControlFlowDiagnostic(
+            source: "if x; then y; then z; fi", message: "syntax error: unexpected `then`", line: 1, column: 15,
+            note: "expected `elif` or `else` or `fi` for the `if` at 1:1 first"),
+        ControlFlowDiagnostic(
+            source: "if x; fi", message: "syntax error: unexpected `fi`", line: 1, column: 7,
+            note: "expected `then` for the `if` at 1:1 first"),
+    ]
+
+    @Test(arguments: innerConstructOpen)
+    func closerOfAnOuterConstruct(_ diagnostic: ControlFlowDiagnostic) {
+        diagnostic.check()
     }
 
     static let emptyLists: [ControlFlowDiagnostic] = [
