@@ -125,6 +125,8 @@ final class Executor {
             if session.signalTraps.anyPending { try await runPendingTraps() }
             try await run(item)
         }
+        // A signal that came during the last command: its trap runs now, not never.
+        if session.signalTraps.anyPending { try await runPendingTraps() }
     }
 
     /// Runs `program` as a subshell body: returns its status, whatever ended it.

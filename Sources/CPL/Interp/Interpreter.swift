@@ -253,7 +253,7 @@ public final class Interpreter: Sendable {
             source: source, variables: state.variables, positionalParameters: state.positionalParameters,
             scriptName: state.scriptName, workingDirectory: state.workingDirectory,
             noclobber: state.options.noclobber, nounset: state.options.nounset,
-            isBuiltin: { Builtins.isBuiltin($0, in: session) })
+            functionNames: Set(state.functions.keys), isBuiltin: { Builtins.isBuiltin($0, in: session) })
         return await planner.plan(program)
     }
 
@@ -308,8 +308,10 @@ public final class Interpreter: Sendable {
         }
         currentRun.withLock { $0 = run }
         session.signalTraps.setInterruptRun { run.cancel() }
-        // An interrupt that came while the run was starting (before there was a task to cancel).
-        if session.interrupted.withLock({ $0 }) { run.cancel() }
+        // An interrupt, or a signal that ends the shell, that came while the run was starting:
+        // before there was a task to cancel (`Task.immediate` runs the script up to its first
+        // suspension, its first program, before returning).
+        if session.interrupted.withLock({ $0 }) || session.signalTraps.fatalSignal != nil { run.cancel() }
         let (status, ending, finalState) = await withTaskCancellationHandler {
             await run.value
         } onCancel: {
@@ -342,7 +344,14 @@ public final class Interpreter: Sendable {
         let executor = Executor(session: session, state: state, files: base, jobs: jobTable, source: ScriptSource(fileName: state.scriptName, text: ""))
         _ = await executor.runExitTrap(status: 128 + signal.rawValue)
         ProcessSignals.setDisposition(.default, for: signal)
-        kill(getpid(), signal.rawValue)
+        // This thread may block the signal (threads started from the reactor thread inherit its mask),
+        // and then kill(2) would deliver it to another thread while this one exits. Unblocked
+        // here, raise(3) delivers it before it returns.
+        var only = sigset_t()
+        sigemptyset(&only)
+        sigaddset(&only, signal.rawValue)
+        pthread_sigmask(SIG_UNBLOCK, &only, nil)
+        raise(signal.rawValue)
         Glibc.exit(128 + signal.rawValue)
     }
 

@@ -24,6 +24,9 @@ public struct StaticPlanner {
         var sawSubstitution = false
         /// Variables whose values are only known at run time (a `for` name, what `read` sets).
         var dynamicNames: Set<String> = []
+        /// The functions defined so far: before the script, and by it as it goes (a definition
+        /// in a subshell or a background job is undone with the rest of its context).
+        var functionNames: Set<String> = []
 
         mutating func markDynamic(_ name: String) {
             dynamicNames.insert(name)
@@ -58,24 +61,14 @@ public struct StaticPlanner {
     public init(
         source: String, variables: [String: String], positionalParameters: [String] = [],
         scriptName: String = "cpl", workingDirectory: String, noclobber: Bool = false, nounset: Bool = false,
-        isBuiltin: @escaping @Sendable (String) -> Bool
+        functionNames: Set<String> = [], isBuiltin: @escaping @Sendable (String) -> Bool
     ) {
         let context = Context(
             variables: variables, positionalParameters: positionalParameters, scriptName: scriptName,
             workingDirectory: workingDirectory, treatsUnsetVariablesAsErrors: nounset,
-            sourceBytes: Array(source.utf8))
-        let functions = DefinedFunctions()
-        self.functions = functions
-        planner = Planner(
-            context: context, noclobber: noclobber, isBuiltin: isBuiltin, isFunction: { functions.names.contains($0) })
+            sourceBytes: Array(source.utf8), functionNames: functionNames)
+        planner = Planner(context: context, noclobber: noclobber, isBuiltin: isBuiltin)
     }
-
-    /// The functions the script defines, as planning reaches their definitions.
-    final class DefinedFunctions {
-        var names: Set<String> = []
-    }
-
-    let functions: DefinedFunctions
 
     /// Plans every item of `program`.
     public mutating func plan(_ program: Program) async -> Plan {
@@ -111,6 +104,7 @@ public struct StaticPlanner {
         let isolated = pipeline.stages.count > 1
         for index in pipeline.stages.indices {
             let saved = planner.context
+            planner.isFunction = { [names = planner.context.functionNames] in names.contains($0) }
             var stage = (try? await planner.planStage(pipeline, index: index, catchingErrors: true))!
             switch stage.action {
             case .subshell(let body):
@@ -132,7 +126,7 @@ public struct StaticPlanner {
                     planner.context.markDynamic(name)
                 }
             case .defineFunction(let definition):
-                functions.names.insert(definition.name)
+                planner.context.functionNames.insert(definition.name)  // before its body: it may recurse
                 stage.sections = await sections(ofFunction: definition)
             case .builtin(let arguments):
                 applySymbolically(arguments)
@@ -178,6 +172,8 @@ public struct StaticPlanner {
             let header = "each \(loop.name) of: " + (values.isEmpty ? "(nothing)" : values.map(ShellQuoting.quote).joined(separator: " "))
             return [PlanSection(header: header, plan: await plan(loop.body))]
         case .caseClause(let clause):
+            // Expanded once, as when it runs: for its assignments (`${X:=v}`) and to note a `$(…)`.
+            _ = try? await planner.expander.string(clause.word)
             var sections: [PlanSection] = []
             for item in clause.items {
                 let header = item.patterns.map(\.sourceText).joined(separator: " | ") + ")"

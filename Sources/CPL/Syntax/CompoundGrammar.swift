@@ -30,24 +30,19 @@ extension Parser {
             body: body, redirections: redirections, range: SourceRange(start: location(keyword.start), end: rangeEnd))
     }
 
-    /// A reserved word where a command should start that opens nothing: `fi` without `if`, or
-    /// `done` while an `if` inside the loop is still open.
+    /// A reserved word where a command should start that opens nothing: `fi` without `if`…
     func misplacedReservedWord(_ token: Token) -> ParseError {
         let word = token.reservedWord ?? ""
-        if let inner = openConstructs.last, ["fi", "done", "esac", "then", "do", "elif", "else", "}"].contains(word) {
-            let at = location(inner.open)
-            return unexpected(
-                token, note: "the `\(inner.opener)` at \(at.line):\(at.column) is still open: it ends with `\(inner.final)` first")
-        }
-        let note: String? =
+        let (openers, note): (Set<String>, String?) =
             switch word {
-            case "then", "elif", "else", "fi": "`\(word)` belongs to an `if … fi` and no `if` is open here"
-            case "do", "done": "`\(word)` belongs to a `while`, `until` or `for` loop and no loop is open here"
-            case "esac", "in": "`\(word)` belongs to a `case … esac` and none is open here"
-            case "}": "no `{` is open here (a function is defined as `name() { …; }`, without `function`)"
-            default: nil
+            case "then", "elif", "else", "fi": (["if"], "`\(word)` belongs to an `if … fi` and no `if` is open here")
+            case "do", "done":
+                (["while", "until", "for"], "`\(word)` belongs to a `while`, `until` or `for` loop and no loop is open here")
+            case "esac", "in": (["case"], "`\(word)` belongs to a `case … esac` and none is open here")
+            case "}": (["{"], "no `{` is open here")
+            default: ([], nil)
             }
-        return unexpected(token, note: note)
+        return unexpected(token, note: noteInsideOpenConstruct(closing: openers) ?? note)
     }
 
     /// Parses a list up to one of `words` (reserved) and consumes that word; an empty list is an error.
@@ -56,11 +51,10 @@ extension Parser {
     ) throws(ParseError) -> (Program, Token) {
         try checkDepth(at: open)
         depth += 1
-        openConstructs.append((opener, final, open))
-        defer {
-            depth -= 1
-            openConstructs.removeLast()
-        }
+        defer { depth -= 1 }
+        openConstructs.append(
+            OpenConstruct(opener: opener, start: open, expected: words.map { "`\($0)`" }.joined(separator: " or ")))
+        defer { openConstructs.removeLast() }
         let (program, closer) = try parseSequence(until: .keyword(words, opener: opener, final: final, open: open))
         if program.items.isEmpty {
             throw unexpected(closer, note: "a command list is needed before `\(closer.reservedWord ?? "")`")
@@ -103,7 +97,7 @@ extension Parser {
         guard case .word(let nameWord) = nameToken.kind, let name = nameWord.staticText,
             Parser.isName(name), nameWord.parts == [.literal(name)]
         else {
-            if nameToken.kind == .endOfInput { throw neverClosed("for", by: "done", at: open, expecting: ["a name"]) }
+            if nameToken.kind == .endOfInput { throw neverClosed("for", by: "done", at: open, expecting: "a name") }
             throw error(
                 "`for` needs a variable name, not \(nameToken.displayName)", at: nameToken.start,
                 note: "for example: for file in *.txt; do …; done")
@@ -122,7 +116,7 @@ extension Parser {
             let separator = try peek()
             switch separator.kind {
             case .op(.semicolon), .newline: try advance()
-            case .endOfInput: throw neverClosed("for", by: "done", at: open, expecting: ["`do`"])
+            case .endOfInput: throw neverClosed("for", by: "done", at: open, expecting: "`do`")
             default:
                 throw unexpected(separator, note: "the words of `for … in` end at `;` or a newline, before `do`")
             }
@@ -132,7 +126,7 @@ extension Parser {
         try skipNewlines()
         let doToken = try peek()
         guard doToken.isReservedWord("do") else {
-            if doToken.kind == .endOfInput { throw neverClosed("for", by: "done", at: open, expecting: ["`do`"]) }
+            if doToken.kind == .endOfInput { throw neverClosed("for", by: "done", at: open, expecting: "`do`") }
             throw unexpected(doToken, note: "expected `do` to start the body of the `for` loop")
         }
         try advance()
@@ -145,14 +139,14 @@ extension Parser {
         let open = try advance().start
         let subjectToken = try peek()
         guard case .word(let subject) = subjectToken.kind else {
-            if subjectToken.kind == .endOfInput { throw neverClosed("case", by: "esac", at: open, expecting: ["a word"]) }
+            if subjectToken.kind == .endOfInput { throw neverClosed("case", by: "esac", at: open, expecting: "a word") }
             throw error("`case` needs a word to match, not \(subjectToken.displayName)", at: subjectToken.start)
         }
         try advance()
         try skipNewlines()
         let inToken = try peek()
         guard inToken.isReservedWord("in") else {
-            if inToken.kind == .endOfInput { throw neverClosed("case", by: "esac", at: open, expecting: ["`in`"]) }
+            if inToken.kind == .endOfInput { throw neverClosed("case", by: "esac", at: open, expecting: "`in`") }
             throw unexpected(inToken, note: "expected `in` after the word of `case`")
         }
         try advance()
@@ -175,7 +169,7 @@ extension Parser {
             var patterns: [Word] = []
             while true {
                 guard case .word(let pattern) = token.kind else {
-                    if token.kind == .endOfInput { throw neverClosed("case", by: "esac", at: open, expecting: ["a pattern"]) }
+                    if token.kind == .endOfInput { throw neverClosed("case", by: "esac", at: open, expecting: "a pattern") }
                     throw unexpected(token, note: "a `case` item starts with a pattern, e.g. `*.txt)`")
                 }
                 try advance()
@@ -186,13 +180,13 @@ extension Parser {
                 token = try peek()
             }
             guard token.op == .rightParen else {
-                if token.kind == .endOfInput { throw neverClosed("case", by: "esac", at: open, expecting: ["`)`"]) }
+                if token.kind == .endOfInput { throw neverClosed("case", by: "esac", at: open, expecting: "`)`") }
                 throw unexpected(token, note: "a `case` pattern ends with `)`; alternatives are separated by `|`")
             }
             try advance()
-            openConstructs.append(("case", "esac", open))
-            defer { openConstructs.removeLast() }
+            openConstructs.append(OpenConstruct(opener: "case", start: open, expected: "`;;` or `esac`"))
             let (body, closer) = try parseSequence(until: .caseItem(open: open))
+            openConstructs.removeLast()
             let itemEnd = body.items.last?.range.end ?? location(token.end)
             items.append(CaseClause.Item(patterns: patterns, body: body, range: SourceRange(start: location(itemStart), end: itemEnd)))
             if closer.op == .doubleSemicolon { try advance() }

@@ -138,6 +138,8 @@ extension Parser {
         // line ends, not at a newline inside the substitution (as in sh).
         let outerPending = pendingHereDocuments
         pendingHereDocuments = []
+        openConstructs.append(OpenConstruct(opener: "$(", start: open, expected: "`)`"))
+        defer { openConstructs.removeLast() }
         let (program, _) = try parseSequence(until: .commandSubstitution(open: open))
         if let pending = pendingHereDocuments.first {
             throw error(

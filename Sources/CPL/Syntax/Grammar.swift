@@ -52,16 +52,27 @@ extension Parser {
                 "unterminated command substitution `$(`", at: open, incomplete: true,
                 label: "opened here", note: "the input ended before the closing `)`")
         case .keyword(let words, let opener, let final, let open):
-            return neverClosed(opener, by: final, at: open, expecting: words.map { "`\($0)`" })
+            return neverClosed(opener, by: final, at: open, expecting: words.map { "`\($0)`" }.joined(separator: " or "))
         case .caseItem(let open):
-            return neverClosed("case", by: "esac", at: open, expecting: ["`;;`", "`esac`"])
+            return neverClosed("case", by: "esac", at: open, expecting: "`;;` or `esac`")
         }
     }
 
-    /// "`if` at 3:1 is never closed by `fi`", pointing at the end of the input.
-    func neverClosed(_ opener: String, by final: String, at open: Int, expecting words: [String]) -> ParseError {
+    /// The note for a closer met where it closes nothing (`}` in `{ if x; then y; }`), when a
+    /// construct it could close (one of `openers`) is open further out: what the innermost
+    /// construct expects first. Nil when none is open.
+    func noteInsideOpenConstruct(closing openers: Set<String>) -> String? {
+        guard let inner = openConstructs.last, openConstructs.contains(where: { openers.contains($0.opener) }) else {
+            return nil
+        }
+        let at = location(inner.start)
+        return "expected \(inner.expected) for the `\(inner.opener)` at \(at.line):\(at.column) first"
+    }
+
+    /// "`if` at 3:1 is never closed by `fi`", pointing at the end of the input. `expected` is
+    /// shown as given: words of the syntax in backquotes ("`do`"), anything else without ("a name").
+    func neverClosed(_ opener: String, by final: String, at open: Int, expecting expected: String) -> ParseError {
         let at = location(open)
-        let expected = words.joined(separator: " or ")
         var error = error(
             "`\(opener)` at \(at.line):\(at.column) is never closed by `\(final)`", at: bytes.count, incomplete: true,
             label: "the input ends here", note: "expected \(expected) for the `\(opener)` at line \(at.line)")
@@ -103,9 +114,13 @@ extension Parser {
                         next, note: "`(` starts a subshell only where a command starts; a function is defined as `name() { …; }`")
                 }
                 if next.op == .doubleSemicolon, !closes(next, closer) {
-                    throw unexpected(next, note: "`;;` ends an item of a `case … esac`, and none is open here")
+                    throw unexpected(
+                        next, note: noteInsideOpenConstruct(closing: ["case"])
+                            ?? "`;;` ends an item of a `case … esac`, and none is open here")
                 }
-                if !closes(next, closer) { throw unexpected(next) }
+                if !closes(next, closer) {
+                    throw unexpected(next, note: next.op == .rightParen ? noteInsideOpenConstruct(closing: ["(", "$("]) : nil)
+                }
             }
             items.append(ListItem(andOr: andOr, terminator: terminator, range: itemRange))
         }
@@ -180,7 +195,7 @@ extension Parser {
             }
             throw unexpected(token)
         default:
-            throw unexpected(token)
+            throw unexpected(token, note: token.op == .rightParen ? noteInsideOpenConstruct(closing: ["(", "$("]) : nil)
         }
     }
 
@@ -191,6 +206,8 @@ extension Parser {
         depth += 1
         defer { depth -= 1 }
         let closer: SequenceCloser = brace ? .braceGroup(open: open.start) : .subshell(open: open.start)
+        openConstructs.append(OpenConstruct(opener: brace ? "{" : "(", start: open.start, expected: brace ? "`}`" : "`)`"))
+        defer { openConstructs.removeLast() }
         let (body, close) = try parseSequence(until: closer)
         if body.items.isEmpty {
             throw unexpected(

@@ -31,8 +31,8 @@ public struct Parser {
     let isNested: Bool
     /// Nesting depth of groups and substitutions, to bound recursion.
     var depth: Int
-    /// The compound commands being parsed, innermost last (for "still open" notes).
-    var openConstructs: [(opener: String, final: String, open: Int)] = []
+    /// The constructs being parsed, innermost last, for the note on a closer of another one.
+    var openConstructs: [OpenConstruct] = []
 
     var position = 0
     var peeked: Token?
@@ -42,6 +42,13 @@ public struct Parser {
     var hereDocumentBodies: [Int: HereDocumentBody] = [:]
 
     static let maximumDepth = 100
+
+    /// A construct the parser is inside of, and what it expects next (prose: "`then`").
+    struct OpenConstruct {
+        var opener: String
+        var start: Int
+        var expected: String
+    }
 
     init(source: SourceText, fileName: String) {
         self.source = source

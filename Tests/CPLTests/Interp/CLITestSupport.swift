@@ -120,3 +120,28 @@ private func runCPLBlocking(
         status: code, stdout: String(losslessBytes: out), stderr: String(losslessBytes: err))
     return (result, problem)
 }
+
+/// `body` inside a script that lists cpl's own descriptors before and after it (into the files
+/// `before` and `after` of its directory) and then prints how many of its children are zombies
+/// (`grep -c`: the script's status is 1 when that is 0).
+func hygieneScript(around body: String) -> String {
+    """
+    # Warm up every lazily created resource (reactor, thread pool) first.
+    echo warm | cat >/dev/null; X=$(echo x); sleep 0 & wait
+    # Listed by a child while cpl only waits for it (nothing opens or closes meanwhile).
+    sh -c "sleep 0.3; ls -l /proc/$$/fd > before" & wait
+    \(body)
+    sh -c "sleep 0.3; ls -l /proc/$$/fd > after" & wait
+    ps -o stat= --ppid $$ | grep -c Z
+
+    """
+}
+
+/// What the descriptors of an `ls -l /proc/PID/fd` listing are, sorted: "lrwx------ 1 u g 64 date
+/// 3 -> pipe:[123]" gives "pipe:" (numbers vary from run to run, kinds must not).
+func descriptorKinds(listedIn path: String) -> [String] {
+    (readFileText(path) ?? "").split(separator: "\n").compactMap { line -> String? in
+        guard let arrow = line.firstRange(of: " -> ") else { return nil }
+        return String(line[arrow.upperBound...].prefix { $0 != "[" })
+    }.sorted()
+}

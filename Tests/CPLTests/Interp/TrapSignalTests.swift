@@ -1,0 +1,145 @@
+import ChildProcess
+import Glibc
+import Testing
+@testable import CPL
+
+/// `cpl -c script` in a session of its own (a signal sent to its group reaches only it and its
+/// children), with pipes for stdin, stdout and stderr. Killed if it is still running after 30 s.
+/// (`ChildProcess.kill` signals that whole group: a signal for cpl alone goes through `kill(2)`.)
+private func startCPL(_ script: String, in directory: String) throws -> ChildProcess {
+    var options = SpawnOptions(
+        cwd: directory, environment: ["PATH": "/usr/bin:/bin", "HOME": directory, "LC_ALL": "C"], stdio: .all(.pipe),
+        detached: true)
+    options.timeout = .seconds(30)
+    options.killSignal = .kill
+    return try ChildProcess.spawn(cplBinary, ["-c", script], options: options)
+}
+
+/// The lines an iterator has left.
+private func remainingLines(_ lines: inout LineSequence<StdioPipe>.AsyncIterator) async throws -> [String] {
+    var rest: [String] = []
+    while let line = try await lines.next() { rest.append(line) }
+    return rest
+}
+
+/// The SigIgn masks that the lines "SigIgn:\t0000000000000002" of /proc/PID/status give.
+private func ignoredMasks(_ output: String) -> [UInt64] {
+    output.split(separator: "\n").compactMap { line in
+        line.hasPrefix("SigIgn:") ? UInt64(String(line.dropFirst("SigIgn:".count)).trimmingSpaces, radix: 16) : nil
+    }
+}
+
+private func bit(_ signal: Int32) -> UInt64 { 1 << UInt64(signal - 1) }
+
+@Suite("Traps and real signals")
+struct TrapSignalTests {
+    @Test func exitTrapRunsOnExitAndKeepsItsStatus() async {
+        let result = await runCPL(["-c", "trap 'echo bye $?' EXIT; echo running; exit 3; echo not reached"])
+        #expect(result.stdout == "running\nbye 3\n")
+        #expect(result.status == 3)
+        let fromFunction = await runCPL(["-c", "f() { exit 4; }; trap 'echo bye' EXIT; f; echo not reached"])
+        #expect(fromFunction.stdout == "bye\n")
+        #expect(fromFunction.status == 4)
+    }
+
+    @Test func exitTrapRunsAtTheEndOfTheScript() async {
+        let directory = makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        createFile("\(directory)/end.cpl", "trap 'echo bye \"$?\"' EXIT\nfor i in 1 2; do echo $i; done\nfalse\n")
+        let result = await runCPL(["end.cpl"], in: directory)
+        #expect(result.stdout == "1\n2\nbye 1\n")
+        #expect(result.status == 1)
+    }
+
+    /// The signal arrives while cpl waits for `sleep`: the EXIT trap runs, cpl then dies of the
+    /// signal itself, and the `sleep` does not outlive it.
+    @Test(arguments: [Signal.terminate, Signal.interrupt])
+    func exitTrapRunsWhenASignalKillsCPL(_ signal: Signal) async throws {
+        let directory = makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        let cpl = try startCPL("trap 'echo bye' EXIT; sh -c 'echo $$; exec sleep 30'; echo not reached", in: directory)
+        cpl.stdin?.end()
+        var lines = cpl.stdout!.lines.makeAsyncIterator()
+        let sleeper = try #require(Int32(try await lines.next() ?? ""))
+        #expect(processIsAlive(sleeper))
+        #expect(kill(cpl.pid, signal.rawValue) == 0)
+        let rest = try await remainingLines(&lines)
+        #expect(rest == ["bye"])
+        let status = try await cpl.waitForExit()
+        #expect(status == .signaled(signal))
+        #expect(await eventually(20) { !processIsAlive(sleeper) }, "sleep \(sleeper) outlived cpl")
+        kill(sleeper, SIGKILL)
+    }
+
+    /// A trapped signal waits for the foreground command: `cat` still reads and writes its line.
+    @Test func aTrappedSignalRunsItsTrapAfterTheForegroundCommand() async throws {
+        let directory = makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        let cpl = try startCPL(
+            "trap 'echo caught' TERM; sh -c 'echo running; exec cat'; echo \"after $?\"", in: directory)
+        var lines = cpl.stdout!.lines.makeAsyncIterator()
+        #expect(try await lines.next() == "running")
+        #expect(kill(cpl.pid, SIGTERM) == 0)
+        try await cpl.stdin!.write("line\n")
+        cpl.stdin!.end()
+        let rest = try await remainingLines(&lines)
+        #expect(rest == ["line", "caught", "after 0"])
+        let status = try await cpl.waitForExit()
+        #expect(status == .exited(0))
+    }
+
+    /// Ctrl-C as a terminal sends it: to the whole process group. With `trap '' INT` neither cpl
+    /// nor its child dies of it.
+    @Test func anIgnoredInterruptReachesTheWholeGroupAndKillsNothing() async throws {
+        let directory = makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        let cpl = try startCPL("trap '' INT; sh -c 'echo running; exec cat'; echo \"after $?\"", in: directory)
+        var lines = cpl.stdout!.lines.makeAsyncIterator()
+        #expect(try await lines.next() == "running")
+        #expect(kill(-cpl.pid, SIGINT) == 0)
+        try await cpl.stdin!.write("line\n")
+        cpl.stdin!.end()
+        let rest = try await remainingLines(&lines)
+        #expect(rest == ["line", "after 0"])
+        let status = try await cpl.waitForExit()
+        #expect(status == .exited(0))
+    }
+
+    /// A signal that arrives during the last command of a list still runs its trap: at the end of
+    /// the script, of a loop's body, of a pipeline stage.
+    @Test func aSignalDuringTheLastCommandRunsItsTrap() async {
+        let last = await runCPL(["-c", "trap 'echo caught' TERM; kill -TERM $$"])
+        #expect(last.stdout == "caught\n")
+        #expect(last.status == 0)
+        let loop = await runCPL(["-c", "trap 'echo caught $i' TERM; for i in 1 2; do kill -TERM $$; done; echo after"])
+        #expect(loop.stdout == "caught 1\ncaught 2\nafter\n")
+        let stage = await runCPL(["-c", "trap 'echo caught' USR1; kill -USR1 $$ | cat"])
+        #expect(stage.stdout == "caught\n")
+        let function = await runCPL(["-c", "trap 'echo caught' TERM; f() { kill -TERM $$; echo in f; }; f; echo after"])
+        #expect(function.stdout == "caught\nin f\nafter\n")
+    }
+
+    /// What children inherit: an ignored signal stays ignored (in a subshell and a pipeline too);
+    /// a trapped one and a reset one are at their default.
+    @Test func childrenInheritOnlyIgnoredSignals() async {
+        let result = await runCPL([
+            "-c",
+            """
+            grep SigIgn /proc/self/status
+            trap '' INT
+            sh -c 'grep SigIgn /proc/$$/status'
+            (grep SigIgn /proc/self/status)
+            grep SigIgn /proc/self/status | cat
+            trap 'echo caught' INT
+            grep SigIgn /proc/self/status
+            trap '' INT TERM
+            grep SigIgn /proc/self/status
+            trap - INT TERM
+            grep SigIgn /proc/self/status
+            """,
+        ])
+        #expect(result.status == 0)
+        let interrupt = bit(SIGINT)
+        #expect(ignoredMasks(result.stdout) == [0, interrupt, interrupt, interrupt, 0, interrupt | bit(SIGTERM), 0])
+    }
+}
