@@ -36,6 +36,9 @@ public protocol ExpansionContext {
     var globbingDisabled: Bool { get }
     /// `readonly NAME`: an assignment by `$((NAME = …))` is an error.
     func isReadOnly(_ name: String) -> Bool
+    /// A dry run's stand-in (`$1`) for a parameter whose value only the run knows (the
+    /// parameters of a function planned where it is defined); nil: expand it.
+    func runTimeStandIn(for name: String) -> String?
     /// Relative glob patterns are matched here (not in the process's cwd).
     var workingDirectory: String { get }
     /// The home directory for `~` (user nil: `$HOME`) or `~user`; nil leaves the tilde as written.
@@ -54,6 +57,7 @@ extension ExpansionContext {
     public var splitsSubstitutionOutput: Bool { true }
     public var globbingDisabled: Bool { false }
     public func isReadOnly(_ name: String) -> Bool { false }
+    public func runTimeStandIn(for name: String) -> String? { nil }
 
     public func homeDirectory(ofUser user: String?) -> String? {
         guard let user else { return variable("HOME") }

@@ -5,6 +5,7 @@ import ChildProcess
 extension WordExpander {
     /// The raw value of a parameter, nil when unset. `$@`/`$*` join with spaces.
     func value(of name: String) async -> String? {
+        if let standIn = context.runTimeStandIn(for: name) { return standIn }
         if let first = name.unicodeScalars.first, ("0"..."9").contains(first) {
             guard let index = Int(name) else { return nil }
             if index == 0 { return context.scriptName }

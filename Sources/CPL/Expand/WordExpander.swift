@@ -201,7 +201,9 @@ public struct WordExpander<Context: ExpansionContext> {
     mutating func expandParameter(
         _ parameter: ParameterExpansion, quoted: Bool, into fields: inout FieldAccumulator
     ) async throws(ExpansionError) {
-        if parameter.op == nil, parameter.name == "@" || (parameter.name == "*" && !quoted) {
+        if parameter.op == nil, parameter.name == "@" || (parameter.name == "*" && !quoted),
+            context.runTimeStandIn(for: parameter.name) == nil
+        {
             // One field per positional parameter.
             for (index, value) in context.positionalParameters.enumerated() {
                 if index > 0 { fields.breakField() }

@@ -16,7 +16,7 @@ extension Plan {
             out += "# $(…) is shown as written: --plan runs nothing.\n"
         }
         if hasRunTimeValues {
-            out += "# $NAME stands for a value known only when it runs (a loop variable, what read sets…).\n"
+            out += "# $NAME stands for a value known only when it runs (a loop variable, a function's parameters, what read sets…).\n"
         }
         render(into: &out, indent: "")
         return out

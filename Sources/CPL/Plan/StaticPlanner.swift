@@ -28,6 +28,16 @@ public struct StaticPlanner {
         /// in a subshell or a background job is undone with the rest of its context).
         var functionNames: Set<String> = []
 
+        /// Planning a function's body: its parameters are shown as written.
+        var parametersAreRunTime = false
+
+        public func runTimeStandIn(for name: String) -> String? {
+            guard parametersAreRunTime, let first = name.unicodeScalars.first,
+                ("1"..."9").contains(first) || name == "#" || name == "@" || name == "*"
+            else { return nil }
+            return "$" + name
+        }
+
         mutating func markDynamic(_ name: String) {
             dynamicNames.insert(name)
             variables[name] = nil
@@ -54,6 +64,8 @@ public struct StaticPlanner {
     }
 
     public var planner: Planner<Context>
+    /// A function body was planned (its parameters are shown as `$1`).
+    var plannedFunctionBody = false
 
     /// - Parameters:
     ///   - source: the text `program` was parsed from (to show `$(…)` and job text).
@@ -77,7 +89,7 @@ public struct StaticPlanner {
             result.jobs.append(await plan(item))
         }
         result.hasUnevaluatedSubstitutions = planner.context.sawSubstitution
-        result.hasRunTimeValues = !planner.context.dynamicNames.isEmpty
+        result.hasRunTimeValues = !planner.context.dynamicNames.isEmpty || plannedFunctionBody
         return result
     }
 
@@ -187,6 +199,8 @@ public struct StaticPlanner {
     mutating func sections(ofFunction definition: FunctionDefinition) async -> [PlanSection] {
         let saved = planner.context
         planner.context.positionalParameters = []
+        planner.context.parametersAreRunTime = true
+        plannedFunctionBody = true
         let pipeline = Pipeline(negated: false, stages: [definition.body], pipeStderr: [], range: definition.body.range)
         let body = await plan(pipeline, connector: nil)
         let saw = planner.context.sawSubstitution

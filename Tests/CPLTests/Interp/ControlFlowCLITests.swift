@@ -189,6 +189,7 @@ struct ControlFlowCLITests {
         #expect(result.stderr == "")
         #expect(result.stdout == """
             # $(…) is shown as written: --plan runs nothing.
+            # $NAME stands for a value known only when it runs (a loop variable, a function's parameters, what read sets…).
             job 1 (foreground) at 1:1: greet() {
                 echo "hello $HOME" > greeting.txt
             }

@@ -276,7 +276,7 @@ struct REPLTests {
     @Test func backgroundJobsAreNotedWhenTheyFinish() throws {
         let (terminal, _) = try session()
         terminal.type("sh -c 'exit 3' &\n")
-        try terminal.expect("~")
+        try terminal.expect("[1] ")  // started; the notice of its end may come before the next prompt or after it
         try pressEnter(on: terminal, until: "[1]+  Exit 3                  sh -c 'exit 3'\n")
         terminal.type("jobs\n")
         let listing = try terminal.expect("~")
