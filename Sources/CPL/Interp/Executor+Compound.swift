@@ -70,7 +70,7 @@ extension Executor {
                     throw error
                 }
             }
-            if Task.isCancelled { throw ShellExit(status: 128 + 15, reason: .cancelled) }
+            if session.stopRequested { throw ShellExit(status: 128 + 15, reason: .cancelled) }
         }
         return status
     }

@@ -121,7 +121,7 @@ final class Executor {
     /// Runs every item; `exit`, `set -e` and fatal errors end it by throwing.
     func run(_ program: Program) async throws(ShellExit) {
         for item in program.items {
-            if Task.isCancelled { throw ShellExit(status: 128 + SIGTERM, reason: .cancelled) }
+            if session.stopRequested { throw ShellExit(status: 128 + SIGTERM, reason: .cancelled) }
             if session.signalTraps.anyPending { try await runPendingTraps() }
             try await run(item)
         }
@@ -210,7 +210,7 @@ final class Executor {
         if status != 0, checked, !conditional, errexitSuppressed == 0, state.options.errexit {
             throw ShellExit(status: status, reason: .errexit)
         }
-        if Task.isCancelled { throw ShellExit(status: status, reason: .cancelled) }
+        if session.stopRequested { throw ShellExit(status: status, reason: .cancelled) }
         return status
     }
 

@@ -292,10 +292,14 @@ public final class Interpreter: Sendable {
         streams.table = DescriptorTable()
         let session = self.session
         let jobTable = self.jobTable
-        session.interrupted.withLock { $0 = false }
+        session.stop.store(Session.StopRequest.none, ordering: .relaxed)
         // A task of its own, so that `interrupt()` can cancel the run without
         // the background jobs that cancelling the caller's task also kills.
-        let run = Task.immediate {
+        let stopBackgroundJobs: @Sendable () -> Void = {
+            for job in session.runningBackgroundJobs where job.mode == .background { job.send(.terminate) }
+        }
+        let run = await withTaskCancellationHandler {
+            Task.immediate {
             let executor = Executor(
                 session: session, state: current.state, files: table.take()!, jobs: jobTable,
                 source: ScriptSource(fileName: fileName, text: source))
@@ -305,18 +309,25 @@ public final class Interpreter: Sendable {
             executor.files = DescriptorTable()  // our copies of the capture pipes
             executor.state.lastStatus = status
             return (status, ending, executor.state)
+            }
+        } onCancel: {
+            // The caller gave up while the run was starting on its thread.
+            session.stop.store(Session.StopRequest.cancel, ordering: .relaxed)
+            stopBackgroundJobs()
         }
         currentRun.withLock { $0 = run }
         session.signalTraps.setInterruptRun { run.cancel() }
         // An interrupt, or a signal that ends the shell, that came while the run was starting:
         // before there was a task to cancel (`Task.immediate` runs the script up to its first
         // suspension, its first program, before returning).
-        if session.interrupted.withLock({ $0 }) || session.signalTraps.fatalSignal != nil { run.cancel() }
+        if session.stop.load(ordering: .relaxed) != Session.StopRequest.none || session.signalTraps.fatalSignal != nil {
+            run.cancel()
+        }
         let (status, ending, finalState) = await withTaskCancellationHandler {
             await run.value
         } onCancel: {
             run.cancel()
-            for job in session.runningBackgroundJobs where job.mode == .background { job.send(.terminate) }
+            stopBackgroundJobs()
         }
         currentRun.withLock { $0 = nil }
         session.signalTraps.setInterruptRun(nil)
@@ -333,7 +344,7 @@ public final class Interpreter: Sendable {
     /// foreground job is killed and the run returns status 130 (`.interrupted`);
     /// background jobs go on. A REPL calls this on Ctrl-C.
     public func interrupt() {
-        session.interrupted.withLock { $0 = true }
+        session.stop.store(Session.StopRequest.interrupt, ordering: .relaxed)
         currentRun.withLock { $0 }?.cancel()
     }
 
@@ -363,13 +374,15 @@ public final class Interpreter: Sendable {
     }
 
     private static func runProgram(_ program: Program, in executor: Executor) async -> (Int32, RunResult.Ending) {
-        let interrupted = { executor.session.interrupted.withLock { $0 } }
+        let interrupted = { executor.session.interrupted }
         do throws(ShellExit) {
             try await executor.run(program)
-            if Task.isCancelled { return interrupted() ? (128 + SIGINT, .interrupted) : (executor.state.lastStatus, .cancelled) }
+            if executor.session.stopRequested {
+                return interrupted() ? (128 + SIGINT, .interrupted) : (executor.state.lastStatus, .cancelled)
+            }
             return (executor.state.lastStatus, .completed)
         } catch {
-            if Task.isCancelled { return interrupted() ? (128 + SIGINT, .interrupted) : (error.status, .cancelled) }
+            if executor.session.stopRequested { return interrupted() ? (128 + SIGINT, .interrupted) : (error.status, .cancelled) }
             switch error.reason {
             case .interrupted: return (error.status, .interrupted)
             case .exit, .returnFromFunction: return (error.status, .exit)

@@ -12,8 +12,21 @@ final class Session: Sendable {
     let terminal: JobTerminal?
     /// `exec command` replaces the process (the `cpl` command) instead of running a child.
     let execReplacesProcess: Bool
-    /// Set by `Interpreter.interrupt()`: the cancelled run ends with status 130.
-    let interrupted = Mutex(false)
+    /// How the run in progress was asked to stop: `interrupt()` (status 130) or the cancellation
+    /// of the task waiting for it. Checked between commands as well as through task
+    /// cancellation, because a run starts on its caller's thread (`Task.immediate`) and a loop of
+    /// builtins may never suspend to let the cancellation of a task it has not yet returned reach it.
+    let stop = Atomic<UInt8>(StopRequest.none)
+
+    enum StopRequest {
+        static let none: UInt8 = 0
+        static let interrupt: UInt8 = 1
+        static let cancel: UInt8 = 2
+    }
+
+    /// Whether the run should stop now (its task cancelled, or a stop requested).
+    var stopRequested: Bool { Task.isCancelled || stop.load(ordering: .relaxed) != StopRequest.none }
+    var interrupted: Bool { stop.load(ordering: .relaxed) == StopRequest.interrupt }
     /// The signals `trap` catches or ignores, and those that arrived.
     let signalTraps = SignalTraps()
     /// Every `&` job not yet finished, in any context.

@@ -40,11 +40,18 @@ final class SignalTraps: Sendable {
 
     private let state = Mutex(State())
     private let hasPending = Atomic<Bool>(false)
+    /// Some signal is caught for a trap (only then is there anything to look for).
+    private let catchesAny = Atomic<Bool>(false)
 
     /// The signals that kill a shell by default and so deserve its EXIT trap first.
     static let fatalSignals: [Signal] = [.hangup, .interrupt, .terminate]
 
-    var anyPending: Bool { hasPending.load(ordering: .acquiring) }
+    /// Whether a trapped signal (or one that ends the shell) has arrived. A signal the kernel
+    /// delivered while a program ran is taken now even if the reactor has not reported it yet.
+    var anyPending: Bool {
+        if catchesAny.load(ordering: .relaxed) { ProcessSignals.reportArrivals() }
+        return hasPending.load(ordering: .acquiring)
+    }
 
     /// The arrived signals that `isHandled` accepts; the others stay for the context that
     /// trapped them (a subshell has none of its parent's traps).
@@ -115,6 +122,7 @@ final class SignalTraps: Sendable {
             let observation = ProcessSignals.observe(signal) { [self] signal in arrived(signal) }
             state.withLock { $0.observations[signal.rawValue] = observation }
         }
+        catchesAny.store(state.withLock { !$0.observations.isEmpty }, ordering: .relaxed)
     }
 
     /// On the reactor thread. A trapped signal waits for the executor to take it between

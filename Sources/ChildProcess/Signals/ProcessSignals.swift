@@ -26,6 +26,13 @@ public enum ProcessSignals {
         case ignore
     }
 
+    /// Calls the observers of the signals that have arrived but not yet been reported, now, on
+    /// this thread (the reactor would report them a moment later). A shell calls this between
+    /// commands, so that a signal that came while a program ran is seen before the next one.
+    public static func reportArrivals() {
+        SignalDispatcher.shared.reportArrivals()
+    }
+
     /// Stops catching `signal` and gives it `disposition`; its observers are dropped. (A shell's
     /// `trap - INT` and `trap '' INT`.)
     public static func setDisposition(_ disposition: Disposition, for signal: Signal) {
@@ -84,6 +91,15 @@ final class SignalDispatcher: Sendable {
         return SignalObservation(signal: signal, id: id)
     }
 
+    /// Takes the handler's counts (each arrival is taken once, by whichever thread gets to it
+    /// first) and calls the observers.
+    func reportArrivals() {
+        let (caught, observers) = state.withLock { ($0.caught, $0.observers) }
+        for number in caught.sorted() where cp_signal_take(number) > 0 {
+            for observer in observers[number] ?? [] { observer.call(Signal(rawValue: number)) }
+        }
+    }
+
     /// Forgets `signal`: no observers, not caught (the caller sets its disposition).
     func release(_ signal: Signal) {
         state.withLock { state in
@@ -101,10 +117,7 @@ final class SignalDispatcher: Sendable {
             guard ready else { return }
             var bytes = [UInt8](repeating: 0, count: 256)
             while bytes.withUnsafeMutableBytes({ read(readEnd.rawValue, $0.baseAddress, $0.count) }) > 0 {}
-            let (caught, observers) = state.withLock { ($0.caught, $0.observers) }
-            for number in caught.sorted() where cp_signal_take(number) > 0 {
-                for observer in observers[number] ?? [] { observer.call(Signal(rawValue: number)) }
-            }
+            reportArrivals()
             watch()
         }
     }
