@@ -11,7 +11,7 @@ import Testing
 @Suite("REPL on a pseudo-terminal", .serialized)
 struct REPLTests {
     /// A session in a fresh directory that is also `$HOME` (so the prompt starts with `~`).
-    private func session(_ extra: [String: String] = [:], in directory: String? = nil) throws -> (TerminalSession, String) {
+    func session(_ extra: [String: String] = [:], in directory: String? = nil) throws -> (TerminalSession, String) {
         guard let cpl = Shells.cplPath else { throw TerminalSession.Timeout(expected: "a built cpl", screen: "") }
         let directory = directory ?? makeDirectory()
         var environment = ["PATH": "/usr/bin:/bin", "HOME": directory, "LC_ALL": "C", "USER": "tester"]
@@ -339,7 +339,7 @@ struct REPLTests {
     }
 
     /// Waits until a child of `parent` runs the program `name`.
-    private func waitForChild(of parent: Int32, named name: String) throws {
+    func waitForChild(of parent: Int32, named name: String) throws {
         let deadline = Date().addingTimeInterval(20)
         while true {
             for child in children(of: parent) {
