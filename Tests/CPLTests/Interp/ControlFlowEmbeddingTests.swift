@@ -107,3 +107,36 @@ struct ControlFlowEmbeddingTests {
         #expect(calls.withLock { $0 } == 4)
     }
 }
+
+/// A run that never leaves the interpreter (a loop of builtins) still answers `interrupt()` and
+/// the cancellation of the task waiting for it. The loop takes seconds (a debug build: about
+/// ten); the file it writes first says that it runs. One at a time: each loop holds a thread.
+@Suite("Stopping a loop of builtins", .serialized)
+struct BuiltinLoopStopTests {
+    static let longLoop = "echo > started; i=0; while [ $i -lt 100000 ]; do i=$((i + 1)); done; echo finished"
+
+    @Test func interruptStopsIt() async {
+        let directory = makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        let shell = makeInterpreter(in: directory)
+        let task = Task { await run(Self.longLoop, in: directory, interpreter: shell) }
+        #expect(await eventually(30) { readFileText("\(directory)/started") != nil })
+        shell.interrupt()
+        let result = await task.value
+        #expect(result.ending == .interrupted)
+        #expect(result.status == 130)
+        #expect(result.stdoutText == "")
+    }
+
+    @Test func cancellingTheWaitingTaskStopsIt() async {
+        let directory = makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        let shell = makeInterpreter(in: directory)
+        let task = Task { await run(Self.longLoop, in: directory, interpreter: shell) }
+        #expect(await eventually(30) { readFileText("\(directory)/started") != nil })
+        task.cancel()
+        let result = await task.value
+        #expect(result.ending == .cancelled)
+        #expect(result.stdoutText == "")
+    }
+}
