@@ -49,7 +49,7 @@ func relay(bytes: Int) async {
             }
         }
         let elapsed = Bench.now() - start
-        let answer = outer.closureResult.standardOutput ?? ""
+        let answer = outer.closureResult.standardOutput
         if Int(answer.filter { !$0.isWhitespace }) != bytes { Bench.fail("wc -c said \(answer)") }
         Bench.report(Double(bytes) / elapsed)
     } catch {
