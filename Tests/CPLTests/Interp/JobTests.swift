@@ -44,6 +44,14 @@ struct JobTests {
         #expect(groups.count == 2 && groups[0] == groups[1], "\(foreground.stdoutText) \(foreground.stderrText)")
     }
 
+    @Test func jobsListsThePidOfAJobJustStarted() async {
+        let directory = makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        let result = await run(
+            "sleep 1000 & jobs -p > pids; read -r pid < pids; [ \"$pid\" = \"$!\" ] && echo same; kill %1; wait", in: directory)
+        #expect(result.stdoutText == "same\n")
+    }
+
     @Test func jobsAndKill() async {
         let result = await run("sleep 1000 & sleep 1000 & jobs; kill %1; wait %1; echo $?; kill -s KILL %2; wait %2; echo $?; jobs; kill -l 143")
         #expect(result.stdoutText == "[1]-  Running                 sleep 1000 &\n[2]+  Running                 sleep 1000 &\n143\n137\nTERM\n")

@@ -51,7 +51,8 @@ extension Executor {
         var text = ""
         for job in all {
             if pidsOnly {
-                if let pid = job.knownDisplayPID ?? job.processIDs.first { text += "\(pid)\n" }
+                // What `$!` says: a job just started may not have its pid yet.
+                if let pid = await job.displayPID() { text += "\(pid)\n" }
                 continue
             }
             text += listing.line(for: job, processIDs: long) + "\n"
