@@ -102,9 +102,15 @@ final class Job: Sendable {
     /// A process of this job was started (in process group `group`, if any).
     /// One that ignores keyboard stops does not count for whether the job stopped.
     func processStarted(_ child: ChildProcess, group: Int32?, ignoresKeyboardStops: Bool = false) {
-        state.withLock { state in
+        let cancelled = state.withLock { state in
             state.children.append((child, group))
             if !ignoresKeyboardStops { state.stoppable.insert(ObjectIdentifier(child)) }
+            return state.cancelled
+        }
+        // The job was ended while this process was being started (after `send` looked for its
+        // processes): it goes too, with its group, so that nothing of the job outlives it.
+        if cancelled {
+            if let group, group > 0 { Glibc.kill(-group, SIGTERM) } else { _ = child.kill(.terminate) }
         }
         if tracksStops {
             child.observeJobState { [weak self] _ in self?.processStateChanged() }
