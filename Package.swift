@@ -34,7 +34,7 @@ let package = Package(
             name: "cplTests", dependencies: [],
             exclude: [
                 "Differential/cases.txt", "Differential/cases-control.txt", "Differential/cases-functions.txt",
-                "Differential/cases-arith.txt", "Differential/cases-builtins.txt", "Differential/cases-splitting.txt", "Differential/cases-posix.txt",
+                "Differential/cases-arith.txt", "Differential/cases-builtins.txt", "Differential/cases-splitting.txt", "Differential/cases-posix.txt", "Differential/cases-descriptors.txt",
                 "Differential/validate-oracle.py",
             ]),
     ],

@@ -43,16 +43,16 @@ extension Executor {
 
     /// An `if`/`while`/`until` condition: `set -e` does not apply inside it.
     private func runCondition(_ program: Program) async throws(ShellExit) -> Int32 {
-        errexitSuppressed += 1
-        defer { errexitSuppressed -= 1 }
-        return try await runList(program)
+        try await with({ $0.errexitSuppressed += 1 }) { () throws(ShellExit) in try await runList(program) }
     }
 
     /// Runs the bodies `next` hands out until it hands out none, handling `break` and `continue`.
     /// The status is the last body's, 0 when none ran (POSIX).
     private func runLoop(_ next: () async throws(ShellExit) -> Program?) async throws(ShellExit) -> Int32 {
-        loopDepth += 1
-        defer { loopDepth -= 1 }
+        try await with({ $0.loopDepth += 1 }) { () throws(ShellExit) in try await runBodies(next) }
+    }
+
+    private func runBodies(_ next: () async throws(ShellExit) -> Program?) async throws(ShellExit) -> Int32 {
         var status: Int32 = 0
         while true {
             do {

@@ -4,10 +4,6 @@ import ChildProcess
 struct FunctionCall: Sendable {
     /// The caller's positional parameters.
     var positionalParameters: [String]
-    /// The caller's loops (a function's `break` cannot leave them, as in dash).
-    var loopDepth: Int
-    /// The script the caller was running (for messages).
-    var source: ScriptSource
     /// Variables made local by `local` (and the prefix assignments of the call), with the values
     /// they had before: restored in reverse order of first saving.
     var saved: [(name: String, variable: SavedVariable)] = []
@@ -30,21 +26,25 @@ extension Executor {
     func call(_ arguments: [String], assignments: [PlannedAssignment]) async throws(ShellExit) -> Int32 {
         guard let function = state.functions[arguments[0]] else { return 127 }
         if calls.count >= Executor.maximumCallDepth {
-            await report("\(arguments[0]): maximum function recursion depth (\(Executor.maximumCallDepth)) reached", line: currentLine)
+            await report("\(arguments[0]): maximum function recursion depth (\(Executor.maximumCallDepth)) reached", line: context.line)
             throw ShellExit(status: 2, reason: .fatalError)
         }
-        calls.append(FunctionCall(positionalParameters: state.positionalParameters, loopDepth: loopDepth, source: source))
+        calls.append(FunctionCall(positionalParameters: state.positionalParameters))
         for assignment in assignments {
             makeLocal(assignment.name)
             state.variables[assignment.name] = assignment.value
             state.exported.insert(assignment.name)
         }
         state.positionalParameters = Array(arguments.dropFirst())
-        loopDepth = 0
-        source = function.source
         defer { returnFromCall() }
         do {
-            return try await runBody(function.definition.body)
+            // The caller's loops are out of reach of the function's `break`, as in dash.
+            return try await with({
+                $0.loopDepth = 0
+                $0.source = function.source
+            }) { () throws(ShellExit) in
+                try await runBody(function.definition.body)
+            }
         } catch where error.reason == .returnFromFunction {
             return error.status
         }
@@ -71,8 +71,6 @@ extension Executor {
         }
         state.positionalParameters = call.positionalParameters
         if let options = call.options { state.options = options }
-        loopDepth = call.loopDepth
-        source = call.source
     }
 
     /// Saves `name` in the innermost call (once), so that its return restores it.

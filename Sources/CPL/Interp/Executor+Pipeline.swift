@@ -14,21 +14,24 @@ extension Executor {
     /// in-process). Returns the last stage's status (`pipefail`: the last
     /// non-zero one).
     func execute(_ pipeline: Pipeline) async throws(ShellExit) -> Int32 {
-        let reporter = launchReporter
-        launchReporter = nil
+        let reporter = context.launchReporter
+        context.launchReporter = nil
         guard groupPerPipeline else { return try await executeInCurrentGroup(pipeline, reporter: reporter) }
-        let saved = (groupSlot, job, foregroundJob)
-        let foreground = Job(number: 0, mode: .foreground, command: source.text(pipeline.range), tracksStops: true)
+        let foreground = Job(number: 0, mode: .foreground, command: context.source.text(pipeline.range), tracksStops: true)
         let terminal = session.terminal
         let shellModes = terminal?.modes
         foreground.groupSlot = ProcessGroupSlot(terminal: terminal)
-        (groupSlot, job, foregroundJob) = (foreground.groupSlot, foreground, foreground)
         defer {
-            (groupSlot, job, foregroundJob) = saved
             terminal?.takeBack()
             terminal?.restore(shellModes)
         }
-        let status = try await executeInCurrentGroup(pipeline, reporter: reporter)
+        let status = try await with({
+            $0.placement.groupSlot = foreground.groupSlot
+            $0.placement.job = foreground
+            $0.foregroundJob = foreground
+        }) { () throws(ShellExit) in
+            try await executeInCurrentGroup(pipeline, reporter: reporter)
+        }
         // Ctrl-C killed a process of the job: the rest of the command line does not run either.
         if foreground.wasInterrupted { throw ShellExit(status: 128 + SIGINT, reason: .interrupted) }
         return status

@@ -12,10 +12,10 @@ extension Executor {
             arguments: arguments, environment: state.environment(with: assignments),
             workingDirectory: state.workingDirectory,
             stdin: ShellInput(descriptors, fd: 0), stdout: ShellOutput(descriptors, fd: 1),
-            stderr: ShellOutput(descriptors, fd: 2), fileName: source.fileName, line: line, descriptors: descriptors)
+            stderr: ShellOutput(descriptors, fd: 2), fileName: context.source.fileName, line: line, descriptors: descriptors)
         let launcher = Launcher(
-            session: session, groupSlot: groupSlot, detached: detached, job: job, reporter: reporter,
-            ignoresKeyboardStops: ignoresKeyboardStops, ignoredSignals: SignalTraps.ignored(by: state.traps))
+            session: session, placement: context.placement, reporter: reporter,
+            ignoredSignals: SignalTraps.ignored(by: state.traps))
         defer { descriptors.release() }
         guard let handler = session.currentExecHandler else {
             return await runStoppable { await launcher.launch(request) }
@@ -30,11 +30,8 @@ extension Executor {
 /// needs is `Sendable`, so an exec handler may call it from any task.
 struct Launcher: Sendable {
     let session: Session
-    let groupSlot: ProcessGroupSlot?
-    let detached: Bool
-    let job: Job?
+    let placement: ProcessPlacement
     let reporter: Job?
-    let ignoresKeyboardStops: Bool
     /// `trap '' SIG`: the program starts with these ignored, as in sh.
     let ignoredSignals: [Signal]
 
@@ -55,14 +52,15 @@ struct Launcher: Sendable {
         var options = SpawnOptions(
             cwd: request.workingDirectory, environment: request.environment, stdio: request.descriptors.stdio)
         options.argv0 = name
+        let (detached, job) = (placement.detached, placement.job)
         options.detached = detached
         options.inheritedSignalDispositions = Set(ignoredSignals)
-        if ignoresKeyboardStops { options.inheritedSignalDispositions.formUnion([.terminalStop, .terminalInput, .terminalOutput]) }
+        if placement.ignoresKeyboardStops { options.inheritedSignalDispositions.formUnion([.terminalStop, .terminalInput, .terminalOutput]) }
         let arguments = Array(request.arguments.dropFirst())
         let child: ChildProcess
         var group: Int32?
         do throws(SpawnError) {
-            if let groupSlot, !detached {
+            if let groupSlot = placement.groupSlot, !detached {
                 (child, group) = try groupSlot.spawn { processGroup throws(SpawnError) in
                     var options = options
                     options.processGroup = processGroup
@@ -92,7 +90,7 @@ struct Launcher: Sendable {
         }
         // The child has its copies: close ours now (a reader must see end of file when it exits).
         request.descriptors.release()
-        job?.processStarted(child, group: group, ignoresKeyboardStops: ignoresKeyboardStops)
+        job?.processStarted(child, group: group, ignoresKeyboardStops: placement.ignoresKeyboardStops)
         reporter?.lastStageLaunched(pid: child.pid)
         if detached { child.unref() }
         do {
@@ -143,14 +141,11 @@ struct Launcher: Sendable {
         var state = ShellState(
             environment: request.environment, workingDirectory: request.workingDirectory, scriptName: name)
         state.positionalParameters = Array(request.arguments.dropFirst())
+        var context = RunContext(source: script.source)
+        context.placement = placement
+        context.launchReporter = reporter
         let executor = Executor(
-            session: session, state: state, files: request.descriptors.snapshot, jobs: JobTable(),
-            source: script.source)
-        executor.groupSlot = groupSlot
-        executor.detached = detached
-        executor.job = job
-        executor.ignoresKeyboardStops = ignoresKeyboardStops
-        executor.launchReporter = reporter
+            session: session, state: state, files: request.descriptors.snapshot, jobs: JobTable(), context: context)
         request.descriptors.release()
         let status = await executor.runAsSubshell(script.program)
         reporter?.lastStageLaunched(pid: nil)

@@ -10,7 +10,7 @@ extension Executor {
     /// `inPlace`: this executor is the stage's own subshell (a stage of a multi-stage pipeline),
     /// so the descriptors stay its own afterwards, for its EXIT trap.
     func run(_ stage: PlannedStage, reporter: Job?, inPlace: Bool = false) async throws(ShellExit) -> Int32 {
-        currentLine = stage.range.start.line
+        context.line = stage.range.start.line
         for assignment in stage.assignments { try await checkWritable(assignment.name) }
         if case .expansionFailed(let error) = stage.action {
             reporter?.lastStageLaunched(pid: nil)
@@ -48,32 +48,30 @@ extension Executor {
                 files = table
                 return 0
             }
-            let saved = files
-            files = table
-            defer { files = saved }
-            return try await runBuiltin(arguments, assignments: stage.assignments)
+            return try await withRedirections(table, of: stage) { () throws(ShellExit) in
+                try await runBuiltin(arguments, assignments: stage.assignments)
+            }
 
         case .group(let body):
-            return try await runInPlace(descriptors: table, reporter: reporter) { () throws(ShellExit) in
+            return try await runInPlace(table, of: stage, reporter: reporter) { () throws(ShellExit) in
                 try await self.runList(body)
             }
 
         case .compound(let compound):
-            return try await runInPlace(descriptors: table, reporter: reporter) { () throws(ShellExit) in
+            return try await runInPlace(table, of: stage, reporter: reporter) { () throws(ShellExit) in
                 try await self.run(compound)
             }
 
         case .function(let arguments):
             reporter?.lastStageLaunched(pid: nil)
             await trace(arguments, assignments: stage.assignments)
-            let saved = files
-            files = table
-            defer { files = saved }
-            return try await call(arguments, assignments: stage.assignments)
+            return try await withRedirections(table, of: stage) { () throws(ShellExit) in
+                try await call(arguments, assignments: stage.assignments)
+            }
 
         case .defineFunction(let definition):
             reporter?.lastStageLaunched(pid: nil)
-            state.functions[definition.name] = ShellFunction(definition: definition, source: source)
+            state.functions[definition.name] = ShellFunction(definition: definition, source: context.source)
             return 0
 
         case .subshell(let body):
@@ -83,7 +81,7 @@ extension Executor {
             defer { reporter?.lastStageLaunched(pid: nil) }
             return await runStoppable {
                 let subshell = Executor(subshellOf: handoff.take()!)
-                subshell.launchReporter = reporter
+                subshell.context.launchReporter = reporter
                 return await subshell.runAsSubshell(body)
             }
 
@@ -104,18 +102,26 @@ extension Executor {
     /// A group or compound command: runs in this context with the stage's descriptors. `$!` of
     /// `{ a; b; } &` is a's (its first pipeline's last stage).
     private func runInPlace(
-        descriptors table: DescriptorTable, reporter: Job?, _ body: () async throws(ShellExit) -> Int32
+        _ table: DescriptorTable, of stage: PlannedStage, reporter: Job?, _ body: () async throws(ShellExit) -> Int32
     ) async throws(ShellExit) -> Int32 {
-        launchReporter = reporter
+        defer { reporter?.lastStageLaunched(pid: nil) }
+        return try await with({
+            $0.launchReporter = reporter
+            $0.nesting += 1
+        }) { () throws(ShellExit) in
+            try await withRedirections(table, of: stage, body)
+        }
+    }
+
+    /// Runs `body` with `table` as this context's descriptors. Afterwards the descriptors the
+    /// stage's own redirections named are put back; every other change the body made stays, as in
+    /// dash (`f() { exec 3>log; }` leaves 3 open after `f 2>/dev/null`).
+    private func withRedirections(
+        _ table: DescriptorTable, of stage: PlannedStage, _ body: () async throws(ShellExit) -> Int32
+    ) async throws(ShellExit) -> Int32 {
         let saved = files
         files = table
-        nesting += 1
-        defer {
-            files = saved
-            nesting -= 1
-            launchReporter = nil
-            reporter?.lastStageLaunched(pid: nil)
-        }
+        defer { files.restore(stage.descriptors.map(\.fd), from: saved) }
         return try await body()
     }
 

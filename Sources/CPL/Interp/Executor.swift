@@ -32,50 +32,39 @@ final class Executor {
     var state: ShellState
     var files: DescriptorTable
     let jobs: JobTable
-    var source: ScriptSource
-    /// > 0 while running a pipeline whose failure must not trigger `set -e`
-    /// (not the last of an `&&`/`||` chain, or under `!`), and everything inside it.
-    var errexitSuppressed = 0
-    /// The process group that programs join; nil: the interpreter's own.
-    var groupSlot: ProcessGroupSlot?
+    /// What the construct running now has changed for its duration (see `RunContext`).
+    var context: RunContext
     /// Job control: every foreground pipeline of this context gets a new group.
     var groupPerPipeline = false
-    /// `&!`: programs start in a new session.
-    var detached = false
-    /// The job this context runs for (its processes are recorded): a background
-    /// job, or under job control the foreground pipeline running now.
-    var job: Job?
-    /// Job control: the foreground pipeline running now, which Ctrl-Z may stop.
-    var foregroundJob: Job?
-    /// Job control: a command substitution's programs keep the shell's ignored SIGTSTP,
-    /// SIGTTIN and SIGTTOU (as in bash), so that Ctrl-Z cannot stop what nobody could continue.
-    var ignoresKeyboardStops = false
-    /// Set for the first pipeline of a background job: told the pid of its last stage (`$!`).
-    var launchReporter: Job?
     /// The pipe ends this stage's `.pipe` steps refer to (taken by its descriptor table).
     var pipeEnds: [PipeKey: OpenFile] = [:]
     /// The status of the last `$(…)` of the command being planned.
     var lastSubstitutionStatus: Int32?
-    /// The line of the command running now (for builtins' messages).
-    var currentLine: Int?
     /// The top-level context reports its list items to job observers (not
     /// those inside groups, subshells, `source` or background jobs).
     var reportsJobs = false
-    /// > 0 inside a `{ …; }` or a sourced file.
-    var nesting = 0
-    /// The loops `break` and `continue` can reach (a function call starts again at 0, as in dash).
-    var loopDepth = 0
     /// The function calls running now, innermost last: what `return` and `local` act on.
     var calls: [FunctionCall] = []
     /// `getopts`: the OPTIND it last set and the position inside that argument (`-abc`).
     var getoptsPosition = (optionIndex: 1, offset: 1)
 
-    init(session: Session, state: ShellState, files: DescriptorTable, jobs: JobTable, source: ScriptSource) {
+    init(session: Session, state: ShellState, files: DescriptorTable, jobs: JobTable, context: RunContext) {
         self.session = session
         self.state = state
         self.files = files
         self.jobs = jobs
-        self.source = source
+        self.context = context
+    }
+
+    /// Runs `body` with `context` changed by `change`, and puts the whole context back afterwards,
+    /// however `body` ends.
+    func with<Result>(
+        _ change: (inout RunContext) -> Void, _ body: () async throws(ShellExit) -> Result
+    ) async throws(ShellExit) -> Result {
+        let saved = context
+        change(&context)
+        defer { context = saved }
+        return try await body()
     }
 
     /// What a subshell needs, as a `Sendable` value.
@@ -83,34 +72,21 @@ final class Executor {
         var session: Session
         var state: ShellState
         var files: DescriptorTable
-        var source: ScriptSource
-        var errexitSuppressed: Int
-        var groupSlot: ProcessGroupSlot?
-        var detached: Bool
-        var job: Job?
-        var ignoresKeyboardStops: Bool
-        var loopDepth: Int
+        var context: RunContext
         var calls: [FunctionCall]
     }
 
     var snapshot: Snapshot {
-        Snapshot(
-            session: session, state: state, files: files, source: source, errexitSuppressed: errexitSuppressed,
-            groupSlot: groupSlot, detached: detached, job: job, ignoresKeyboardStops: ignoresKeyboardStops,
-            loopDepth: loopDepth, calls: calls)
+        Snapshot(session: session, state: state, files: files, context: context, calls: calls)
     }
 
     /// A subshell: a copy of the variables, cwd and descriptors; no jobs.
     convenience init(subshellOf snapshot: Snapshot) {
-        self.init(
-            session: snapshot.session, state: snapshot.state, files: snapshot.files, jobs: JobTable(),
-            source: snapshot.source)
-        errexitSuppressed = snapshot.errexitSuppressed
-        groupSlot = snapshot.groupSlot
-        detached = snapshot.detached
-        job = snapshot.job
-        ignoresKeyboardStops = snapshot.ignoresKeyboardStops
-        loopDepth = snapshot.loopDepth
+        var context = snapshot.context
+        context.nesting = 0
+        context.foregroundJob = nil
+        context.launchReporter = nil
+        self.init(session: snapshot.session, state: snapshot.state, files: snapshot.files, jobs: JobTable(), context: context)
         calls = snapshot.calls
         // A subshell starts with the traps reset, but what is ignored stays ignored (POSIX).
         state.traps = state.traps.filter { $0.value.isEmpty }
@@ -146,14 +122,15 @@ final class Executor {
     }
 
     func run(_ item: ListItem) async throws(ShellExit) {
-        if state.options.verbose, nesting == 0, calls.isEmpty {
-            try? await ShellOutput(files[2]).write(source.text(item.andOr.range) + "\n")
+        if state.options.verbose, context.nesting == 0, calls.isEmpty {
+            try? await ShellOutput(files[2]).write(context.source.text(item.andOr.range) + "\n")
         }
         if state.options.noexec, !session.jobControl { return }
         switch item.terminator {
         case .sequential:
-            let observed = reportsJobs && nesting == 0 && session.hasObservers
-            var info = JobInfo(number: nil, mode: .foreground, command: source.text(item.andOr.range), processIDs: [], status: nil)
+            let observed = reportsJobs && context.nesting == 0 && session.hasObservers
+            var info = JobInfo(
+                number: nil, mode: .foreground, command: context.source.text(item.andOr.range), processIDs: [], status: nil)
             if observed { session.emit(.started(info)) }
             let status: Int32
             do {
@@ -172,7 +149,7 @@ final class Executor {
         case .background:
             let job = startBackground(item, mode: .background)
             // An interactive shell says which job and process it started: `[1] 12345`.
-            if session.jobControl, reportsJobs, nesting == 0, let pid = await job.displayPID() {
+            if session.jobControl, reportsJobs, context.nesting == 0, let pid = await job.displayPID() {
                 try? await ShellOutput(files[2]).write("[\(job.number)] \(pid)\n")
             }
         case .detached:
@@ -193,21 +170,15 @@ final class Executor {
     /// One pipeline with `!`, `$?` and the `set -e` check.
     func run(_ pipeline: Pipeline, isLast: Bool) async throws(ShellExit) -> Int32 {
         let conditional = !isLast || pipeline.negated
-        if conditional { errexitSuppressed += 1 }
-        var status: Int32
-        do {
-            status = try await execute(pipeline)
-        } catch {
-            if conditional { errexitSuppressed -= 1 }
-            throw error
+        var status = try await with({ if conditional { $0.errexitSuppressed += 1 } }) { () throws(ShellExit) in
+            try await execute(pipeline)
         }
-        if conditional { errexitSuppressed -= 1 }
         if pipeline.negated { status = status == 0 ? 1 : 0 }
         state.lastStatus = status
         // The commands inside a lone `{ …; }`, `if`, loop or `case` made their own `set -e` checks
         // (a failing `a && b` inside one does not end the script, as in dash).
         let checked = pipeline.stages.count > 1 || !pipeline.stages[0].runsItsOwnCommands
-        if status != 0, checked, !conditional, errexitSuppressed == 0, state.options.errexit {
+        if status != 0, checked, !conditional, context.errexitSuppressed == 0, state.options.errexit {
             throw ShellExit(status: status, reason: .errexit)
         }
         if session.stopRequested { throw ShellExit(status: status, reason: .cancelled) }
@@ -218,7 +189,7 @@ final class Executor {
 
     /// `cpl: file:line: message` on this context's standard error.
     func report(_ message: String, line: Int?) async {
-        let location = line.map { "\(source.fileName):\($0): " } ?? "\(source.fileName): "
+        let location = line.map { "\(context.source.fileName):\($0): " } ?? "\(context.source.fileName): "
         try? await ShellOutput(files[2]).write("cpl: \(location)\(message)\n")
     }
 

@@ -302,7 +302,7 @@ public final class Interpreter: Sendable {
             Task.immediate {
             let executor = Executor(
                 session: session, state: current.state, files: table.take()!, jobs: jobTable,
-                source: ScriptSource(fileName: fileName, text: source))
+                context: RunContext(source: ScriptSource(fileName: fileName, text: source)))
             executor.groupPerPipeline = session.jobControl
             executor.reportsJobs = true
             let (status, ending) = await Interpreter.runToEnd(program, in: executor)
@@ -352,7 +352,9 @@ public final class Interpreter: Sendable {
     /// process dies of the signal (as bash does), its children gone with the cancelled run.
     private func dieOfSignal(_ signal: Signal, state: ShellState) async -> Never {
         let base = stored.withLock { $0.base }
-        let executor = Executor(session: session, state: state, files: base, jobs: jobTable, source: ScriptSource(fileName: state.scriptName, text: ""))
+        let executor = Executor(
+            session: session, state: state, files: base, jobs: jobTable,
+            context: RunContext(source: ScriptSource(fileName: state.scriptName, text: "")))
         _ = await executor.runExitTrap(status: 128 + signal.rawValue)
         ProcessSignals.setDisposition(.default, for: signal)
         // This thread may block the signal (threads started from the reactor thread inherit its mask),

@@ -48,7 +48,7 @@ extension Executor {
         async let bytes = (try? await output.bytes()) ?? []
         var snapshot = self.snapshot
         snapshot.files[1] = OpenFile(owning: writeEnd)
-        snapshot.ignoresKeyboardStops = session.jobControl
+        snapshot.context.placement.ignoresKeyboardStops = session.jobControl
         let status: Int32
         do {
             // The subshell (and its copy of the write end) ends with this scope.

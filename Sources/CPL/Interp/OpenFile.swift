@@ -115,6 +115,11 @@ struct DescriptorTable: Sendable {
         set { files[fd] = newValue }
     }
 
+    /// Puts back what `saved` had at `fds`: a descriptor opened there since is closed.
+    mutating func restore(_ fds: [Int], from saved: DescriptorTable) {
+        for fd in fds { files[fd] = saved.files[fd] }
+    }
+
     /// The process's own descriptors among `fds` that are open, borrowed.
     static func inheriting(_ fds: [Int32]) -> DescriptorTable {
         var table = DescriptorTable()

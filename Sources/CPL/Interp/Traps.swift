@@ -198,7 +198,7 @@ extension Executor {
             try? await ShellOutput(files[2]).write(error.rendered)
             return
         }
-        _ = try await runNested(program, source: ScriptSource(fileName: source.fileName, text: action))
+        _ = try await runNested(program, source: ScriptSource(fileName: context.source.fileName, text: action))
         state.lastStatus = status
     }
 

@@ -111,7 +111,7 @@ extension Executor {
         do {
             status = try await body(invocation)
         } catch {
-            if !invocation.stdout.hitBrokenPipe { await report("\(arguments[0]): \(error)", line: currentLine) }
+            if !invocation.stdout.hitBrokenPipe { await report("\(arguments[0]): \(error)", line: context.line) }
             status = 1
         }
         invocation.descriptors.release()
@@ -128,14 +128,14 @@ extension Executor {
             return 0
         } catch {
             if error == .brokenPipe { return 141 }
-            await report("\(name): write error: \(error.description)", line: currentLine)
+            await report("\(name): write error: \(error.description)", line: context.line)
             return 1
         }
     }
 
     /// Reports a builtin's error and returns `status`.
     func builtinError(_ name: String, _ message: String, status: Int32 = 2) async -> Int32 {
-        await report("\(name): \(message)", line: currentLine)
+        await report("\(name): \(message)", line: context.line)
         return status
     }
 

@@ -34,8 +34,8 @@ extension Executor {
             }
             levels = number
         }
-        guard loopDepth > 0 else { return 0 }
-        levels = min(levels, loopDepth)
+        guard context.loopDepth > 0 else { return 0 }
+        levels = min(levels, context.loopDepth)
         throw ShellExit(status: 0, reason: continuing ? .continueLoop(levels) : .breakLoop(levels))
     }
 
@@ -89,7 +89,7 @@ extension Executor {
             throw ShellExit(status: 2, reason: .fatalError)
         }
         if program.items.isEmpty { return 0 }
-        return try await runNested(program, source: ScriptSource(fileName: source.fileName, text: text))
+        return try await runNested(program, source: ScriptSource(fileName: context.source.fileName, text: text))
     }
 
     /// `exec command [arg…]`: runs the program with this context's descriptors in place of the
@@ -104,7 +104,7 @@ extension Executor {
         }
         let status = await runProgram(
             Array(arguments), assignments: assignments, descriptors: DescriptorHandoff(files),
-            line: currentLine ?? 0, reporter: nil)
+            line: context.line ?? 0, reporter: nil)
         throw ShellExit(status: status, reason: .exit)
     }
 
@@ -130,7 +130,7 @@ extension Executor {
             try ChildProcess.replaceProcess(with: path, Array(arguments.dropFirst()), options: options)
         } catch {
             // The descriptors may be rearranged already: say why on what is fd 2 now, and go.
-            let message = "cpl: \(source.fileName):\(currentLine ?? 0): exec: \(name): \(error.errno.description)\n"
+            let message = "cpl: \(context.source.fileName):\(context.line ?? 0): exec: \(name): \(error.errno.description)\n"
             _ = message.withLosslessCString { Glibc.write(2, $0, strlen($0)) }
             Glibc.exit(error.errno.rawValue == ENOENT ? 127 : 126)
         }

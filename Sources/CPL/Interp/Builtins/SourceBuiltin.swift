@@ -38,16 +38,12 @@ extension Executor {
 
     /// Runs a program that came from other text (a sourced file, `eval`, a trap) in this context.
     func runNested(_ program: Program, source nestedSource: ScriptSource) async throws(ShellExit) -> Int32 {
-        let savedSource = source
-        let savedLine = currentLine
-        source = nestedSource
-        nesting += 1
-        defer {
-            nesting -= 1
-            source = savedSource
-            currentLine = savedLine
+        try await with({
+            $0.source = nestedSource
+            $0.nesting += 1
+        }) { () throws(ShellExit) in
+            try await runList(program)
         }
-        return try await runList(program)
     }
 
     private func locateSourceFile(_ file: String) -> String? {

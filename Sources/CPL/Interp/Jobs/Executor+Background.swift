@@ -11,7 +11,7 @@ extension Executor {
     ///   waited for and never killed by cpl (Node's `detached` + `unref`).
     @discardableResult
     func startBackground(_ item: ListItem, mode: PlannedJob.Mode) -> Job {
-        let command = source.text(item.andOr.range)
+        let command = context.source.text(item.andOr.range)
         let job = mode == .background ? jobs.add(mode: mode, command: command, tracksStops: session.jobControl)
             : Job(number: 0, mode: mode, command: command)
         var snapshot = self.snapshot
@@ -22,10 +22,10 @@ extension Executor {
                 snapshot.files[2] = null
             }
         }
-        snapshot.job = job
-        snapshot.detached = mode == .detached
         job.groupSlot = mode == .background ? ProcessGroupSlot() : nil
-        snapshot.groupSlot = job.groupSlot
+        snapshot.context.placement.job = job
+        snapshot.context.placement.detached = mode == .detached
+        snapshot.context.placement.groupSlot = job.groupSlot
         let session = self.session
         let body = Program(
             items: [ListItem(andOr: item.andOr, terminator: .sequential, range: item.range)], range: item.range)
@@ -34,7 +34,7 @@ extension Executor {
         let handoff = Handoff(snapshot)
         let task = Task {
             let executor = Executor(subshellOf: handoff.take()!)
-            executor.launchReporter = job
+            executor.context.launchReporter = job
             let status = await executor.runAsSubshell(body)
             executor.files = DescriptorTable()
             // Observers hear of it before `wait` returns.

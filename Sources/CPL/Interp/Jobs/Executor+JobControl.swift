@@ -6,8 +6,8 @@ extension Executor {
     /// list them as a stopped job and go on, as sh does, with status
     /// 128+signal. Without job control it simply runs `work`.
     func runStoppable(_ work: @escaping @Sendable () async -> Int32) async -> Int32 {
-        guard let foreground = foregroundJob else { return await work() }
-        foregroundJob = nil  // one task per job
+        guard let foreground = context.foregroundJob else { return await work() }
+        context.foregroundJob = nil  // one task per job
         let task = Task { foreground.finish(await work()) }
         foreground.attach(task)
         switch await foreground.waitForOutcome() {
