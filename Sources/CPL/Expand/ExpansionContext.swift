@@ -93,7 +93,7 @@ public struct ExpansionError: Error, Sendable, Equatable, CustomStringConvertibl
     public var kind: Kind
     /// The parameter name, if any.
     public var name: String
-    /// The text shown after `cpl: file:line: `.
+    /// The text shown after `cpl: file:line:column: `.
     public var message: String
     public var range: SourceRange?
     /// The status of the command that failed to expand.

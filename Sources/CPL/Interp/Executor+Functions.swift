@@ -26,7 +26,7 @@ extension Executor {
     func call(_ arguments: [String], assignments: [PlannedAssignment]) async throws(ShellExit) -> Int32 {
         guard let function = state.functions[arguments[0]] else { return 127 }
         if calls.count >= Executor.maximumCallDepth {
-            await report("\(arguments[0]): maximum function recursion depth (\(Executor.maximumCallDepth)) reached", line: context.line)
+            await report("\(arguments[0]): maximum function recursion depth (\(Executor.maximumCallDepth)) reached")
             throw ShellExit(status: 2, reason: .fatalError)
         }
         calls.append(FunctionCall(positionalParameters: state.positionalParameters))

@@ -5,14 +5,14 @@ extension Executor {
     /// Runs an external program through the exec handler (if any) and the
     /// default launcher.
     func runProgram(
-        _ arguments: [String], assignments: [PlannedAssignment], descriptors: DescriptorHandoff, line: Int,
-        reporter: Job?
+        _ arguments: [String], assignments: [PlannedAssignment], descriptors: DescriptorHandoff, reporter: Job?
     ) async -> Int32 {
         let request = ExecRequest(
             arguments: arguments, environment: state.environment(with: assignments),
             workingDirectory: state.workingDirectory,
             stdin: ShellInput(descriptors, fd: 0), stdout: ShellOutput(descriptors, fd: 1),
-            stderr: ShellOutput(descriptors, fd: 2), fileName: context.source.fileName, line: line, descriptors: descriptors)
+            stderr: ShellOutput(descriptors, fd: 2), fileName: context.source.fileName,
+            line: context.location?.line ?? 0, column: context.location?.column ?? 0, descriptors: descriptors)
         let launcher = Launcher(
             session: session, placement: context.placement, reporter: reporter,
             ignoredSignals: SignalTraps.ignored(by: state.traps))
@@ -113,7 +113,9 @@ struct Launcher: Sendable {
     /// Reports on the command's own standard error (so `2>/dev/null` silences it, as in sh).
     private func fail(_ request: ExecRequest, _ message: String, status: Int32) async -> Int32 {
         reporter?.lastStageLaunched(pid: nil)
-        try? await request.stderr.write("cpl: \(request.fileName):\(request.line): \(message)\n")
+        let place = MessagePlace.prefix(
+            fileName: request.fileName, request.line > 0 ? SourceLocation(offset: 0, line: request.line, column: request.column) : nil)
+        try? await request.stderr.write("cpl: \(place)\(message)\n")
         request.descriptors.release()
         return status
     }

@@ -10,7 +10,7 @@ extension Executor {
     /// `inPlace`: this executor is the stage's own subshell (a stage of a multi-stage pipeline),
     /// so the descriptors stay its own afterwards, for its EXIT trap.
     func run(_ stage: PlannedStage, reporter: Job?, inPlace: Bool = false) async throws(ShellExit) -> Int32 {
-        context.line = stage.range.start.line
+        context.location = stage.range.start
         for assignment in stage.assignments { try await checkWritable(assignment.name) }
         if case .expansionFailed(let error) = stage.action {
             reporter?.lastStageLaunched(pid: nil)
@@ -37,8 +37,7 @@ extension Executor {
         case .program(let arguments):
             await trace(arguments, assignments: stage.assignments)
             return await runProgram(
-                arguments, assignments: stage.assignments, descriptors: DescriptorHandoff(consume table),
-                line: stage.range.start.line, reporter: reporter)
+                arguments, assignments: stage.assignments, descriptors: DescriptorHandoff(consume table), reporter: reporter)
 
         case .builtin(let arguments):
             reporter?.lastStageLaunched(pid: nil)

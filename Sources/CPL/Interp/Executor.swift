@@ -187,14 +187,15 @@ final class Executor {
 
     // MARK: Messages
 
-    /// `cpl: file:line: message` on this context's standard error.
-    func report(_ message: String, line: Int?) async {
-        let location = line.map { "\(context.source.fileName):\($0): " } ?? "\(context.source.fileName): "
-        try? await ShellOutput(files[2]).write("cpl: \(location)\(message)\n")
+    /// `cpl: file:line:column: message` on this context's standard error (`location` nil: the
+    /// command running now).
+    func report(_ message: String, at location: SourceLocation? = nil) async {
+        let where_ = MessagePlace.prefix(fileName: context.source.fileName, location ?? context.location)
+        try? await ShellOutput(files[2]).write("cpl: \(where_)\(message)\n")
     }
 
     func report(_ message: String, at range: SourceRange?) async {
-        await report(message, line: range?.start.line)
+        await report(message, at: range?.start)
     }
 }
 

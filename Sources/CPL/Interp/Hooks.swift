@@ -8,7 +8,7 @@ import Synchronization
 /// A builtin written in Swift. It may be a pipeline stage: its streams are
 /// then pipe ends, read and written concurrently with the other stages.
 /// Returns the exit status. An error it throws is reported on its standard error
-/// (`cpl: file:line: name: error`) and gives status 1 (141 when a write found the reader gone).
+/// (`cpl: file:line:column: name: error`) and gives status 1 (141 when a write found the reader gone).
 public typealias BuiltinFunction = @Sendable (BuiltinInvocation) async throws -> Int32
 
 /// What a Swift builtin gets.
@@ -42,6 +42,7 @@ public struct ExecRequest: Sendable {
     /// Where the command is in the script.
     public let fileName: String
     public let line: Int
+    public let column: Int
     let descriptors: DescriptorHandoff
 
     /// Any descriptor the program would get. Do not close it.

@@ -5,8 +5,8 @@
 struct RunContext: Sendable {
     /// The text running now (a function's, a sourced file's): for messages and job listings.
     var source: ScriptSource
-    /// The line of the command running now.
-    var line: Int?
+    /// Where the command running now starts (for messages).
+    var location: SourceLocation?
     /// > 0 inside a `{ …; }`, a compound command or a sourced file.
     var nesting = 0
     /// > 0 while running a pipeline whose failure must not trigger `set -e` (an `if` or loop

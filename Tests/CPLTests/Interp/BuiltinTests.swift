@@ -39,8 +39,8 @@ struct BuiltinTests {
         let failure = await run("cd /no/such/dir; echo $?; cd /etc/passwd; echo $?; pwd", in: "/tmp")
         #expect(failure.stdoutText == "2\n2\n/tmp\n")
         #expect(failure.stderrText == """
-            cpl: t.cpl:1: cd: /no/such/dir: No such file or directory
-            cpl: t.cpl:1: cd: /etc/passwd: Not a directory
+            cpl: t.cpl:1:1: cd: /no/such/dir: No such file or directory
+            cpl: t.cpl:1:27: cd: /etc/passwd: Not a directory
 
             """)
     }
@@ -63,7 +63,7 @@ struct BuiltinTests {
         #expect(await run("false; exit").status == 1)
         let bad = await run("exit nope")
         #expect(bad.status == 2)
-        #expect(bad.stderrText == "cpl: t.cpl:1: exit: Illegal number: nope\n")
+        #expect(bad.stderrText == "cpl: t.cpl:1:1: exit: Illegal number: nope\n")
     }
 
     @Test func setPositionalsAndOptions() async {
@@ -71,18 +71,18 @@ struct BuiltinTests {
         #expect(result.stdoutText == "2 b c\n1 x\nC\nnoclobber      on\npipefail       on\n")
         let bad = await run("set -Q; echo $?")
         #expect(bad.stdoutText == "2\n")
-        #expect(bad.stderrText == "cpl: t.cpl:1: set: Illegal option -Q\n")
+        #expect(bad.stderrText == "cpl: t.cpl:1:1: set: Illegal option -Q\n")
     }
 
     @Test func sourceWithArguments() async {
         let directory = makeTemporaryDirectory()
         defer { removeTree(directory) }
         createFile("\(directory)/lib.cpl", "LIBVAR=from-lib\necho sourced $# $1\ncd /\n")
-        let result = await run("set -- outer; source ./lib.cpl a b; echo $LIBVAR $# $1 $PWD; . \(directory)/lib.cpl; source nope.cpl; echo $?", in: directory)
+        let result = await run("set -- outer; source ./lib.cpl a b; echo $LIBVAR $# $1 $PWD; . \(directory)/lib.cpl\nsource nope.cpl; echo $?", in: directory)
         // A file that is not found is a special builtin's error: the script ends (status 2).
         #expect(result.stdoutText == "sourced 2 a\nfrom-lib 1 outer /\nsourced 1 outer\n")
         #expect(result.status == 2)
-        #expect(result.stderrText == "cpl: t.cpl:1: source: nope.cpl: not found\n")
+        #expect(result.stderrText == "cpl: t.cpl:2:1: source: nope.cpl: not found\n")
         createFile("\(directory)/bad.cpl", "echo should-not-run\necho (\n")
         let syntax = await run("source ./bad.cpl; echo $?", in: directory)
         #expect(syntax.stdoutText == "2\n")

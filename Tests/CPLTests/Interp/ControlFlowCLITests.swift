@@ -80,7 +80,7 @@ struct ControlFlowCLITests {
         #expect(result.status == 0)
         #expect(readFileText("\(directory)/fd3.txt") == "one\nchild 1\nchild 2\ntwo\n")
         #expect(result.stdout == "status 2\nstatus 2\n")
-        #expect(result.stderr == "cpl: fd3.cpl:7: 3: Bad file descriptor\ncpl: fd3.cpl:4: 3: Bad file descriptor\n")
+        #expect(result.stderr == "cpl: fd3.cpl:7:1: 3: Bad file descriptor\ncpl: fd3.cpl:4:7: 3: Bad file descriptor\n")
     }
 
     @Test func execRedirectsTheRestOfTheScript() async {

@@ -57,7 +57,7 @@ struct JobTests {
         #expect(result.stdoutText == "[1]-  Running                 sleep 1000 &\n[2]+  Running                 sleep 1000 &\n143\n137\nTERM\n")
         let errors = await run("kill %9; echo $?; kill -NOPE 1; echo $?")
         #expect(errors.stdoutText == "2\n2\n")
-        #expect(errors.stderrText == "cpl: t.cpl:1: kill: %9: no such job\ncpl: t.cpl:1: kill: NOPE: unknown signal\n")
+        #expect(errors.stderrText == "cpl: t.cpl:1:1: kill: %9: no such job\ncpl: t.cpl:1:19: kill: NOPE: unknown signal\n")
     }
 
     @Test func killingDollarBangStopsAGroupJob() async {

@@ -26,12 +26,12 @@ struct OptionTests {
         let result = await run("set -u; echo ${X:-default} ${#@}; echo $X; echo not-reached")
         #expect(result.stdoutText == "default 0\n")
         #expect(result.status == 2)
-        #expect(result.stderrText == "cpl: t.cpl:1: X: parameter not set\n")
+        #expect(result.stderrText == "cpl: t.cpl:1:40: X: parameter not set\n")
         let inSubshell = await run("set -u; (echo $Y); echo after $?")
         #expect(inSubshell.stdoutText == "after 2\n")
         let parameterError = await run("echo ${Z?is required}; echo not-reached")
         #expect(parameterError.status == 2)
-        #expect(parameterError.stderrText == "cpl: t.cpl:1: Z: is required\n")
+        #expect(parameterError.stderrText == "cpl: t.cpl:1:6: Z: is required\n")
     }
 
     @Test func xtrace() async {

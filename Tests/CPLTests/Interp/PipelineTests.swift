@@ -57,7 +57,7 @@ struct PipelineTests {
     @Test func commandNotFoundIs127WithMessage() async {
         let result = await run("true\nno-such-program-cpl arg; echo $?")
         #expect(result.stdoutText == "127\n")
-        #expect(result.stderrText == "cpl: t.cpl:2: no-such-program-cpl: command not found\n")
+        #expect(result.stderrText == "cpl: t.cpl:2:1: no-such-program-cpl: command not found\n")
         let silenced = await run("no-such-program-cpl 2>/dev/null")
         #expect(silenced.status == 127)
         #expect(silenced.stderrText == "")
@@ -69,7 +69,7 @@ struct PipelineTests {
         createFile("\(directory)/plain", "echo hi\n", mode: 0o644)
         let result = await run("./plain; echo $?; /tmp; echo $?", in: directory)
         #expect(result.stdoutText == "126\n126\n")
-        #expect(result.stderrText == "cpl: t.cpl:1: ./plain: Permission denied\ncpl: t.cpl:1: /tmp: Is a directory\n")
+        #expect(result.stderrText == "cpl: t.cpl:1:1: ./plain: Permission denied\ncpl: t.cpl:1:19: /tmp: Is a directory\n")
     }
 
     @Test func executableWithoutShebangRunsAsACplScript() async {

@@ -82,11 +82,11 @@ struct RedirectionTests {
         defer { removeTree(directory) }
         let result = await run("true\ntouch made > nope/out.txt; echo $?", in: directory)
         #expect(result.stdoutText == "2\n")
-        #expect(result.stderrText == "cpl: t.cpl:2: cannot open nope/out.txt: No such file or directory\n")
+        #expect(result.stderrText == "cpl: t.cpl:2:1: cannot open nope/out.txt: No such file or directory\n")
         #expect(access("\(directory)/made", F_OK) != 0)
         let badDescriptor = await run("echo hi >&7; echo $?")
         #expect(badDescriptor.stdoutText == "2\n")
-        #expect(badDescriptor.stderrText == "cpl: t.cpl:1: 7: Bad file descriptor\n")
+        #expect(badDescriptor.stderrText == "cpl: t.cpl:1:1: 7: Bad file descriptor\n")
     }
 
     @Test func noclobber() async {

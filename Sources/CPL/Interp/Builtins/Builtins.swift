@@ -5,7 +5,7 @@
 /// Builtins read and write through the context's descriptor table (the
 /// stage's fds 0, 1, 2), never the process's own. Usage and operational
 /// errors give status 2 (as in dash), with the message on the builtin's
-/// standard error: `cpl: file:line: cd: nope: No such file or directory`.
+/// standard error: `cpl: file:line:column: cd: nope: No such file or directory`.
 /// Each family of builtins lives in a file of its own beside this one.
 struct Builtin: Sendable {
     /// Runs the builtin in `shell` with the operands after its name.
@@ -111,7 +111,7 @@ extension Executor {
         do {
             status = try await body(invocation)
         } catch {
-            if !invocation.stdout.hitBrokenPipe { await report("\(arguments[0]): \(error)", line: context.line) }
+            if !invocation.stdout.hitBrokenPipe { await report("\(arguments[0]): \(error)") }
             status = 1
         }
         invocation.descriptors.release()
@@ -128,14 +128,14 @@ extension Executor {
             return 0
         } catch {
             if error == .brokenPipe { return 141 }
-            await report("\(name): write error: \(error.description)", line: context.line)
+            await report("\(name): write error: \(error.description)")
             return 1
         }
     }
 
     /// Reports a builtin's error and returns `status`.
     func builtinError(_ name: String, _ message: String, status: Int32 = 2) async -> Int32 {
-        await report("\(name): \(message)", line: context.line)
+        await report("\(name): \(message)")
         return status
     }
 

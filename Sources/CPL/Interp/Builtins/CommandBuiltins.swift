@@ -58,7 +58,7 @@ extension Executor {
             return try await runBuiltin(rest, assignments: assignments)
         }
         return await runProgram(
-            rest, assignments: assignments, descriptors: DescriptorHandoff(files), line: context.line ?? 0, reporter: nil)
+            rest, assignments: assignments, descriptors: DescriptorHandoff(files), reporter: nil)
     }
 
     /// `type NAME…`: how each name would be found, as dash says it.

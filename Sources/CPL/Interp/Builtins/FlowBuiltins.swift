@@ -103,8 +103,7 @@ extension Executor {
             try await replaceProcess(with: Array(arguments), assignments: assignments)
         }
         let status = await runProgram(
-            Array(arguments), assignments: assignments, descriptors: DescriptorHandoff(files),
-            line: context.line ?? 0, reporter: nil)
+            Array(arguments), assignments: assignments, descriptors: DescriptorHandoff(files), reporter: nil)
         throw ShellExit(status: status, reason: .exit)
     }
 
@@ -130,7 +129,8 @@ extension Executor {
             try ChildProcess.replaceProcess(with: path, Array(arguments.dropFirst()), options: options)
         } catch {
             // The descriptors may be rearranged already: say why on what is fd 2 now, and go.
-            let message = "cpl: \(context.source.fileName):\(context.line ?? 0): exec: \(name): \(error.errno.description)\n"
+            let place = MessagePlace.prefix(fileName: context.source.fileName, context.location)
+            let message = "cpl: \(place)exec: \(name): \(error.errno.description)\n"
             _ = message.withLosslessCString { Glibc.write(2, $0, strlen($0)) }
             Glibc.exit(error.errno.rawValue == ENOENT ? 127 : 126)
         }
