@@ -57,36 +57,29 @@ public struct FileTimestamp: Sendable, Comparable {
     }
 }
 
-/// The real file system, seen from `workingDirectory`.
+/// A file system (the real one by default) seen from `workingDirectory`.
 public struct SystemFileQueries: TestFileQueries {
     public let workingDirectory: String
+    private let fileSystem: FileSystem
     private let terminalQuery: (Int32) -> Bool
 
     /// `isTerminal` answers `-t`; by default it asks isatty(3) about the process's own descriptor,
     /// which is right only where the shell's table is the process's.
-    public init(workingDirectory: String, isTerminal: @escaping (Int32) -> Bool = { isatty($0) == 1 }) {
+    public init(
+        workingDirectory: String, fileSystem: FileSystem = .system,
+        isTerminal: @escaping (Int32) -> Bool = { isatty($0) == 1 }
+    ) {
         self.workingDirectory = workingDirectory
+        self.fileSystem = fileSystem
         self.terminalQuery = isTerminal
     }
 
     public func status(of path: String, followingSymlinks: Bool) -> FileStatus? {
-        var info = stat()
-        let result = withPath(path) { followingSymlinks ? stat($0, &info) : lstat($0, &info) }
-        guard result == 0 else { return nil }
-        return FileStatus(
-            mode: info.st_mode, userID: info.st_uid, groupID: info.st_gid, size: Int64(info.st_size),
-            device: UInt64(info.st_dev), inode: UInt64(info.st_ino),
-            modified: FileTimestamp(seconds: info.st_mtim.tv_sec, nanoseconds: info.st_mtim.tv_nsec))
+        try? fileSystem.status(located(path), followingSymlinks)
     }
 
     public func isAccessible(_ path: String, for access: FileAccess) -> Bool {
-        let mode =
-            switch access {
-            case .read: R_OK
-            case .write: W_OK
-            case .execute: X_OK
-            }
-        return withPath(path) { faccessat(AT_FDCWD, $0, mode, AT_EACCESS) } == 0
+        fileSystem.isAccessible(located(path), access)
     }
 
     public func isTerminal(_ descriptor: Int32) -> Bool {
@@ -96,10 +89,9 @@ public struct SystemFileQueries: TestFileQueries {
     public var effectiveUserID: UInt32 { geteuid() }
     public var effectiveGroupID: UInt32 { getegid() }
 
-    /// `path` resolved against the working directory, as a C string. An empty path stays empty
-    /// (so it fails, as it does in dash) instead of naming the directory.
-    private func withPath(_ path: String, _ body: (UnsafePointer<CChar>) -> Int32) -> Int32 {
-        let located = path.isEmpty ? path : PathLookup.absolute(path, in: workingDirectory)
-        return located.withLosslessCString(body)
+    /// `path` resolved against the working directory. An empty path stays empty (so it fails, as
+    /// it does in dash) instead of naming the directory.
+    private func located(_ path: String) -> String {
+        path.isEmpty ? path : PathLookup.absolute(path, in: workingDirectory)
     }
 }

@@ -41,6 +41,8 @@ public protocol ExpansionContext {
     func runTimeStandIn(for name: String) -> String?
     /// Relative glob patterns are matched here (not in the process's cwd).
     var workingDirectory: String { get }
+    /// Where globbing reads directories.
+    var fileSystem: FileSystem { get }
     /// The home directory for `~` (user nil: `$HOME`) or `~user`; nil leaves the tilde as written.
     func homeDirectory(ofUser user: String?) -> String?
     /// Whether the output of an unquoted `$(…)` is split into fields (false for
@@ -56,6 +58,7 @@ extension ExpansionContext {
     public var optionFlags: String { treatsUnsetVariablesAsErrors ? "u" : "" }
     public var splitsSubstitutionOutput: Bool { true }
     public var globbingDisabled: Bool { false }
+    public var fileSystem: FileSystem { .system }
     public func isReadOnly(_ name: String) -> Bool { false }
     public func runTimeStandIn(for name: String) -> String? { nil }
 

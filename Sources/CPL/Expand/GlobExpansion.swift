@@ -31,9 +31,9 @@ extension GlobPattern {
     ///
     /// - Returns: The sorted matches, or nil when the pattern has no wildcards
     ///   or nothing matches (the caller then keeps `literalText`).
-    public func expand(in directory: String) -> [String]? {
+    public func expand(in directory: String, fileSystem: FileSystem = .system) -> [String]? {
         guard hasWildcards else { return nil }
-        var walker = GlobWalker(segments: segments, baseDirectory: directory.losslessBytes)
+        var walker = GlobWalker(segments: segments, baseDirectory: directory.losslessBytes, fileSystem: fileSystem)
         walker.walk(from: 0, prefix: [])
         guard !walker.matches.isEmpty else { return nil }
         return walker.matches
@@ -47,11 +47,13 @@ extension GlobPattern {
 struct GlobWalker {
     let segments: [GlobSegment]
     let baseDirectory: [UInt8]
+    let fileSystem: FileSystem
     private(set) var matches: [[UInt8]] = []
 
-    init(segments: [GlobSegment], baseDirectory: [UInt8]) {
+    init(segments: [GlobSegment], baseDirectory: [UInt8], fileSystem: FileSystem) {
         self.segments = segments
         self.baseDirectory = baseDirectory
+        self.fileSystem = fileSystem
     }
 
     private static let slash = UInt8(ascii: "/")
@@ -100,25 +102,13 @@ struct GlobWalker {
         return baseDirectory + [Self.slash] + path
     }
 
-    private func withSystemPath<Result>(
-        _ path: [UInt8], _ body: (UnsafePointer<CChar>) -> Result
-    ) -> Result {
-        let terminated = systemPath(path) + [0]
-        return terminated.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { body($0.baseAddress!) }
-        }
-    }
-
     private func exists(_ path: [UInt8]) -> Bool {
-        withSystemPath(path) { cPath in
-            var info = stat()
-            return lstat(cPath, &info) == 0
-        }
+        (try? fileSystem.status(String(losslessBytes: systemPath(path)), false)) != nil
     }
 
     /// Every entry name (including `.` and `..`); empty if the directory
-    /// cannot be opened.
+    /// cannot be read.
     private func entries(of path: [UInt8]) -> [[UInt8]] {
-        withSystemPath(path, directoryEntryNames(at:))
+        ((try? fileSystem.directoryEntries(String(losslessBytes: systemPath(path)))) ?? []).map(\.losslessBytes)
     }
 }

@@ -71,7 +71,7 @@ public struct WordExpander<Context: ExpansionContext> {
             {
                 let pattern = GlobPattern(pieces: field.pieces)
                 if pattern.hasWildcards {
-                    if let matches = pattern.expand(in: context.workingDirectory) {
+                    if let matches = pattern.expand(in: context.workingDirectory, fileSystem: context.fileSystem) {
                         result += matches
                     } else {
                         result.append(pattern.literalText)

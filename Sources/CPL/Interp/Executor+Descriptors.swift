@@ -65,14 +65,14 @@ extension Executor {
         case .readWrite: flags = O_RDWR | O_CREAT
         case .noclobber: flags = O_WRONLY | O_CREAT | O_EXCL
         }
+        let fileSystem = session.fileSystem
         do {
-            return OpenFile(owning: try FileDescriptor.open(path.isEmpty ? "" : located, flags))
+            return OpenFile(owning: try fileSystem.open(path.isEmpty ? "" : located, flags))
         } catch {
             if mode == .noclobber, error.rawValue == EEXIST {
                 // `set -C` only protects regular files: `>/dev/null` still works.
-                var info = stat()
-                if located.withLosslessCString({ stat($0, &info) }) == 0, (info.st_mode & S_IFMT) != S_IFREG,
-                    let file = try? FileDescriptor.open(located, O_WRONLY)
+                if let kind = fileSystem.kind(of: located), kind != .regular,
+                    let file = try? fileSystem.open(located, O_WRONLY)
                 {
                     return OpenFile(owning: file)
                 }

@@ -38,15 +38,16 @@ struct Launcher: Sendable {
     func launch(_ request: ExecRequest) async -> Int32 {
         guard let name = request.arguments.first else { return 0 }
         let path: String
+        let fileSystem = session.fileSystem
         switch PathLookup.resolve(
-            name, searchPath: request.environment["PATH"], workingDirectory: request.workingDirectory)
+            name, searchPath: request.environment["PATH"], workingDirectory: request.workingDirectory, in: fileSystem)
         {
         case .found(let found):
             path = found
         case .notFound:
             return await fail(request, "\(name): command not found", status: 127)
-        case .notExecutable(let found):
-            return await fail(request, "\(name): \(Launcher.notExecutableReason(found))", status: 126)
+        case .refused(let found):
+            return await fail(request, "\(name): \(Launcher.whyNotExecutable(found, in: fileSystem))", status: 126)
         }
 
         var options = SpawnOptions(
@@ -80,7 +81,7 @@ struct Launcher: Sendable {
                 return await fail(request, "\(name): No such file or directory", status: 127)
             case EACCES:
                 let located = PathLookup.absolute(path, in: request.workingDirectory)
-                return await fail(request, "\(name): \(Launcher.notExecutableReason(located))", status: 126)
+                return await fail(request, "\(name): \(Launcher.whyNotExecutable(located, in: fileSystem))", status: 126)
             default:
                 if error.syscall == "chdir" {
                     return await fail(request, "cannot change directory to \(error.path): \(error.errno)", status: 126)
@@ -104,10 +105,8 @@ struct Launcher: Sendable {
         }
     }
 
-    static func notExecutableReason(_ path: String) -> String {
-        var info = stat()
-        if path.withLosslessCString({ stat($0, &info) }) == 0, (info.st_mode & S_IFMT) == S_IFDIR { return "Is a directory" }
-        return "Permission denied"
+    static func whyNotExecutable(_ path: String, in fileSystem: FileSystem) -> String {
+        fileSystem.kind(of: path) == .directory ? "Is a directory" : "Permission denied"
     }
 
     /// Reports on the command's own standard error (so `2>/dev/null` silences it, as in sh).
@@ -127,7 +126,7 @@ struct Launcher: Sendable {
         let name = request.arguments[0]
         let script: Script
         do {
-            script = try Script.load(path: path, fileName: name)
+            script = try Script.load(path: path, fileName: name, in: session.fileSystem)
         } catch {
             switch error {
             case .cannotRead(_, let errno): return await fail(request, "\(name): \(errno.description)", status: 126)

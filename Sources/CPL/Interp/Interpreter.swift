@@ -35,6 +35,9 @@ public final class Interpreter: Sendable {
         /// wants. Off (the default for an embedder), the command runs as a child and the run
         /// ends with its status.
         public var execReplacesProcess = false
+        /// Every file-system effect of the scripts (redirections, `.`, `test`, `cd`, the PATH
+        /// search, globbing): the system calls by default.
+        public var fileSystem = FileSystem.system
 
         public init(
             scriptName: String = "cpl", jobControl: JobControl? = nil,
@@ -72,7 +75,9 @@ public final class Interpreter: Sendable {
         var state = ShellState(environment: environment, workingDirectory: directory, scriptName: options.scriptName)
         state.options = options.shellOptions
         stored = Mutex(Stored(state: state, base: DescriptorTable.inheriting(options.inheritedDescriptors)))
-        session = Session(jobControl: options.jobControl, execReplacesProcess: options.execReplacesProcess)
+        session = Session(
+            jobControl: options.jobControl, execReplacesProcess: options.execReplacesProcess,
+            fileSystem: options.fileSystem)
     }
 
     static func currentDirectory(pwd: String?) -> String {
@@ -182,7 +187,8 @@ public final class Interpreter: Sendable {
         let builtins = Builtins.names.union(session.builtins.withLock { $0.keys }).union(state.functions.keys)
             .union(Token.reservedWords.subtracting(["!", "{", "}"])).filter { $0.hasPrefix(prefix) }
         let programs = PathLookup.programs(
-            startingWith: prefix, searchPath: state.environment["PATH"], workingDirectory: state.workingDirectory)
+            startingWith: prefix, searchPath: state.environment["PATH"], workingDirectory: state.workingDirectory,
+            in: session.fileSystem)
         return builtins.union(programs).sorted()
     }
 
@@ -401,7 +407,7 @@ public final class Interpreter: Sendable {
         _ path: String, arguments: [String] = [], stdin: RunInput = .inherit, stdout: RunOutput = .inherit,
         stderr: RunOutput = .inherit
     ) async throws(InterpreterError) -> RunResult {
-        let script = try Script.load(path: path)
+        let script = try Script.load(path: path, in: session.fileSystem)
         stored.withLock { stored in
             stored.state.scriptName = path
             stored.state.positionalParameters = arguments

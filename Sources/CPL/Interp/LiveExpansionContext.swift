@@ -24,6 +24,7 @@ struct LiveExpansionContext: ExpansionContext {
     func isReadOnly(_ name: String) -> Bool { executor.state.readonlyNames.contains(name) }
     var treatsUnsetVariablesAsErrors: Bool { executor.state.options.nounset }
     var workingDirectory: String { executor.state.workingDirectory }
+    var fileSystem: FileSystem { executor.session.fileSystem }
 
     func substituteCommand(_ substitution: CommandSubstitution) async throws(ExpansionError) -> String {
         let (output, status) = try await executor.capture(substitution)

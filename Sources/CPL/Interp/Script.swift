@@ -17,9 +17,11 @@ public struct Script: Sendable {
     }
 
     /// Reads and parses the file at `path` (relative to the process's directory; callers
-    /// resolve it against the interpreter's first).
-    public static func load(path: String, fileName: String? = nil) throws(InterpreterError) -> Script {
-        let text = try read(path)
+    /// resolve it against the interpreter's first), opened through `fileSystem`.
+    public static func load(
+        path: String, fileName: String? = nil, in fileSystem: FileSystem = .system
+    ) throws(InterpreterError) -> Script {
+        let text = try read(path, in: fileSystem)
         do {
             return try Script(text: text, fileName: fileName ?? path)
         } catch {
@@ -29,10 +31,10 @@ public struct Script: Sendable {
 
     /// The file's text, lossless. A directory, or a file whose start has a NUL byte (a binary
     /// that the kernel would not run), is refused.
-    static func read(_ path: String) throws(InterpreterError) -> String {
+    static func read(_ path: String, in fileSystem: FileSystem) throws(InterpreterError) -> String {
         let descriptor: FileDescriptor
         do {
-            descriptor = try FileDescriptor.open(path, O_RDONLY)
+            descriptor = try fileSystem.open(path, O_RDONLY)
         } catch {
             throw .cannotRead(path: path, errno: error)
         }

@@ -12,6 +12,7 @@ final class Session: Sendable {
     let terminal: JobTerminal?
     /// `exec command` replaces the process (the `cpl` command) instead of running a child.
     let execReplacesProcess: Bool
+    let fileSystem: FileSystem
     /// How the run in progress was asked to stop: `interrupt()` (status 130) or the cancellation
     /// of the task waiting for it. Checked between commands as well as through task
     /// cancellation, because a run starts on its caller's thread (`Task.immediate`) and a loop of
@@ -31,8 +32,9 @@ final class Session: Sendable {
     let signalTraps = SignalTraps()
     /// Every `&` job not yet finished, in any context.
     private let running = Mutex<[Job]>([])
-    init(jobControl: JobControl?, execReplacesProcess: Bool = false) {
+    init(jobControl: JobControl?, execReplacesProcess: Bool = false, fileSystem: FileSystem = .system) {
         self.execReplacesProcess = execReplacesProcess
+        self.fileSystem = fileSystem
         builtins = Mutex([:])
         execHandler = Mutex(nil)
         jobObservers = Mutex([])

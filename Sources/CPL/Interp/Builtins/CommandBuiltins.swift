@@ -11,9 +11,11 @@ extension Executor {
         let special = Builtins.specialNames.contains(name)
         if !special, state.functions[name] != nil { return .function }
         if session.builtin(named: name) != nil || Builtins.table[name] != nil { return .builtin(special: special) }
-        switch PathLookup.resolve(name, searchPath: state.variables["PATH"], workingDirectory: state.workingDirectory) {
+        switch PathLookup.resolve(
+            name, searchPath: state.variables["PATH"], workingDirectory: state.workingDirectory, in: session.fileSystem)
+        {
         case .found(let path): return .program(name.contains("/") ? name : path)
-        case .notFound, .notExecutable: return .notFound
+        case .notFound, .refused: return .notFound
         }
     }
 

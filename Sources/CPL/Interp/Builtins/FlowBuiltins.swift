@@ -113,13 +113,15 @@ extension Executor {
         let name = arguments[0]
         let environment = state.environment(with: assignments)
         let path: String
-        switch PathLookup.resolve(name, searchPath: environment["PATH"], workingDirectory: state.workingDirectory) {
+        switch PathLookup.resolve(
+            name, searchPath: environment["PATH"], workingDirectory: state.workingDirectory, in: session.fileSystem)
+        {
         case .found(let found): path = PathLookup.absolute(found, in: state.workingDirectory)
         case .notFound:
             _ = await builtinError("exec", "\(name): not found", status: 127)
             throw ShellExit(status: 127, reason: .exit)
-        case .notExecutable(let found):
-            _ = await builtinError("exec", "\(name): \(Launcher.notExecutableReason(found))", status: 126)
+        case .refused(let found):
+            _ = await builtinError("exec", "\(name): \(Launcher.whyNotExecutable(found, in: session.fileSystem))", status: 126)
             throw ShellExit(status: 126, reason: .exit)
         }
         var options = SpawnOptions(cwd: state.workingDirectory, environment: environment, stdio: files.stdio)

@@ -29,7 +29,7 @@ extension Executor {
     /// this context's descriptors.
     func test(_ operands: [String], bracketed: Bool) async -> Int32 {
         let table = files
-        let queries = SystemFileQueries(workingDirectory: state.workingDirectory) { fd in
+        let queries = SystemFileQueries(workingDirectory: state.workingDirectory, fileSystem: session.fileSystem) { fd in
             guard let file = table[Int(fd)] else { return false }
             return isatty(file.descriptor.rawValue) == 1
         }

@@ -8,7 +8,9 @@ extension Executor {
     /// while it runs. A syntax error anywhere in FILE runs none of it (status 2).
     func source(_ operands: [String], name: String) async throws(ShellExit) -> Int32 {
         guard let file = operands.first else { return await builtinError(name, "usage: \(name) FILE [args…]") }
-        guard let path = locateSourceFile(file) else {
+        let located = PathLookup.sourceFile(
+            file, searchPath: state.variables["PATH"], workingDirectory: state.workingDirectory, in: session.fileSystem)
+        guard let path = located else {
             // A special builtin's error: it ends a script (POSIX, dash).
             let status = await builtinError(name, "\(file): not found")
             if session.jobControl { return status }
@@ -16,7 +18,7 @@ extension Executor {
         }
         let script: Script
         do {
-            script = try Script.load(path: path, fileName: file)
+            script = try Script.load(path: path, fileName: file, in: session.fileSystem)
         } catch {
             if case .syntax(let error) = error {
                 try? await ShellOutput(files[2]).write(error.rendered)
@@ -44,23 +46,5 @@ extension Executor {
         }) { () throws(ShellExit) in
             try await runList(program)
         }
-    }
-
-    private func locateSourceFile(_ file: String) -> String? {
-        func isReadableFile(_ path: String) -> Bool {
-            var info = stat()
-            return path.withLosslessCString { stat($0, &info) } == 0 && (info.st_mode & S_IFMT) == S_IFREG
-        }
-        if file.contains("/") {
-            let path = PathLookup.absolute(file, in: state.workingDirectory)
-            return isReadableFile(path) ? path : nil
-        }
-        // As in dash: a name without `/` is looked for on PATH only (the current directory
-        // only when PATH names it).
-        for directory in (state.variables["PATH"] ?? "").split(separator: ":", omittingEmptySubsequences: false) {
-            let path = PathLookup.absolute(directory.isEmpty ? file : "\(directory)/\(file)", in: state.workingDirectory)
-            if isReadableFile(path) { return path }
-        }
-        return nil
     }
 }
