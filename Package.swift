@@ -29,9 +29,9 @@ let package = Package(
         .executableTarget(name: "ipc-examples", dependencies: ["ChildProcess"], path: "examples/ipc/swift"),
         .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess", "ChildProcessFixture"]),
         .testTarget(name: "CPLTests", dependencies: ["CPL"]),
-        // Runs the built `cpl` and `dash` side by side; needs no module of ours.
+        // The `cpl` executable as a process: its command line, dash side by side, the REPL on a pty.
         .testTarget(
-            name: "cplTests", dependencies: [],
+            name: "CommandTests", dependencies: ["CPL", "ChildProcess"],
             exclude: [
                 "Differential/cases.txt", "Differential/cases-control.txt", "Differential/cases-functions.txt",
                 "Differential/cases-arith.txt", "Differential/cases-builtins.txt", "Differential/cases-splitting.txt", "Differential/cases-posix.txt", "Differential/cases-descriptors.txt",

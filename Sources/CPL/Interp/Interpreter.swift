@@ -341,9 +341,9 @@ public final class Interpreter: Sendable {
         if let signal = session.signalTraps.takeFatalSignal() {
             await dieOfSignal(signal, state: finalState)
         }
-        let out = await stdoutCapture?.value ?? []
-        let err = await stderrCapture?.value ?? []
-        return RunResult(status: status, ending: ending, stdout: out, stderr: err)
+        let out = await stdoutCapture?.value
+        let err = await stderrCapture?.value
+        return Captured.result(status: status, ending: ending, stdout: out, stderr: err)
     }
 
     /// Stops the run in progress as SIGINT stops a shell's command line: its

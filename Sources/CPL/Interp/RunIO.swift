@@ -51,7 +51,7 @@ public struct RunResult: Sendable {
     public var ending: Ending
     /// Captured standard output (empty unless `.capture`).
     public var stdout: [UInt8]
-    /// Captured standard error (empty unless `.capture`).
+    /// Captured standard error (empty unless `.capture`), and a message when a capture failed.
     public var stderr: [UInt8]
 
     /// `stdout` decoded losslessly (bytes that are not UTF-8 survive, as in `$(…)`).
@@ -62,11 +62,31 @@ public struct RunResult: Sendable {
     public var exitRequested: Bool { ending == .exit || ending == .errexit }
 }
 
+/// What a captured output held: every byte up to end of file (once every writer has closed it),
+/// or up to the error that ended the reading early.
+struct Captured: Sendable {
+    var bytes: [UInt8] = []
+    var failure: Errno?
+
+    /// The run's result with the captured bytes; a capture that failed says so on the captured
+    /// stderr (or, when stderr was not captured, in place of it), rather than passing for an
+    /// empty or shorter output.
+    static func result(status: Int32, ending: RunResult.Ending, stdout: Captured?, stderr: Captured?) -> RunResult {
+        var errors = stderr?.bytes ?? []
+        for (name, capture) in [("output", stdout), ("error", stderr)] {
+            if let failure = capture?.failure {
+                errors += Array("cpl: reading the captured standard \(name) failed: \(failure)\n".utf8)
+            }
+        }
+        return RunResult(status: status, ending: ending, stdout: stdout?.bytes ?? [], stderr: errors)
+    }
+}
+
 /// The descriptors of one run, and the readers of its captured outputs.
 struct RunStreams {
     var table: DescriptorTable
-    var stdoutCapture: Task<[UInt8], Never>?
-    var stderrCapture: Task<[UInt8], Never>?
+    var stdoutCapture: Task<Captured, Never>?
+    var stderrCapture: Task<Captured, Never>?
 
     init(base: DescriptorTable, stdin: RunInput, stdout: RunOutput, stderr: RunOutput) throws(Errno) {
         table = base
@@ -81,7 +101,7 @@ struct RunStreams {
         stderrCapture = try Self.connect(stderr, fd: 2, in: &table)
     }
 
-    private static func connect(_ output: RunOutput, fd: Int, in table: inout DescriptorTable) throws(Errno) -> Task<[UInt8], Never>? {
+    private static func connect(_ output: RunOutput, fd: Int, in table: inout DescriptorTable) throws(Errno) -> Task<Captured, Never>? {
         switch output {
         case .inherit:
             return nil
@@ -94,7 +114,15 @@ struct RunStreams {
         case .capture:
             let (reader, writeEnd) = try StdioPipe.makeReader()
             table[fd] = OpenFile(owning: writeEnd)
-            return Task { (try? await reader.bytes()) ?? [] }
+            return Task {
+                var captured = Captured()
+                do throws(Errno) {
+                    while let chunk = try await reader.read() { captured.bytes += chunk }
+                } catch {
+                    captured.failure = error
+                }
+                return captured
+            }
         }
     }
 }

@@ -29,7 +29,7 @@ public final class StdioPipe: Sendable {
         do {
             return (try StdioPipe(adopting: readEnd), writeEnd)
         } catch {
-            readEnd.close()
+            // The failed adoption has closed readEnd already.
             writeEnd.close()
             throw error
         }
@@ -42,8 +42,8 @@ public final class StdioPipe: Sendable {
         do {
             return (readEnd, try StdioPipe(adopting: writeEnd))
         } catch {
+            // The failed adoption has closed writeEnd already.
             readEnd.close()
-            writeEnd.close()
             throw error
         }
     }
@@ -60,13 +60,15 @@ public final class StdioPipe: Sendable {
     }
 
     /// Reads at least one byte into `buffer`, waiting as needed; 0 at end of stream or once closed.
+    /// EBADF while this end is open is an error, not an end: the descriptor was closed or replaced
+    /// under the pipe (a double close elsewhere), and what was still to come is lost.
     func readSome(into buffer: UnsafeMutableRawBufferPointer) async throws(Errno) -> Int {
         let count: Int
         do {
             count = try await io.perform(waitingFor: .readable) { descriptor throws(Errno) in
                 try descriptor.read(into: buffer)
             }
-        } catch where error.rawValue == EBADF {
+        } catch where error.rawValue == EBADF && io.isClosed {
             return 0
         }
         if count == 0 { reachedEnd.withLock { $0 = true } }

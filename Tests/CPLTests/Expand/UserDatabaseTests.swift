@@ -45,25 +45,4 @@ struct UserDatabaseTests {
         }
         #expect(HomeDirectory.lookup(user: "no-such-user-for-cpl") == nil)
     }
-
-    // MARK: - `~user` in the static release binary (glibc's getpwnam needs NSS modules there)
-
-    /// `.build/release/cpl` next to the debug one, when it was built (`.ci/run` builds it).
-    static let releaseBinary: String = {
-        var components = cplBinary.split(separator: "/", omittingEmptySubsequences: false)
-        components.removeLast(2)
-        return components.joined(separator: "/") + "/release/cpl"
-    }()
-
-    @Test(.enabled(if: access(UserDatabaseTests.releaseBinary, X_OK) == 0, "needs `swift build -c release`"))
-    func tildeUserInTheStaticReleaseBinary() async throws {
-        let root = try #require(getpwnam("root")).pointee.pw_dir.map { String(cString: $0) }
-        let result = await BlockingIO.onThread { () -> SpawnSyncResult? in
-            try? ChildProcess.spawnSync(
-                Self.releaseBinary,
-                ["-c", "echo ~nonexistent; echo ~root; x=~nosuchuser/a; echo $x; x=foo:~nosuchuser,; echo $x"])
-        }
-        #expect(result?.status == .exited(0))
-        #expect(result?.stdout == "~nonexistent\n\(root ?? "?")\n~nosuchuser/a\nfoo:~nosuchuser,\n")
-    }
 }

@@ -9,7 +9,9 @@ struct SpawnSyncFailureTests {
     func childReapedElsewhere() async throws {
         let (pidReader, pidWrite) = try StdioPipe.makeReader()
         let (releaseRead, releaseWrite) = try FileDescriptor.pipe()
-        defer { [pidWrite, releaseRead, releaseWrite].forEach { $0.close() } }
+        // releaseWrite is closed below, once: closing a number twice closes whatever another test
+        // (they run in parallel, in this process) opened under it meanwhile.
+        defer { [pidWrite, releaseRead].forEach { $0.close() } }
         var options = ExecOptions()
         options.stdio = [.ignore, .pipe, .pipe, .fd(pidWrite), .fd(releaseRead)]
         // sh reports its pid and exits, leaving a cat that holds stdout and stderr open until

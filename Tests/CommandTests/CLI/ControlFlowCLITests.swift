@@ -3,7 +3,7 @@ import Testing
 @testable import CPL
 
 /// Control flow through the built `cpl`: what a whole script file does (or does not do), with
-/// `exec` redirections, many processes in loops, cpl's own splitting rules and `--plan`.
+/// `exec` redirections, many processes in loops and `--plan` (splitting in loops in-process: CPLTests.LoopSplittingTests).
 @Suite("Control flow in cpl scripts")
 struct ControlFlowCLITests {
     /// Functions, loops, `case` and `if`, 500 lines; only the last one is wrong.
@@ -129,41 +129,6 @@ struct ControlFlowCLITests {
         let before = descriptorKinds(listedIn: "\(directory)/before")
         #expect(!before.isEmpty)
         #expect(descriptorKinds(listedIn: "\(directory)/after") == before)
-    }
-
-    /// cpl splits only command substitutions, and globs neither them nor variables.
-    @Test func variablesAreNotSplitInLoops() async {
-        let directory = makeTemporaryDirectory()
-        defer { removeTree(directory) }
-        createFile("\(directory)/g1")
-        createFile("\(directory)/g2")
-        let result = await run(
-            """
-            x='a b'
-            for i in $x; do echo "[$i]"; done
-            set -- $x; echo $#
-            star='g*'
-            for i in $star; do echo "{$i}"; done
-            f() { echo $#; }
-            f $x $star
-            """, in: directory)
-        #expect(result.stdoutText == "[a b]\n1\n{g*}\n2\n")
-    }
-
-    @Test func substitutionsAreSplitButNotGlobbed() async {
-        let directory = makeTemporaryDirectory()
-        defer { removeTree(directory) }
-        createFile("\(directory)/g1")
-        createFile("\(directory)/g2")
-        let result = await run(
-            """
-            for i in $(echo 'p q'; echo 'g*'); do echo "<$i>"; done
-            for i in "$(echo 'p q')"; do echo "<$i>"; done
-            IFS=:
-            for i in $(echo 'a:b c'); do echo "<$i>"; done
-            for i in g*; do echo "<$i>"; done
-            """, in: directory)
-        #expect(result.stdoutText == "<p>\n<q>\n<g*>\n<p q>\n<a>\n<b c>\n<g1>\n<g2>\n")
     }
 
     @Test func planShowsControlFlowAndRunsNothing() async {

@@ -9,9 +9,9 @@ expectations (--- stdout / --- stderr, #@ status, #@ stderr) and that bash --pos
 dash on status, stdout and the files left behind, unless the case says #@ bash-differs.
 cpl-only cases marked #@ bash-oracle must meet their expectations under plain bash.
 
-  Tests/cplTests/Differential/validate-oracle.py                 # every cases*.txt beside it
-  Tests/cplTests/Differential/validate-oracle.py cases-arith.txt # some files
-  Tests/cplTests/Differential/validate-oracle.py -k while -v     # cases whose name has "while"
+  Tests/CommandTests/Differential/validate-oracle.py                 # every cases*.txt beside it
+  Tests/CommandTests/Differential/validate-oracle.py cases-arith.txt # some files
+  Tests/CommandTests/Differential/validate-oracle.py -k while -v     # cases whose name has "while"
 
 Needs python3 >= 3.11 (Popen process_group). Exit status: 0 if every selected case passes, 1 otherwise.
 """

@@ -3,7 +3,7 @@
 // must be identical. cpl-only cases (features dash lacks) check stated expectations instead.
 //
 //   swift build --scratch-path .build-diff
-//   swift test  --scratch-path .build-diff --filter cplTests
+//   swift test  --scratch-path .build-diff --filter CommandTests.Differential
 //
 // Environment knobs:
 //   CPL_BIN=/path/to/cpl   use this binary instead of the one next to the test bundle
@@ -20,33 +20,7 @@ enum Shells {
     static let bashPOSIX = ShellCommand(label: "bash --posix", executable: "/bin/bash", leadingArguments: ["--posix"])
     static let bash = ShellCommand(label: "bash", executable: "/bin/bash")
 
-    /// The built `cpl`: $CPL_BIN, else the `cpl` in the directory of the running test bundle.
-    static let cplPath: String? = {
-        if let override = ProcessInfo.processInfo.environment["CPL_BIN"], !override.isEmpty {
-            return FileManager.default.isExecutableFile(atPath: override) ? override : nil
-        }
-        guard let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
-        var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
-        // On some layouts the bundle executable sits inside a .xctest directory.
-        for _ in 0..<3 {
-            let candidate = dir.appendingPathComponent("cpl").path
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDir), !isDir.boolValue,
-               FileManager.default.isExecutableFile(atPath: candidate) {
-                return candidate
-            }
-            dir = dir.deletingLastPathComponent()
-        }
-        return nil
-    }()
-
-    static var cpl: ShellCommand? { cplPath.map { ShellCommand(label: "cpl", executable: $0) } }
-
-    static let missingCplMessage: Comment = """
-        build cpl first: swift build (no executable `cpl` found next to the test bundle \
-        \((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "?"); \
-        or set CPL_BIN)
-        """
+    static var cpl: ShellCommand? { BuiltCPL.path.map { ShellCommand(label: "cpl", executable: $0) } }
 }
 
 /// Bounds how many cases spawn processes at once (the machine has 2 shared cores).
@@ -193,7 +167,7 @@ struct DifferentialTests {
     @Test("dash and cpl agree", arguments: CaseCorpus.differential)
     func agreesWithDash(_ c: DifferentialCase) async {
         guard let cpl = Shells.cpl else {
-            Issue.record(Shells.missingCplMessage)
+            Issue.record(Comment(rawValue: BuiltCPL.missingMessage))
             return
         }
         let results = await runCase(c, under: [Shells.dash, cpl])
@@ -212,7 +186,7 @@ struct DifferentialTests {
     @Test("cpl-only features", arguments: CaseCorpus.cplOnly)
     func cplOnlyFeature(_ c: DifferentialCase) async {
         guard let cpl = Shells.cpl else {
-            Issue.record(Shells.missingCplMessage)
+            Issue.record(Comment(rawValue: BuiltCPL.missingMessage))
             return
         }
         let result = await runCase(c, under: [cpl])[0]

@@ -10,13 +10,13 @@ struct CLITests {
         #expect(result.status == 3)
     }
 
-    @Test func scriptFileWithArgumentsAndShebang() async {
+    @Test func scriptFileWithArgumentsAndShebang() async throws {
         let directory = makeTemporaryDirectory()
         defer { removeTree(directory) }
         createFile("\(directory)/script.cpl", "#!/usr/bin/env cpl\necho \"$0 $*\"\nls *.cpl | wc -l\n", mode: 0o755)
         let byFile = await runCPL(["script.cpl", "a", "b"], in: directory)
         #expect(byFile.stdout == "script.cpl a b\n1\n")
-        let binDirectory = cplBinary.split(separator: "/").dropLast().joined(separator: "/")
+        let binDirectory = try BuiltCPL.required().split(separator: "/").dropLast().joined(separator: "/")
         let direct = await runCPL(
             ["-c", "./script.cpl x"], in: directory,
             environment: ["PATH": "/\(binDirectory):/usr/bin:/bin", "HOME": directory])
@@ -97,7 +97,7 @@ struct CLITests {
         let version = await runCPL(["--version"])
         #expect(version.status == 0 && version.stdout.hasPrefix("cpl "))
         // `-i` without a terminal: the REPL reads lines from the pipe (no job control), prompts
-        // on stdout, and `exit` ends it. The pty tests in cplTests cover the terminal.
+        // on stdout, and `exit` ends it. The pty tests in REPL/ cover the terminal.
         let directory = makeTemporaryDirectory()
         defer { removeTree(directory) }
         let interactive = await runCPL(

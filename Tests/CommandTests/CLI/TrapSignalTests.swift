@@ -12,7 +12,7 @@ private func startCPL(_ script: String, in directory: String) throws -> ChildPro
         detached: true)
     options.timeout = .seconds(30)
     options.killSignal = .kill
-    return try ChildProcess.spawn(cplBinary, ["-c", script], options: options)
+    return try ChildProcess.spawn(try BuiltCPL.required(), ["-c", script], options: options)
 }
 
 /// The lines an iterator has left.

@@ -12,7 +12,7 @@ import Testing
 struct REPLTests {
     /// A session in a fresh directory that is also `$HOME` (so the prompt starts with `~`).
     func session(_ extra: [String: String] = [:], in directory: String? = nil) throws -> (TerminalSession, String) {
-        guard let cpl = Shells.cplPath else { throw TerminalSession.Timeout(expected: "a built cpl", screen: "") }
+        let cpl = try BuiltCPL.required()
         let directory = directory ?? makeDirectory()
         var environment = ["PATH": "/usr/bin:/bin", "HOME": directory, "LC_ALL": "C", "USER": "tester"]
         environment.merge(extra) { $1 }

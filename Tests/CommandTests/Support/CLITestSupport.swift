@@ -3,16 +3,6 @@ import Glibc
 import Testing
 @testable import CPL
 
-/// The built `cpl` next to the test bundle (`swift build` puts both in the
-/// same directory; the tests never build anything themselves).
-let cplBinary: String = {
-    var buffer = [CChar](repeating: 0, count: 4096)
-    let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-    let exe = count > 0 ? String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
-    let directory = exe.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-    return directory + "/cpl"
-}()
-
 struct CLIResult: Sendable {
     var status: Int32
     var stdout: String
@@ -41,8 +31,8 @@ private func runCPLBlocking(
     extraInput: (fd: Int32, path: String)?, timeout: Double
 ) -> (CLIResult, String?) {
     var problem: String?
-    guard access(cplBinary, X_OK) == 0 else {
-        return (CLIResult(status: -1, stdout: "", stderr: ""), "\(cplBinary) is missing: run `swift build` before `swift test`")
+    guard let cplBinary = BuiltCPL.path else {
+        return (CLIResult(status: -1, stdout: "", stderr: ""), BuiltCPL.missingMessage)
     }
     // Close-on-exec from the start (FileDescriptor.pipe): a child that another test starts
     // meanwhile must not hold cpl's pipes open, or the reading below would wait for that child.

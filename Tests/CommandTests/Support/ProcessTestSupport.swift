@@ -1,0 +1,99 @@
+import Glibc
+
+// The small helpers of CPLTests' support files (ExpansionTestSupport, InterpTestSupport) that the
+// tests of the `cpl` process need too: a test target cannot import another's.
+
+/// How long a wait may go on before a test calls it a hang (as in CPLTests).
+let hangGuardSeconds: Double = 300
+
+/// Monotonic seconds.
+func now() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
+/// A fresh temporary directory (removed by `removeTree`).
+func makeTemporaryDirectory() -> String {
+    var template = Array("/tmp/cpl-test-XXXXXX".utf8CString)
+    let path = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+    return String(cString: path!)
+}
+
+/// Close-on-exec: a child that another test starts meanwhile must not keep the file open for
+/// writing (running it would then fail with ETXTBSY).
+func createFile(_ path: String, _ contents: String = "", mode: mode_t = 0o644) {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+    _ = contents.withCString { write(fd, $0, strlen($0)) }
+    close(fd)
+    chmod(path, mode)
+}
+
+func readFileText(_ path: String) -> String? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let count = read(fd, &buffer, buffer.count)
+        if count <= 0 { break }
+        bytes += buffer[0..<count]
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+func removeTree(_ path: String) {
+    var status: Int32 = 0
+    var pid: pid_t = 0
+    let argv: [UnsafeMutablePointer<CChar>?] = [strdup("rm"), strdup("-rf"), strdup(path), nil]
+    posix_spawnp(&pid, "rm", nil, nil, argv, environ)
+    waitpid(pid, &status, 0)
+    argv.forEach { free($0) }
+}
+
+/// Whether a process exists (and is not a zombie).
+func processIsAlive(_ pid: Int32) -> Bool {
+    guard let stat = readFileText("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return false }
+    let state = stat[stat.index(close, offsetBy: 2)]
+    return state != "Z" && state != "X"
+}
+
+/// Field `index` (1-based, as in proc(5)) of /proc/pid/stat.
+func procStatField(_ pid: Int32, _ index: Int) -> String? {
+    guard let stat = readFileText("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return nil }
+    let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
+    return index - 3 < fields.count ? String(fields[index - 3]) : nil
+}
+
+/// Waits up to `seconds` (a hang guard) for `condition`.
+func eventually(_ seconds: Double = hangGuardSeconds, _ condition: () -> Bool) async -> Bool {
+    let deadline = now() + seconds
+    while now() < deadline {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return condition()
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var text = Substring(self)
+        while let first = text.first, first == " " || first == "\n" || first == "\t" { text = text.dropFirst() }
+        while let last = text.last, last == " " || last == "\n" || last == "\t" { text = text.dropLast() }
+        return String(text)
+    }
+}
+
+/// A small deterministic generator (splitmix64, as CPLTests' SyntaxFuzzGenerator): the same
+/// samples on every run.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
