@@ -23,7 +23,8 @@ public final class ChildProcess: Sendable {
     /// The message channel of a child started with `fork` (or `.ipc` in `stdio`).
     public let channel: IPCChannel?
     /// The parent's end of the child's pseudo-terminal (`.terminal` in `stdio`). Dropping the
-    /// child closes it, which hangs the terminal up.
+    /// child closes it, which hangs the terminal up. `waitForClose` does not wait for its end:
+    /// reading it to the end does.
     public let terminal: PseudoTerminal?
 
     let killSignal: Signal
