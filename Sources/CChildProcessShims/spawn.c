@@ -8,6 +8,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -123,6 +124,9 @@ static struct child_failure set_up_and_exec(const cp_spawn_request *r, const int
         if (report > r->fd_count) syscall(SYS_close_range, (unsigned)r->fd_count, (unsigned)report - 1, 0U);
         syscall(SYS_close_range, (unsigned)report + 1, ~0U, 0U);
     }
+    // The new session has no controlling terminal yet: this one becomes it, with the child's group
+    // in the foreground, so the line discipline's Ctrl-C and SIGWINCH reach the child.
+    if (r->controlling_terminal >= 0 && ioctl(r->controlling_terminal, TIOCSCTTY, 0) < 0) goto fail;
 
     failure.step = CP_STEP_CHDIR;
     if (r->cwd && chdir(r->cwd) < 0) goto fail;
@@ -188,7 +192,7 @@ int cp_spawn(const cp_spawn_request *r, pid_t *pid, int *failed_step) {
             *failed_step = failure.step;
             return failure.error;
         }
-        if (r->set_uid || r->set_gid || r->foreground_terminal >= 0) error = spawn_with_fork(r, sources, pid, failed_step);
+        if (r->set_uid || r->set_gid || r->foreground_terminal >= 0 || r->controlling_terminal >= 0) error = spawn_with_fork(r, sources, pid, failed_step);
         else error = spawn_with_posix_spawn(r, sources, pid);
     }
     close_temporaries(temporaries, r->fd_count);

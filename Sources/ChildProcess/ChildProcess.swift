@@ -22,6 +22,10 @@ public final class ChildProcess: Sendable {
     public let leadsProcessGroup: Bool
     /// The message channel of a child started with `fork` (or `.ipc` in `stdio`).
     public let channel: IPCChannel?
+    /// The parent's end of the child's pseudo-terminal (`.terminal` in `stdio`). Dropping the
+    /// child closes it, which hangs the terminal up. `waitForClose` does not wait for its end:
+    /// reading it to the end does.
+    public let terminal: PseudoTerminal?
 
     let killSignal: Signal
     let pidfd: FileDescriptor
@@ -43,7 +47,7 @@ public final class ChildProcess: Sendable {
     private let state = Mutex(State())
 
     init(pid: Int32, pidfd: FileDescriptor, spawnfile: String, spawnargs: [String], stdio: [StdioPipe?],
-         leadsProcessGroup: Bool, killSignal: Signal, channel: IPCChannel? = nil) {
+         leadsProcessGroup: Bool, killSignal: Signal, channel: IPCChannel? = nil, terminal: PseudoTerminal? = nil) {
         self.pid = pid
         self.pidfd = pidfd
         self.spawnfile = spawnfile
@@ -52,6 +56,7 @@ public final class ChildProcess: Sendable {
         self.leadsProcessGroup = leadsProcessGroup
         self.killSignal = killSignal
         self.channel = channel
+        self.terminal = terminal
         self.exitWatcher = Watcher(pidfd)
         ReferencedChildren.shared.insert(self)
         reapWhenExited()

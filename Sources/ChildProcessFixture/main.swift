@@ -58,6 +58,20 @@ func waitUntilDeallocated(_ references: [WeakReference]) async {
     }
 }
 
+/// Runs `round` `count` times after a warm-up of 20 rounds (which starts the reactor and the
+/// runtime's own descriptors) and reports the fd counts before and after, and the zombies left.
+/// A round returns the objects that must be deallocated before counting.
+func hygieneReport(rounds count: Int, _ round: (Int) async throws -> [WeakReference]) async throws -> String {
+    var objects: [WeakReference] = []
+    for index in 0..<20 { objects += try await round(index) }
+    await waitUntilDeallocated(objects)
+    let before = openDescriptorCount()
+    objects = []
+    for index in 0..<count { objects += try await round(index) }
+    await waitUntilDeallocated(objects)
+    return "fds \(before) \(openDescriptorCount()) zombies \(zombieChildren().count)"
+}
+
 /// The channel of a role that must be forked.
 func requireParentChannel() throws(IPCError) -> IPCChannel {
     guard let channel = ParentChannel.current else { throw .channelClosed }
@@ -78,15 +92,14 @@ let arguments = CommandLine.arguments
 switch arguments.count > 1 ? arguments[1] : "" {
 case "detach":
     // detach LOG: start a detached child that outlives us and logs to LOG, print its pid, exit.
-    let log = try FileDescriptor.open(arguments[2], O_WRONLY | O_CREAT | O_APPEND)
-    var options = SpawnOptions(stdio: [.ignore, .fd(log), .fd(log)], detached: true)
+    let log = StdioOption.file(arguments[2], .appending)
+    var options = SpawnOptions(stdio: [.ignore, log, log], detached: true)
     options.environment = ["PATH": "/usr/bin:/bin"]
     // The child waits for the test to create LOG.release, so "outlives" is checked, not raced (at
     // most 1,000 s or so, longer than the test's hang guard, in case the test never gets there).
     let script = "i=0; while [ ! -e \"$0.release\" ] && [ $i -lt 10000 ]; do sleep 0.1; i=$((i+1)); done; echo \"alive after parent\""
     let child = try ChildProcess.spawn("sh", ["-c", script, arguments[2]], options: options)
     child.unref()
-    log.close()
     print(child.pid)
 case "hygiene":
     // hygiene N: spawn N children with pipes, read them, and report fds and zombies before/after.
@@ -111,6 +124,22 @@ case "hygiene":
     for index in 0..<count { objects += try await round(index) }
     await waitUntilDeallocated(objects)
     print("fds \(before) \(openDescriptorCount()) zombies \(zombieChildren().count)")
+case "terminal-hygiene":
+    // terminal-hygiene N: N children on a pseudo-terminal, read to its end.
+    print(try await hygieneReport(rounds: Int(arguments[2]) ?? 1000) { index in
+        let child = try ChildProcess.spawn("echo", ["\(index)"], options: SpawnOptions(stdio: .all(.terminal)))
+        _ = try await child.terminal!.bytes()
+        try await child.waitForExit()
+        return [WeakReference(object: child), WeakReference(object: child.terminal)]
+    })
+case "file-hygiene":
+    // file-hygiene PATH N: N children writing to PATH by name, truncating and appending in turn.
+    print(try await hygieneReport(rounds: Int(arguments[3]) ?? 1000) { index in
+        let file = StdioOption.file(arguments[2], index % 2 == 0 ? .truncating : .appending)
+        let child = try ChildProcess.spawn("echo", ["\(index)"], options: SpawnOptions(stdio: [.ignore, file, file]))
+        try await child.waitForExit()
+        return [WeakReference(object: child)]
+    })
 case "signals":
     // signals: block and ignore signals in the parent, then show what the child inherited.
     var blocked = sigset_t()

@@ -22,6 +22,7 @@ typedef struct cp_spawn_request {
     int set_process_group;       // setpgid(0, process_group)
     pid_t process_group;         // 0: a new group led by the child
     int foreground_terminal;     // -1, or a terminal whose foreground group the child's group becomes
+    int controlling_terminal;    // -1, or the child fd (a terminal) that becomes its controlling terminal: needs new_session
     uint64_t kept_dispositions;  // bit (n - 1): signal n keeps this process's disposition (not the default)
     int set_uid;
     uid_t uid;
@@ -33,14 +34,21 @@ typedef struct cp_spawn_request {
 /// Which step of starting the child failed (only the fork path can tell; posix_spawn reports exec).
 enum { CP_STEP_EXEC = 0, CP_STEP_CHDIR = 1, CP_STEP_CREDENTIALS = 2, CP_STEP_DESCRIPTORS = 3, CP_STEP_FORK = 4 };
 
-/// Starts a child: posix_spawn when it can, fork+exec only for uid/gid and the foreground terminal
-/// (glibc 2.36's posix_spawn cannot call tcsetpgrp in the child).
+/// Starts a child: posix_spawn when it can, fork+exec only for uid/gid, the foreground terminal and
+/// the controlling terminal (glibc 2.36's posix_spawn can call neither tcsetpgrp nor TIOCSCTTY in the child).
 /// Returns 0 and sets *pid, or returns an errno value and sets *failed_step.
 int cp_spawn(const cp_spawn_request *request, pid_t *pid, int *failed_step);
 
 /// With `replace_process`, cp_spawn sets this process up as it would a child and execs: it
 /// returns only when that failed, and then the process's descriptors and signal dispositions
 /// are already the ones asked for (all that is left is to report and exit).
+
+/// A new pseudo-terminal of the given size: descriptors[0] the parent's end, descriptors[1] the
+/// child's (both O_CLOEXEC and O_NOCTTY), `name` its device path. 0, or -1 and errno.
+int cp_open_pseudo_terminal(int descriptors[2], char *name, size_t capacity, unsigned short rows, unsigned short columns);
+/// TIOCSWINSZ and TIOCGWINSZ (ioctl is variadic: Swift cannot call it). 0, or -1 and errno.
+int cp_set_window_size(int descriptor, unsigned short rows, unsigned short columns);
+int cp_get_window_size(int descriptor, unsigned short *rows, unsigned short *columns);
 
 /// pipe2(O_CLOEXEC), which Swift's Glibc module does not export.
 int cp_pipe_cloexec(int descriptors[2]);

@@ -20,7 +20,7 @@ public struct SpawnSyncResult: Sendable {
 
 extension ChildProcess {
     /// Runs a child to completion on the calling thread (Node's `spawnSync`). `options.stdio`
-    /// defaults to pipes, which are collected; `.ipc` is refused.
+    /// defaults to pipes, which are collected; `.ipc` and `.terminal` are refused.
     ///
     /// A child that ran gives a result, also when the library ended it (`error` says why).
     /// Throws `ExecError` when there is no status to give:
@@ -40,6 +40,7 @@ extension ChildProcess {
         throws(ExecError) -> SpawnSyncResult
     {
         precondition(!options.stdio.contains(.ipc), "spawnSync cannot use an IPC channel")
+        precondition(!options.stdio.contains(.terminal), "spawnSync cannot use a pseudo-terminal: use spawn")
         let cmd = ([command] + arguments).joined(separator: " ")
         let started: (pid: Int32, pipes: [FileDescriptor?])
         do {

@@ -43,6 +43,8 @@ struct Launch: ~Copyable {
     var childEnds: [FileDescriptor] = []
     /// The parent's ends of pipes, by child fd.
     var parentEnds: [FileDescriptor?] = []
+    /// The child's pseudo-terminal, once a `.terminal` entry opened it (its parent end is in `parentEnds`).
+    var terminal: (childEnd: FileDescriptor, devicePath: String)?
 
     init(command: String, arguments: [String], options: SpawnOptions) throws(SpawnError) {
         self.options = options
@@ -65,9 +67,15 @@ struct Launch: ~Copyable {
 
     private mutating func openStdio() throws(SpawnError) {
         var devNull: FileDescriptor?
+        var openedFiles: [StdioOption: FileDescriptor] = [:]
+        // Handed over by the caller: closed with the child's ends, whatever happens from here.
+        for case .fd(let descriptor, closeAfterSpawn: true) in options.stdio where !childEnds.contains(descriptor) {
+            childEnds.append(descriptor)
+        }
         for (index, option) in options.stdio.enumerated() {
             let fd = Int32(index)
             var parentEnd: FileDescriptor?
+            var failedCall = (syscall: "pipe", path: file)
             do throws(Errno) {
                 switch option {
                 case .pipe where fd <= 2:
@@ -92,13 +100,31 @@ struct Launch: ~Copyable {
                     sources.append(-1)
                 case .inherit:
                     sources.append(fd)
-                case .fd(let descriptor):
+                case .fd(let descriptor, _):
                     sources.append(descriptor.rawValue)
+                case .file(let path, let access):
+                    if openedFiles[option] == nil {
+                        failedCall = ("open", path)
+                        let opened = try FileDescriptor.open(path, access.openFlags)
+                        childEnds.append(opened)
+                        openedFiles[option] = opened
+                    }
+                    sources.append(openedFiles[option]!.rawValue)
+                case .terminal:
+                    if terminal == nil {
+                        failedCall = ("posix_openpt", "/dev/ptmx")
+                        let opened = try PseudoTerminal.open(size: options.terminalSize)
+                        childEnds.append(opened.childEnd)
+                        parentEnd = opened.parentEnd
+                        terminal = (opened.childEnd, opened.devicePath)
+                    }
+                    sources.append(terminal!.childEnd.rawValue)
                 }
             } catch {
                 closeChildEnds()
                 closeParentEnds()
-                throw SpawnError(errno: error, syscall: "pipe", path: file, spawnargs: Array(argv.dropFirst()))
+                throw SpawnError(errno: error, syscall: failedCall.syscall, path: failedCall.path,
+                                 spawnargs: Array(argv.dropFirst()))
             }
             parentEnds.append(parentEnd)
         }
@@ -130,10 +156,11 @@ struct Launch: ~Copyable {
                     request.fd_sources = sources.baseAddress
                     request.fd_count = Int32(sources.count)
                     request.cwd = cwd
-                    request.new_session = options.detached ? 1 : 0
+                    request.new_session = options.detached || terminal != nil ? 1 : 0
                     request.set_process_group = options.processGroup == nil ? 0 : 1
                     request.process_group = options.processGroup ?? 0
                     request.foreground_terminal = options.processGroup == nil ? -1 : options.foregroundTerminal ?? -1
+                    request.controlling_terminal = options.stdio.firstIndex(of: .terminal).map(Int32.init) ?? -1
                     request.kept_dispositions = options.inheritedSignalDispositions
                         .filter { (1...64).contains($0.rawValue) }
                         .reduce(0) { $0 | 1 << UInt64($1.rawValue - 1) }
@@ -174,11 +201,15 @@ struct Launch: ~Copyable {
         }
         var pipes: [StdioPipe?] = []
         var channel: IPCChannel?
+        var pseudoTerminal: PseudoTerminal?
         for (index, end) in parentEnds.enumerated() {
             // A pipe end that cannot be made non-blocking is still a valid descriptor; fall back to
             // giving up that stream rather than failing a child that is already running.
             if options.stdio[index] == .ipc {
                 channel = end.flatMap { try? IPCChannel(adopting: $0) }
+                pipes.append(nil)
+            } else if let terminal, options.stdio[index] == .terminal {
+                if let end { pseudoTerminal = try? PseudoTerminal(adopting: end, devicePath: terminal.devicePath) }
                 pipes.append(nil)
             } else {
                 pipes.append(end.flatMap { try? StdioPipe($0, childDescriptor: Int32(index)) })
@@ -187,8 +218,8 @@ struct Launch: ~Copyable {
         parentEnds = []
         let child = ChildProcess(
             pid: pid, pidfd: FileDescriptor(rawValue: pidfd), spawnfile: file, spawnargs: argv,
-            stdio: pipes, leadsProcessGroup: options.detached || options.processGroup == 0,
-            killSignal: options.killSignal, channel: channel)
+            stdio: pipes, leadsProcessGroup: options.detached || options.processGroup == 0 || terminal != nil,
+            killSignal: options.killSignal, channel: channel, terminal: pseudoTerminal)
         if let timeout = options.timeout { child.expire(after: timeout) }
         if let handle = options.cancellation { child.abort(on: handle) }
         return child

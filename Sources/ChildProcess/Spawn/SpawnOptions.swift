@@ -22,6 +22,8 @@ public struct SpawnOptions: Sendable {
     /// stays ignored) instead of getting the default. An interactive shell, which ignores
     /// SIGTSTP, SIGTTIN and SIGTTOU, runs command substitutions so: Ctrl-Z does not stop them.
     public var inheritedSignalDispositions: Set<Signal> = []
+    /// The window size of the pseudo-terminal that `.terminal` entries of `stdio` give the child.
+    public var terminalSize = TerminalSize(rows: 24, columns: 80)
     public var uid: UInt32?
     public var gid: UInt32?
     /// Run `command` through a shell: the command and args are joined by spaces and passed to

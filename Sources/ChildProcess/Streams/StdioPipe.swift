@@ -7,12 +7,15 @@ import Synchronization
 public final class StdioPipe: Sendable {
     /// The descriptor number in the child this pipe is connected to.
     public let childDescriptor: Int32
-    private let io: OwnedDescriptor
+    let io: OwnedDescriptor
     private let reachedEnd = Mutex(false)
+    /// A terminal's parent end reads EIO, not 0, once the child's end is closed everywhere.
+    private let readsEIOAsEnd: Bool
 
-    init(_ descriptor: FileDescriptor, childDescriptor: Int32) throws(Errno) {
+    init(_ descriptor: FileDescriptor, childDescriptor: Int32, readsEIOAsEnd: Bool = false) throws(Errno) {
         io = try OwnedDescriptor(adopting: descriptor)
         self.childDescriptor = childDescriptor
+        self.readsEIOAsEnd = readsEIOAsEnd
     }
 
     /// Adopts a descriptor that did not come from `spawn` (such as the read end of a pipe whose
@@ -70,6 +73,8 @@ public final class StdioPipe: Sendable {
             }
         } catch where error.rawValue == EBADF && io.isClosed {
             return 0
+        } catch where error.rawValue == EIO && readsEIOAsEnd {
+            count = 0
         }
         if count == 0 { reachedEnd.withLock { $0 = true } }
         return count
