@@ -190,8 +190,10 @@ final class Executor {
     /// `cpl: file:line:column: message` on this context's standard error (`location` nil: the
     /// command running now).
     func report(_ message: String, at location: SourceLocation? = nil) async {
-        let where_ = MessagePlace.prefix(fileName: context.source.fileName, location ?? context.location)
-        try? await ShellOutput(files[2]).write("cpl: \(where_)\(message)\n")
+        let place = MessagePlace.prefix(fileName: context.source.fileName, location ?? context.location)
+        // A message that cannot be written (`2>&-`, a reader gone) is dropped, as in sh: the
+        // status still says what happened, and there is nowhere else to say it.
+        try? await ShellOutput(files[2]).write("cpl: \(place)\(message)\n")
     }
 
     func report(_ message: String, at range: SourceRange?) async {

@@ -46,7 +46,9 @@ extension Executor {
         }
         // Read (through the reactor) while the substitution runs, so that a
         // large output cannot fill the pipe and stall it.
-        async let bytes = (try? await output.bytes()) ?? []
+        async let bytes: Result<[UInt8], Errno> = {
+            do throws(Errno) { return .success(try await output.bytes()) } catch { return .failure(error) }
+        }()
         var snapshot = self.snapshot
         snapshot.files[1] = OpenFile(owning: writeEnd)
         snapshot.context.placement.ignoresKeyboardStops = session.jobControl
@@ -58,7 +60,13 @@ extension Executor {
             status = await subshell.runAsSubshell(substitution.program)
             subshell.files = DescriptorTable()
         }
-        let text = String(losslessBytes: await bytes)
+        let text: String
+        switch await bytes {
+        case .success(let read): text = String(losslessBytes: read)
+        case .failure(let error):
+            throw ExpansionError(
+                kind: .substitutionFailed, message: "cannot read the output of $(…): \(error)", range: substitution.range)
+        }
         if Task.isCancelled {
             throw ExpansionError(kind: .cancelled, message: "cancelled", range: substitution.range, status: 128 + SIGTERM)
         }
