@@ -24,16 +24,12 @@ final class Job: Sendable {
         /// Those a keyboard stop reaches (not a command substitution's).
         var stoppable: Set<ObjectIdentifier> = []
         var status: Int32?
-        var waiters: [UnsafeContinuation<Int32, Never>] = []
-        /// `$!`: resolved by the first pipeline's last stage.
-        var displayPID: Int32?
-        var displayResolved = false
-        var displayWaiters: [UnsafeContinuation<Int32?, Never>] = []
         var task: Task<Void, Never>?
         var cancelled = false
         /// Job control: the signal that stopped every live process, while stopped.
         var stopSignal: Signal?
-        var outcomeWaiters: [UnsafeContinuation<Outcome, Never>] = []
+        /// What the waits for the next stop or the end get; replaced after each stop.
+        var nextOutcome = OneShot<Outcome>()
         /// A process of this foreground job was killed by SIGINT (Ctrl-C).
         var interrupted = false
         /// The terminal modes the job had when it stopped (restored by `fg`).
@@ -42,6 +38,10 @@ final class Job: Sendable {
         var groupSlot: ProcessGroupSlot?
     }
     private let state: Mutex<State>
+    /// Its status, when it has finished.
+    private let completion = OneShot<Int32>()
+    /// `$!`: the pid of the first pipeline's last stage, or an in-process id.
+    private let display = OneShot<Int32>()
     /// Job control: stops and continues of its processes are tracked.
     let tracksStops: Bool
 
@@ -129,35 +129,34 @@ final class Job: Sendable {
 
     /// The job is stopped when every live process a keyboard stop reaches is (and there is one).
     private func processStateChanged() {
-        let (signal, waiters) = state.withLock { state -> (Signal?, [UnsafeContinuation<Outcome, Never>]) in
-            guard state.status == nil else { return (nil, []) }
+        let stop = state.withLock { state -> (Signal, OneShot<Outcome>)? in
+            guard state.status == nil else { return nil }
             let signals = state.children
                 .filter { $0.child.exitStatus == nil && state.stoppable.contains(ObjectIdentifier($0.child)) }
                 .map(\.child.stopSignal)
             guard let first = signals.first, let signal = first, !signals.contains(nil) else {
                 state.stopSignal = nil
-                return (nil, [])
+                return nil
             }
             state.stopSignal = signal
-            defer { state.outcomeWaiters = [] }
-            return (signal, state.outcomeWaiters)
+            defer { state.nextOutcome = OneShot() }
+            return (signal, state.nextOutcome)
         }
-        if let signal { for waiter in waiters { waiter.resume(returning: .stopped(signal)) } }
+        if let (signal, outcome) = stop { outcome.complete(.stopped(signal)) }
     }
 
     /// Job control: waits until the job finishes or stops. Cancelling the
     /// waiting task terminates the job (the wait then ends with its status).
     func waitForOutcome() async -> Outcome {
         await withTaskCancellationHandler {
-            await withUnsafeContinuation { continuation in
-                let outcome = state.withLock { state -> Outcome? in
-                    if let status = state.status { return .finished(status) }
-                    if let signal = state.stopSignal { return .stopped(signal) }
-                    state.outcomeWaiters.append(continuation)
-                    return nil
-                }
-                if let outcome { continuation.resume(returning: outcome) }
+            // Under one lock: a stop between looking and waiting would otherwise be missed.
+            let (known, next) = state.withLock { state -> (Outcome?, OneShot<Outcome>) in
+                if let status = state.status { return (.finished(status), state.nextOutcome) }
+                if let signal = state.stopSignal { return (.stopped(signal), state.nextOutcome) }
+                return (nil, state.nextOutcome)
             }
+            if let known { return known }
+            return await next.wait()
         } onCancel: {
             send(.terminate)
         }
@@ -173,71 +172,38 @@ final class Job: Sendable {
     /// stage is a program, nil when it runs in-process (then `$!` is an id of
     /// its own that `wait` and `kill` accept). Only the first call counts.
     func lastStageLaunched(pid: Int32?) {
-        let (waiters, resolved) = state.withLock { state -> ([UnsafeContinuation<Int32?, Never>], Int32?) in
-            guard !state.displayResolved else { return ([], nil) }
-            return (resolveDisplay(&state, pid), state.displayPID)
-        }
-        for waiter in waiters { waiter.resume(returning: resolved) }
+        guard display.value == nil else { return }
+        display.complete(pid ?? Job.nextInProcessID.add(1, ordering: .relaxed).newValue)
     }
 
     /// Ids for `$!` of jobs that run in-process: above the kernel's largest
     /// possible pid (PID_MAX_LIMIT, 2^22), so they never name a real process.
     private static let nextInProcessID = Atomic<Int32>(4_194_304)
 
-    private func resolveDisplay(_ state: inout State, _ pid: Int32?) -> [UnsafeContinuation<Int32?, Never>] {
-        state.displayResolved = true
-        state.displayPID = pid ?? Job.nextInProcessID.add(1, ordering: .relaxed).newValue
-        defer { state.displayWaiters = [] }
-        return state.displayWaiters
-    }
-
     /// What `$!` becomes: the pid of the first pipeline's last stage, or the
     /// job's in-process id.
     func displayPID() async -> Int32? {
-        if let resolved = state.withLock({ $0.displayResolved ? .some($0.displayPID) : Int32??.none }) {
-            return resolved
-        }
-        return await withUnsafeContinuation { continuation in
-            let resolved = state.withLock { state -> Int32?? in
-                if state.displayResolved { return .some(state.displayPID) }
-                state.displayWaiters.append(continuation)
-                return .none
-            }
-            if let resolved { continuation.resume(returning: resolved) }
-        }
+        await display.wait()
     }
 
     /// `kill PID` with the job's `$!` signals the whole job.
-    var knownDisplayPID: Int32? { state.withLock { $0.displayPID } }
+    var knownDisplayPID: Int32? { display.value }
 
     func finish(_ status: Int32) {
-        let (waiters, displayWaiters, outcomeWaiters) = state.withLock { state in
+        let outcome = state.withLock { state in
             state.status = status
             state.stopSignal = nil
             state.task = nil
-            let waiters = state.waiters
-            let outcomeWaiters = state.outcomeWaiters
-            state.waiters = []
-            state.outcomeWaiters = []
-            let display = state.displayResolved ? [] : resolveDisplay(&state, nil)
-            return (waiters, display, outcomeWaiters)
+            return state.nextOutcome
         }
-        let resolved = knownDisplayPID
-        for waiter in displayWaiters { waiter.resume(returning: resolved) }
-        for waiter in waiters { waiter.resume(returning: status) }
-        for waiter in outcomeWaiters { waiter.resume(returning: .finished(status)) }
+        lastStageLaunched(pid: nil)
+        completion.complete(status)
+        outcome.complete(.finished(status))
     }
 
     /// Waits until the job finished; returns its status.
     func wait() async -> Int32 {
-        if let status = self.status { return status }
-        return await withUnsafeContinuation { continuation in
-            let status = state.withLock { state -> Int32? in
-                if state.status == nil { state.waiters.append(continuation) }
-                return state.status
-            }
-            if let status { continuation.resume(returning: status) }
-        }
+        await completion.wait()
     }
 
     /// Sends `signal` to every live process group and process of the job; a
