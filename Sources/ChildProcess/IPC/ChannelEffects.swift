@@ -6,7 +6,8 @@ struct ChannelEffects {
 
     var completions: [(OutgoingMessage.Completion, Result<Void, IPCError>)] = []
     var consumers: [(Consumer, Result<IPCMessage, IPCError>?)] = []
-    var disconnectWaiters: [UnsafeContinuation<Void, Never>] = []
+    /// The channel has just closed: `waitForDisconnect` returns.
+    var disconnected = false
     /// Sockets handed over to the other process (and acknowledged) without `keepOpen`.
     var connectionsToClose: [TCPConnection] = []
     /// Received descriptors no message claimed before the channel closed.

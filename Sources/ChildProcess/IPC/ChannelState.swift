@@ -29,7 +29,6 @@ struct ChannelState {
     private var receivedDescriptors = FIFO<FileDescriptor>()
     private var inbox = FIFO<Result<IPCMessage, IPCError>>()
     private var consumers: [(id: UInt64, continuation: ChannelEffects.Consumer)] = []
-    private var disconnectWaiters: [UnsafeContinuation<Void, Never>] = []
     private var socketLists = ReceivedSocketLists()
 
     /// Node retransmits a rejected handle this many times (MAX_HANDLE_RETRANSMISSIONS).
@@ -230,13 +229,6 @@ struct ChannelState {
 
     // MARK: Closing
 
-    /// Returns false when the channel was already closed.
-    mutating func waitForDisconnect(_ waiter: UnsafeContinuation<Void, Never>) -> Bool {
-        guard phase != .closed else { return false }
-        disconnectWaiters.append(waiter)
-        return true
-    }
-
     /// Fails every queued send, ends every waiting consumer (after the messages already received),
     /// and hands back the descriptors nobody claimed. Returns false when already closed.
     mutating func close(failure: Errno?, _ effects: inout ChannelEffects) -> Bool {
@@ -253,8 +245,7 @@ struct ChannelState {
         if let failure { inbox.append(.failure(.system(failure))) }
         for consumer in consumers { effects.consumers.append((consumer.continuation, inbox.popFirst())) }
         consumers = []
-        effects.disconnectWaiters += disconnectWaiters
-        disconnectWaiters = []
+        effects.disconnected = true
         return true
     }
 }

@@ -12,6 +12,8 @@ public final class IPCChannel: Sendable {
     private let socket: FileDescriptor
     private let watcher: Watcher
     private let state = Mutex(ChannelState())
+    /// Done when the channel has closed, from either side.
+    private let disconnection = OneShot<Void>()
     /// The read side: only one read (and the dispatch of what it read) at a time, so lines are
     /// delivered in order even when the parent drains the channel as the child exits.
     private let reader = Mutex(Reader())
@@ -95,9 +97,7 @@ public final class IPCChannel: Sendable {
 
     /// Suspends until the channel has disconnected, from either side.
     public func waitForDisconnect() async {
-        await withUnsafeContinuation { (waiter: UnsafeContinuation<Void, Never>) in
-            if !state.withLock({ $0.waitForDisconnect(waiter) }) { waiter.resume() }
-        }
+        await disconnection.wait()
     }
 
     // MARK: Messages
@@ -199,7 +199,7 @@ public final class IPCChannel: Sendable {
         for (consumer, message) in effects.consumers { consumer.resume(returning: message) }
         for connection in effects.connectionsToClose { connection.close() }
         for descriptor in effects.descriptorsToClose { descriptor.close() }
-        for waiter in effects.disconnectWaiters { waiter.resume() }
+        if effects.disconnected { disconnection.complete(()) }
         switch effects.shutDown {
         case nil: break
         case .orderly: close(failure: nil)
