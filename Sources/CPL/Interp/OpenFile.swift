@@ -46,7 +46,7 @@ final class OpenFile: Sendable {
         var offset = 0
         let regular = isRegularFile
         while offset < bytes.count {
-            if !regular, !(await BlockingIO.waitUntilReady(descriptor.rawValue, events: Int16(POLLOUT))) {
+            if !regular, !(await descriptor.waitUntilReady(forReading: false)) {
                 throw Errno(rawValue: ECANCELED)
             }
             // A pipe that polls writable has room for at least one page.
@@ -65,7 +65,7 @@ final class OpenFile: Sendable {
     /// Reads at most `maximum` bytes; an empty result means end of file.
     func read(upTo maximum: Int) async throws(Errno) -> [UInt8] {
         while true {
-            if !isRegularFile, !(await BlockingIO.waitUntilReady(descriptor.rawValue, events: Int16(POLLIN))) {
+            if !isRegularFile, !(await descriptor.waitUntilReady(forReading: true)) {
                 throw Errno(rawValue: ECANCELED)
             }
             var buffer = [UInt8](repeating: 0, count: maximum)

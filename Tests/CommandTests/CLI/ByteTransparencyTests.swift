@@ -198,7 +198,7 @@ struct ByteTransparencyTests {
         sourceLocation: Testing.SourceLocation = #_sourceLocation
     ) async {
         let words = [text(script), "name"] + arguments.map(text)
-        let dash = await BlockingIO.onThread { () -> [UInt8]? in
+        let dash = await onThread { () -> [UInt8]? in
             var options = ExecOptions()
             options.cwd = directory
             options.environment = ["PATH": "/usr/bin:/bin", "HOME": directory, "LC_ALL": "C"]

@@ -11,7 +11,7 @@ struct TildeUserTests {
     func tildeUserInTheStaticReleaseBinary() async throws {
         let binary = try #require(BuiltCPL.releasePath)
         let root = try #require(getpwnam("root")).pointee.pw_dir.map { String(cString: $0) }
-        let result = await BlockingIO.onThread { () -> SpawnSyncResult? in
+        let result = await onThread { () -> SpawnSyncResult? in
             try? ChildProcess.spawnSync(
                 binary, ["-c", "echo ~nonexistent; echo ~root; x=~nosuchuser/a; echo $x; x=foo:~nosuchuser,; echo $x"])
         }

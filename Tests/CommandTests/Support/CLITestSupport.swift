@@ -19,7 +19,7 @@ func runCPL(
     extraInput: (fd: Int32, path: String)? = nil, timeout: Double = hangGuardSeconds,
     sourceLocation: Testing.SourceLocation = #_sourceLocation
 ) async -> CLIResult {
-    let (result, problem) = await BlockingIO.onThread {
+    let (result, problem) = await onThread {
         runCPLBlocking(arguments, stdin: stdin, in: directory, environment: environment, extraInput: extraInput, timeout: timeout)
     }
     if let problem { Issue.record(Comment(rawValue: problem), sourceLocation: sourceLocation) }

@@ -97,3 +97,23 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// Runs blocking `work` (a spawnSync, a wait) on a thread of its own, off Swift's cooperative
+/// pool, and resumes with its result.
+func onThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+    await withUnsafeContinuation { (continuation: UnsafeContinuation<T, Never>) in
+        let job = Unmanaged.passRetained(ThreadJob { continuation.resume(returning: work()) }).toOpaque()
+        var thread = pthread_t()
+        let created = pthread_create(&thread, nil, { context in
+            Unmanaged<ThreadJob>.fromOpaque(context!).takeRetainedValue().run()
+            return nil
+        }, job)
+        precondition(created == 0, "pthread_create failed: \(created)")
+        pthread_detach(thread)
+    }
+}
+
+private final class ThreadJob {
+    let run: () -> Void
+    init(_ run: @escaping () -> Void) { self.run = run }
+}

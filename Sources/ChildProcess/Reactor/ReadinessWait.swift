@@ -1,0 +1,25 @@
+import Glibc
+
+extension FileDescriptor {
+    /// Waits through the reactor until this descriptor is ready for `interest` (`.readable` or
+    /// `.writable`), without blocking a thread: for descriptors shared with other processes (pipes,
+    /// the terminal), which cannot be made non-blocking and so cannot be streams of the reactor's
+    /// own. Returns false when the calling task was cancelled first: cancellation wakes it at once.
+    package func waitUntilReady(forReading reading: Bool) async -> Bool {
+        var entry = pollfd(fd: rawValue, events: Int16(reading ? POLLIN : POLLOUT), revents: 0)
+        if poll(&entry, 1, 0) != 0 { return true }
+        // A registration of its own, on a copy: epoll keys registrations by descriptor number,
+        // and another task may be waiting for this same descriptor now.
+        guard let copy = try? duplicate() else {
+            // No descriptor left for the copy: the caller's system call blocks instead, which
+            // is slower but never wrong.
+            return true
+        }
+        let watcher = Watcher(copy)
+        defer {
+            watcher.invalidate()
+            copy.close()
+        }
+        return await watcher.wait(until: reading ? .readable : .writable)
+    }
+}
