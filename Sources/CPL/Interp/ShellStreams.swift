@@ -82,37 +82,23 @@ public final class ShellInput: Sendable {
     }
 
     /// Lines (without their `\n`) until end of input, decoded losslessly.
-    public var lines: Lines { Lines(input: self) }
+    public var lines: LineSequence<ShellInput> { LineSequence(self) { String(losslessBytes: $0) } }
+}
 
-    public struct Lines: AsyncSequence, Sendable {
-        public typealias Element = String
-        public typealias Failure = Errno
+/// The input as it arrives, in chunks.
+extension ShellInput: AsyncSequence {
+    public typealias Element = [UInt8]
+    public typealias Failure = Errno
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
         let input: ShellInput
 
-        public struct AsyncIterator: AsyncIteratorProtocol {
-            let input: ShellInput
-            var buffer: [UInt8] = []
-            var ended = false
-
-            public mutating func next() async throws(Errno) -> String? {
-                while true {
-                    if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                        let line = String(losslessBytes: buffer[..<newline])
-                        buffer.removeSubrange(...newline)
-                        return line
-                    }
-                    if ended {
-                        if buffer.isEmpty { return nil }
-                        defer { buffer = [] }
-                        return String(losslessBytes: buffer)
-                    }
-                    if let chunk = try await input.read() { buffer += chunk } else { ended = true }
-                }
-            }
+        public mutating func next() async throws(Errno) -> [UInt8]? {
+            try await input.read()
         }
-
-        public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(input: input) }
     }
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(input: self) }
 }
 
 /// Where a stream's descriptor comes from: a file held for the stream's

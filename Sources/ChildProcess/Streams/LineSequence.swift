@@ -1,15 +1,26 @@
 import Glibc
 
-/// Lines of a byte-chunk sequence, split on `\n` (a preceding `\r` is kept), decoded as UTF-8.
-/// A final line without a newline is still yielded.
+/// Lines of a byte-chunk sequence, split on `\n` (a preceding `\r` is kept), decoded as UTF-8
+/// (invalid bytes become U+FFFD; the interpreter's streams decode losslessly instead). A final
+/// line without a newline is still yielded. The one line reader of the library and the interpreter.
 public struct LineSequence<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable where Base.Element == [UInt8] {
     public typealias Element = String
+    public typealias Failure = Base.Failure
     let base: Base
+    let decode: @Sendable (ArraySlice<UInt8>) -> String
 
-    init(_ base: Base) { self.base = base }
+    init(_ base: Base) {
+        self.init(base) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    package init(_ base: Base, decode: @escaping @Sendable (ArraySlice<UInt8>) -> String) {
+        self.base = base
+        self.decode = decode
+    }
 
     public struct AsyncIterator: AsyncIteratorProtocol {
         var chunks: Base.AsyncIterator
+        let decode: @Sendable (ArraySlice<UInt8>) -> String
         var pending: [UInt8] = []
         /// Where the first line not yet returned starts in `pending`.
         var lineStart = 0
@@ -20,24 +31,24 @@ public struct LineSequence<Base: AsyncSequence & Sendable>: AsyncSequence, Senda
         /// unfinished line is moved, at most once per chunk: linear in the input.
         var movedByteCount = 0
 
-        public mutating func next() async throws -> String? {
+        public mutating func next() async throws(Base.Failure) -> String? {
             while true {
                 if let newline = nextNewline() {
-                    let line = String(decoding: pending[lineStart..<newline], as: UTF8.self)
+                    let line = decode(pending[lineStart..<newline])
                     lineStart = newline + 1
                     searchFrom = lineStart
                     return line
                 }
                 searchFrom = pending.count
                 if finished { return nil }
-                if let chunk = try await chunks.next() {
+                if let chunk = try await chunks.next(isolation: #isolation) {
                     dropReturnedLines()
                     pending += chunk
                 } else {
                     finished = true
                     if lineStart == pending.count { return nil }
                     defer { pending = []; lineStart = 0; searchFrom = 0 }
-                    return String(decoding: pending[lineStart...], as: UTF8.self)
+                    return decode(pending[lineStart...])
                 }
             }
         }
@@ -64,5 +75,5 @@ public struct LineSequence<Base: AsyncSequence & Sendable>: AsyncSequence, Senda
         }
     }
 
-    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(chunks: base.makeAsyncIterator()) }
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(chunks: base.makeAsyncIterator(), decode: decode) }
 }
