@@ -131,7 +131,8 @@ public final class ChildProcess: Sendable {
     private func finish(_ status: ExitStatus) {
         exitWatcher.invalidate()
         // The child's messages and end of channel, already in the socket, come before its exit
-        // (Node's order: message… → disconnect → exit).
+        // (Node's order: message… → disconnect → exit). The end may come later still: a process
+        // being started by another thread holds a copy of the socket until its exec.
         channel?.receiveAvailable(rearm: false)
         let (waiters, timeout, cancellation) = state.withLock { state in
             state.status = status
