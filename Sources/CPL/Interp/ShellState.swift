@@ -81,6 +81,8 @@ struct ShellState: Sendable {
     var functions: [String: ShellFunction] = [:]
     /// `trap`: condition (`EXIT`, `INT`…) → commands (empty: ignored).
     var traps: [String: String] = [:]
+    /// `alias NAME=value`: kept and listed, not expanded (the whole script is parsed before it runs).
+    var aliases: [String: String] = [:]
 
     init(environment: [String: String], workingDirectory: String, scriptName: String) {
         variables = environment

@@ -23,7 +23,6 @@ extension Executor {
             }
             return await writeOutput(listing, builtin: "export")
         }
-        var status: Int32 = 0
         for operand in names {
             let name: Substring
             if let equals = operand.firstIndex(of: "=") {
