@@ -22,17 +22,35 @@ extension Parser {
             }
             return .commandSubstitution(try scanCommandSubstitution())
         }
-        var end = dollar + 1
-        if Parser.isNameStart(next) {
-            while Parser.isNameCharacter(byte(at: end)) { end += 1 }
-        } else if Parser.isDigit(next) || Parser.isSpecialParameter(next) {
+        // A backslash-newline is removed before anything else, so `$\<newline>?` is `$?` and a
+        // name may go on over one (as in dash).
+        var end = afterLineContinuations(dollar + 1)
+        guard let first = byte(at: end) else { return nil }
+        var name = [first]
+        if Parser.isNameStart(first) {
+            end = afterLineContinuations(end + 1)
+            while let byte = byte(at: end), Parser.isNameCharacter(byte) {
+                name.append(byte)
+                end = afterLineContinuations(end + 1)
+            }
+        } else if Parser.isDigit(first) || Parser.isSpecialParameter(first) {
             end += 1
         } else {
             return nil
         }
         position = end
         return .parameter(
-            ParameterExpansion(name: text(dollar + 1, end), braced: false, range: range(dollar, end)))
+            ParameterExpansion(name: String(decoding: name, as: UTF8.self), braced: false, range: range(dollar, end)))
+    }
+
+    /// `index`, or the index after the backslash-newlines that start there (a trailing one at
+    /// the very end of the input is left, to be reported as an unfinished line).
+    func afterLineContinuations(_ index: Int) -> Int {
+        var index = index
+        while byte(at: index) == UInt8(ascii: "\\"), byte(at: index + 1) == UInt8(ascii: "\n"), index + 2 < bytes.count {
+            index += 2
+        }
+        return index
     }
 
     /// `${…}` at `position`.

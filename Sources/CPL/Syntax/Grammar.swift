@@ -277,6 +277,12 @@ extension Parser {
         try advance()
         let redirectionRange = range(first.start, target.end)
         if op.isHereDocument {
+            // dash reads `<<$(a)` as `<<$` and an unexpected `(`: refuse it rather than guess.
+            if Parser.holdsUnquotedSubstitution(word.parts) {
+                throw error(
+                    "syntax error: a here-document delimiter cannot hold an unquoted `$(…)` or `$((…))`",
+                    at: target.start, note: "quote the delimiter (`<<\"$(a)\"`) to take it as text")
+            }
             let (delimiter, quoted) = Parser.hereDocumentDelimiter(Array(bytes[target.start..<target.end]))
             pendingHereDocuments.append(
                 PendingHereDocument(
@@ -288,5 +294,17 @@ extension Parser {
             return Redirection(fd: fd, op: op, target: .hereDocument(placeholder), range: redirectionRange)
         }
         return Redirection(fd: fd, op: op, target: .word(word), range: redirectionRange)
+    }
+
+    /// Whether `parts` hold a `$(…)` or `$((…))` outside double quotes (in `${a:-$(b)}` too).
+    static func holdsUnquotedSubstitution(_ parts: [WordPart]) -> Bool {
+        parts.contains { part in
+            switch part {
+            case .commandSubstitution(let substitution): !substitution.backquoted
+            case .arithmetic: true
+            case .parameter(let expansion): expansion.argument.map { holdsUnquotedSubstitution($0.parts) } ?? false
+            case .literal, .singleQuoted, .doubleQuoted, .escaped, .tilde: false
+            }
+        }
     }
 }
