@@ -56,11 +56,7 @@ extension Parser {
     /// `${…}` at `position`.
     mutating func scanBracedParameter(inDoubleQuotes: Bool) throws(ParseError) -> ParameterExpansion {
         let open = position
-        func unterminated() -> ParseError {
-            error(
-                "unterminated parameter expansion `${`", at: open, incomplete: true,
-                label: "opened here", note: "the input ended before the closing `}`")
-        }
+        func unterminated() -> ParseError { unterminatedParameter(at: open) }
         func bad(_ index: Int) -> ParseError {
             guard index < bytes.count else { return unterminated() }
             let (found, _) = character(at: index)
@@ -128,6 +124,9 @@ extension Parser {
             let doubled = byte(at: index + 1) == UInt8(ascii: "#")
             op = doubled ? .removeLargestPrefix : .removeSmallestPrefix
             index += doubled ? 2 : 1
+        } else if after == UInt8(ascii: "/") {
+            position = index + 1
+            return try scanReplacement(name: name, open: open, inDoubleQuotes: inDoubleQuotes)
         } else {
             throw bad(index)
         }
@@ -143,6 +142,43 @@ extension Parser {
             parts: parts, range: range(argumentStart, position), sourceText: text(argumentStart, position))
         position += 1
         return ParameterExpansion(name: name, op: op, argument: argument, braced: true, range: range(open, position))
+    }
+
+    /// The rest of `${NAME/pattern/replacement}` (bash), from just after the first `/`: `//`, `/#`
+    /// and `/%` choose every match, the start, the end; the pattern ends at the first unquoted `/`
+    /// (`\/` is a slash in it), the replacement at the `}`.
+    private mutating func scanReplacement(name: String, open: Int, inDoubleQuotes: Bool) throws(ParseError) -> ParameterExpansion {
+        var all = false
+        var anchor: ReplacementAnchor?
+        switch byte(at: position) {
+        case UInt8(ascii: "/"): all = true
+        case UInt8(ascii: "#"): anchor = .start
+        case UInt8(ascii: "%"): anchor = .end
+        default: position -= 1
+        }
+        position += 1
+        func word(_ context: UnquotedContext, _ quoted: QuotedContext) throws(ParseError) -> Word {
+            let start = position
+            let parts = inDoubleQuotes ? try scanQuoted(context: quoted) : try scanWord(context: context)
+            guard byte(at: position) != nil else { throw unterminatedParameter(at: open) }
+            return Word(parts: parts, range: range(start, position), sourceText: text(start, position))
+        }
+        let pattern = try word(.replacementPattern, .replacementPatternInDoubleQuotes)
+        var replacement: Word?
+        if byte(at: position) == UInt8(ascii: "/") {
+            position += 1
+            replacement = try word(.parameterArgument, .parameterArgumentInDoubleQuotes)
+        }
+        position += 1  // the `}`
+        return ParameterExpansion(
+            name: name, op: .replace(all: all, anchor: anchor), argument: pattern, replacement: replacement, braced: true,
+            range: range(open, position))
+    }
+
+    func unterminatedParameter(at open: Int) -> ParseError {
+        error(
+            "unterminated parameter expansion `${`", at: open, incomplete: true,
+            label: "opened here", note: "the input ended before the closing `}`")
     }
 
     /// `$(…)` at `position`: the content is parsed as a program, in place.

@@ -237,7 +237,7 @@ extension Parser {
                 if words.isEmpty, let assignment = assignment(from: word, token: token) {
                     assignments.append(assignment)
                 } else {
-                    words.append(word)
+                    words += word.braceExpanded()
                 }
                 end = word.range.end
             } else if let redirection = try parseRedirectionIfPresent() {
@@ -302,7 +302,8 @@ extension Parser {
             switch part {
             case .commandSubstitution(let substitution): !substitution.backquoted
             case .arithmetic: true
-            case .parameter(let expansion): expansion.argument.map { holdsUnquotedSubstitution($0.parts) } ?? false
+            case .parameter(let expansion):
+                [expansion.argument, expansion.replacement].contains { $0.map { holdsUnquotedSubstitution($0.parts) } ?? false }
             case .literal, .singleQuoted, .doubleQuoted, .escaped, .tilde: false
             }
         }
