@@ -9,19 +9,19 @@ public struct Script: Sendable {
     /// The name messages use (the path as given).
     public let fileName: String
 
-    /// Parses `text` (the file's name is for messages).
-    public init(text: String, fileName: String) throws(ParseError) {
-        self.program = try Parser.parse(text, fileName: fileName)
+    /// Parses `text` (the file's name is for messages) with `aliases` in force.
+    public init(text: String, fileName: String, aliases: [String: String] = [:]) throws(ParseError) {
+        self.program = try Parser.parse(text, fileName: fileName, aliases: aliases)
         self.text = text
         self.fileName = fileName
     }
 
     /// Reads and parses the file at `path` (relative to the process's directory; callers
     /// resolve it against the interpreter's first).
-    public static func load(path: String, fileName: String? = nil) throws(InterpreterError) -> Script {
+    public static func load(path: String, fileName: String? = nil, aliases: [String: String] = [:]) throws(InterpreterError) -> Script {
         let text = try read(path)
         do {
-            return try Script(text: text, fileName: fileName ?? path)
+            return try Script(text: text, fileName: fileName ?? path, aliases: aliases)
         } catch {
             throw .syntax(error)
         }

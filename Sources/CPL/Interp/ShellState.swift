@@ -89,7 +89,7 @@ struct ShellState: Sendable {
     var functions: [String: ShellFunction] = [:]
     /// `trap`: condition (`EXIT`, `INT`…) → commands (empty: ignored).
     var traps: [String: String] = [:]
-    /// `alias NAME=value`: kept and listed, not expanded (the whole script is parsed before it runs).
+    /// `alias NAME=value`: expanded in text parsed later (`eval`, `.`, the REPL's next line).
     var aliases: [String: String] = [:]
 
     init(environment: [String: String], workingDirectory: String, scriptName: String) {

@@ -170,6 +170,8 @@ extension Parser {
     }
 
     mutating func parseCommand(after: Token?) throws(ParseError) -> Command {
+        wordAfterBlankAlias = nil
+        try expandAliases()
         let token = try peek()
         switch token.kind {
         case .op(.leftParen):
@@ -230,12 +232,21 @@ extension Parser {
         var redirections: [Redirection] = []
         let start = location(try peek().start)
         var end = start
+        // The command word may be an alias after the assignments, and so may the word after an
+        // alias whose text ends in a blank.
+        var checksAlias = false
         while true {
+            if checksAlias {
+                checksAlias = false
+                try expandAliases()
+            }
+            try expandAliasAfterBlankAlias()
             let token = try peek()
             if case .word(let word) = token.kind {
                 try advance()
                 if words.isEmpty, let assignment = assignment(from: word, token: token) {
                     assignments.append(assignment)
+                    checksAlias = true
                 } else {
                     words += word.braceExpanded()
                 }
@@ -247,6 +258,7 @@ extension Parser {
                 break
             }
         }
+        wordAfterBlankAlias = nil
         return SimpleCommand(
             assignments: assignments, words: words, redirections: redirections,
             range: SourceRange(start: start, end: end))

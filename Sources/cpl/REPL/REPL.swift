@@ -121,7 +121,7 @@ final class REPL {
 
     private func parse(_ text: String) -> Parsed {
         do {
-            return .complete(try Parser.parse(text, fileName: "<stdin>"))
+            return .complete(try Parser.parse(text, fileName: "<stdin>", aliases: interpreter.aliases))
         } catch {
             return error.isIncomplete ? .incomplete : .invalid(error.rendered)
         }

@@ -1,5 +1,6 @@
-// `alias` and `unalias`, with dash's operands, messages and listing. cpl keeps the aliases but
-// does not expand them: the whole script is parsed before any of it runs (README, differences).
+// `alias` and `unalias`, with dash's operands, messages and listing. The parser expands aliases
+// (AliasExpansion.swift) in text parsed after they were defined: `eval`, `.`, the REPL's next
+// line; not in the rest of the script that defines them, which was parsed before it ran.
 
 extension Executor {
     /// `alias [NAME[=value]…]`: defines each `NAME=value`, prints each `NAME` as `NAME='value'`;

@@ -12,7 +12,7 @@ extension Executor {
         guard let path = locateSourceFile(file) else { return try await specialBuiltinError(name, "\(file): not found") }
         let script: Script
         do {
-            script = try Script.load(path: path, fileName: file)
+            script = try Script.load(path: path, fileName: file, aliases: state.aliases)
         } catch {
             if case .syntax(let error) = error {
                 // Like any error of a special builtin, it ends a script (dash).
