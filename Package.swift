@@ -34,7 +34,9 @@ let package = Package(
             name: "CommandTests", dependencies: ["CPL", "ChildProcess"],
             exclude: [
                 "Differential/cases.txt", "Differential/cases-control.txt", "Differential/cases-functions.txt",
-                "Differential/cases-arith.txt", "Differential/cases-builtins.txt", "Differential/cases-splitting.txt", "Differential/cases-posix.txt", "Differential/cases-descriptors.txt",
+                "Differential/cases-arith.txt", "Differential/cases-builtins.txt", "Differential/cases-splitting.txt", "Differential/cases-posix.txt",
+                "Differential/cases-special-errors.txt", "Differential/cases-shell-builtins.txt",
+                "Differential/cases-lexing.txt", "Differential/cases-extensions.txt", "Differential/cases-descriptors.txt",
                 "Differential/validate-oracle.py",
             ]),
     ],

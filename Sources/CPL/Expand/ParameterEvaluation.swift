@@ -81,6 +81,13 @@ extension WordExpander {
             let pattern: GlobPattern
             if let argument { pattern = try await self.pattern(argument) } else { pattern = GlobPattern("") }
             return (PatternRemoval.apply(op, pattern: pattern, to: value ?? ""), false)
+
+        case .replace(let all, let anchor):
+            if value == nil, context.treatsUnsetVariablesAsErrors, !exempt { throw unsetError() }
+            let pattern: GlobPattern
+            if let argument { pattern = try await self.pattern(argument) } else { pattern = GlobPattern("") }
+            let (replacement, _) = try await expandArgument(parameter.replacement)
+            return (PatternReplacement.apply(pattern, with: replacement, all: all, anchor: anchor, to: value ?? ""), false)
         }
     }
 
@@ -129,5 +136,45 @@ enum PatternRemoval {
             break
         }
         return value
+    }
+}
+
+/// `${x/p/r}`, `${x//p/r}`, `${x/#p/r}`, `${x/%p/r}` (bash): the longest match of the pattern
+/// (as a plain string, like `PatternRemoval`) at the leftmost place it matches, replaced. An
+/// unanchored pattern must match something; `/#` and `/%` may match the empty string (`${x/#/>}`).
+/// A `&` in the replacement is literal (bash 5.2's `patsub_replacement` is not copied).
+enum PatternReplacement {
+    static func apply(_ pattern: GlobPattern, with replacement: String, all: Bool, anchor: ReplacementAnchor?, to value: String) -> String {
+        let scalars = Array(value.unicodeScalars)
+        func text(_ range: Range<Int>) -> String {
+            var result = String.UnicodeScalarView()
+            result.append(contentsOf: scalars[range])
+            return String(result)
+        }
+        func matches(_ range: Range<Int>) -> Bool { pattern.matches(text(range), as: .string) }
+        let count = scalars.count
+        switch anchor {
+        case .start:
+            guard let end = (0...count).reversed().first(where: { matches(0..<$0) }) else { return value }
+            return replacement + text(end..<count)
+        case .end:
+            guard let start = (0...count).first(where: { matches($0..<count) }) else { return value }
+            return text(0..<start) + replacement
+        case nil:
+            var result = ""
+            var copied = 0
+            var start = 0
+            while start < count {
+                guard let end = ((start + 1)...count).reversed().first(where: { matches(start..<$0) }) else {
+                    start += 1
+                    continue
+                }
+                result += text(copied..<start) + replacement
+                copied = end
+                start = end
+                if !all { break }
+            }
+            return result + text(copied..<count)
+        }
     }
 }

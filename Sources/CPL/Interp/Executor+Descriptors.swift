@@ -4,6 +4,9 @@ import Glibc
 /// Why a redirection could not be performed (the command then does not run).
 struct RedirectionFailure: Error {
     var message: String
+    /// `>&WORD` where WORD is no fd number: dash's "Bad fd number", which ends a script whatever
+    /// the command.
+    var endsScript = false
 }
 
 extension Executor {
@@ -38,7 +41,7 @@ extension Executor {
                     throw RedirectionFailure(message: "cannot create a here-document: \(error)")
                 }
             case .invalid(_, let message):
-                throw RedirectionFailure(message: message)
+                throw RedirectionFailure(message: message, endsScript: true)
             }
         }
     }

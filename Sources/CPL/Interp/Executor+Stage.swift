@@ -25,9 +25,9 @@ extension Executor {
             pipeEnds = [:]
             await report(error.message, at: stage.range)
             // A redirection error of a special builtin (`exec 3<missing`) ends a script (POSIX).
-            if case .builtin(let arguments) = stage.action, Builtins.specialNames.contains(arguments[0]), !session.jobControl {
-                throw ShellExit(status: 2, reason: .fatalError)
-            }
+            var endsScript = error.endsScript
+            if case .builtin(let arguments) = stage.action, Builtins.specialNames.contains(arguments[0]) { endsScript = true }
+            if endsScript, !session.jobControl { throw ShellExit(status: 2, reason: .fatalError) }
             return 2
         }
         pipeEnds = [:]

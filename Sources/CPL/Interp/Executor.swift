@@ -107,10 +107,15 @@ final class Executor {
 
     /// Runs `program` as a subshell body: returns its status, whatever ended it.
     func runAsSubshell(_ program: Program) async -> Int32 {
-        // The mask is the process's: a subshell's `umask` must not outlive it.
+        // The mask and the limits are the process's: a subshell's `umask` and `ulimit` must not
+        // outlive it.
         let mask = umask(0)
         umask(mask)
-        defer { umask(mask) }
+        let limits = ResourceLimit.snapshot()
+        defer {
+            umask(mask)
+            ResourceLimit.restore(limits)
+        }
         let status: Int32
         do {
             try await run(program)

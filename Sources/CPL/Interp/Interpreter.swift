@@ -138,6 +138,9 @@ public final class Interpreter: Sendable {
         set { stored.withLock { $0.state.scriptName = newValue } }
     }
 
+    /// `alias` definitions: text parsed for this session later (the REPL's next line) expands them.
+    public var aliases: [String: String] { stored.withLock { $0.state.aliases } }
+
     public var shellOptions: ShellOptions {
         get { stored.withLock { $0.state.options } }
         set { stored.withLock { $0.state.options = newValue } }

@@ -9,9 +9,9 @@ public struct Script: Sendable {
     /// The name messages use (the path as given).
     public let fileName: String
 
-    /// Parses `text` (the file's name is for messages).
-    public init(text: String, fileName: String) throws(ParseError) {
-        self.program = try Parser.parse(text, fileName: fileName)
+    /// Parses `text` (the file's name is for messages) with `aliases` in force.
+    public init(text: String, fileName: String, aliases: [String: String] = [:]) throws(ParseError) {
+        self.program = try Parser.parse(text, fileName: fileName, aliases: aliases)
         self.text = text
         self.fileName = fileName
     }
@@ -19,11 +19,11 @@ public struct Script: Sendable {
     /// Reads and parses the file at `path` (relative to the process's directory; callers
     /// resolve it against the interpreter's first), opened through `fileSystem`.
     public static func load(
-        path: String, fileName: String? = nil, in fileSystem: FileSystem = .system
+        path: String, fileName: String? = nil, aliases: [String: String] = [:], in fileSystem: FileSystem = .system
     ) throws(InterpreterError) -> Script {
         let text = try read(path, in: fileSystem)
         do {
-            return try Script(text: text, fileName: fileName ?? path)
+            return try Script(text: text, fileName: fileName ?? path, aliases: aliases)
         } catch {
             throw .syntax(error)
         }

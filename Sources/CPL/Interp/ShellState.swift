@@ -22,6 +22,10 @@ public struct ShellOptions: Sendable, Equatable {
     /// `set -v`: each command is written to standard error before it runs (cpl has read the whole
     /// script already, so it writes each top-level command's text as it comes to it).
     public var verbose = false
+    /// `set -o vi` / `set -o emacs`: the REPL's line-editing mode (one is on at a time, as in bash;
+    /// a script may set them, to no effect, as in dash).
+    public var vi = false
+    public var emacs = false
 
     public init(errexit: Bool = false, nounset: Bool = false, xtrace: Bool = false, pipefail: Bool = false, noclobber: Bool = false) {
         self.errexit = errexit
@@ -32,9 +36,10 @@ public struct ShellOptions: Sendable, Equatable {
     }
 
     private static let options: [(name: String, flag: Character?, path: WritableKeyPath<ShellOptions, Bool> & Sendable)] = [
-        ("allexport", "a", \.allexport), ("errexit", "e", \.errexit), ("noclobber", "C", \.noclobber),
-        ("noexec", "n", \.noexec), ("noglob", "f", \.noglob), ("nounset", "u", \.nounset),
-        ("pipefail", nil, \.pipefail), ("verbose", "v", \.verbose), ("xtrace", "x", \.xtrace),
+        ("allexport", "a", \.allexport), ("emacs", nil, \.emacs), ("errexit", "e", \.errexit),
+        ("noclobber", "C", \.noclobber), ("noexec", "n", \.noexec), ("noglob", "f", \.noglob),
+        ("nounset", "u", \.nounset), ("pipefail", nil, \.pipefail), ("verbose", "v", \.verbose),
+        ("vi", nil, \.vi), ("xtrace", "x", \.xtrace),
     ]
 
     /// `$-`: the single-letter options that are on.
@@ -51,6 +56,9 @@ public struct ShellOptions: Sendable, Equatable {
         set {
             guard let newValue, let option = Self.options.first(where: { $0.name == name }) else { return }
             self[keyPath: option.path] = newValue
+            // Readline has one editing mode: choosing one leaves the other.
+            if newValue, name == "vi" { emacs = false }
+            if newValue, name == "emacs" { vi = false }
         }
     }
 
@@ -81,6 +89,8 @@ struct ShellState: Sendable {
     var functions: [String: ShellFunction] = [:]
     /// `trap`: condition (`EXIT`, `INT`…) → commands (empty: ignored).
     var traps: [String: String] = [:]
+    /// `alias NAME=value`: expanded in text parsed later (`eval`, `.`, the REPL's next line).
+    var aliases: [String: String] = [:]
 
     init(environment: [String: String], workingDirectory: String, scriptName: String) {
         variables = environment

@@ -53,7 +53,9 @@ extension ParameterExpansion: CustomStringConvertible {
         switch op {
         case nil: return "${\(name)}"
         case .length: return "${#\(name)}"
-        case let op?: return "${\(name)\(op.symbol)\((argument?.parts ?? []).partsDescription)}"
+        case let op?:
+            let replaced = replacement.map { "/" + $0.parts.partsDescription } ?? ""
+            return "${\(name)\(op.symbol)\((argument?.parts ?? []).partsDescription)\(replaced)}"
         }
     }
 }

@@ -22,27 +22,41 @@ extension Parser {
             }
             return .commandSubstitution(try scanCommandSubstitution())
         }
-        var end = dollar + 1
-        if Parser.isNameStart(next) {
-            while Parser.isNameCharacter(byte(at: end)) { end += 1 }
-        } else if Parser.isDigit(next) || Parser.isSpecialParameter(next) {
+        // A backslash-newline is removed before anything else, so `$\<newline>?` is `$?` and a
+        // name may go on over one (as in dash).
+        var end = afterLineContinuations(dollar + 1)
+        guard let first = byte(at: end) else { return nil }
+        var name = [first]
+        if Parser.isNameStart(first) {
+            end = afterLineContinuations(end + 1)
+            while let byte = byte(at: end), Parser.isNameCharacter(byte) {
+                name.append(byte)
+                end = afterLineContinuations(end + 1)
+            }
+        } else if Parser.isDigit(first) || Parser.isSpecialParameter(first) {
             end += 1
         } else {
             return nil
         }
         position = end
         return .parameter(
-            ParameterExpansion(name: text(dollar + 1, end), braced: false, range: range(dollar, end)))
+            ParameterExpansion(name: String(decoding: name, as: UTF8.self), braced: false, range: range(dollar, end)))
+    }
+
+    /// `index`, or the index after the backslash-newlines that start there (a trailing one at
+    /// the very end of the input is left, to be reported as an unfinished line).
+    func afterLineContinuations(_ index: Int) -> Int {
+        var index = index
+        while byte(at: index) == UInt8(ascii: "\\"), byte(at: index + 1) == UInt8(ascii: "\n"), index + 2 < bytes.count {
+            index += 2
+        }
+        return index
     }
 
     /// `${…}` at `position`.
     mutating func scanBracedParameter(inDoubleQuotes: Bool) throws(ParseError) -> ParameterExpansion {
         let open = position
-        func unterminated() -> ParseError {
-            error(
-                "unterminated parameter expansion `${`", at: open, incomplete: true,
-                label: "opened here", note: "the input ended before the closing `}`")
-        }
+        func unterminated() -> ParseError { unterminatedParameter(at: open) }
         func bad(_ index: Int) -> ParseError {
             guard index < bytes.count else { return unterminated() }
             let (found, _) = character(at: index)
@@ -110,6 +124,9 @@ extension Parser {
             let doubled = byte(at: index + 1) == UInt8(ascii: "#")
             op = doubled ? .removeLargestPrefix : .removeSmallestPrefix
             index += doubled ? 2 : 1
+        } else if after == UInt8(ascii: "/") {
+            position = index + 1
+            return try scanReplacement(name: name, open: open, inDoubleQuotes: inDoubleQuotes)
         } else {
             throw bad(index)
         }
@@ -125,6 +142,43 @@ extension Parser {
             parts: parts, range: range(argumentStart, position), sourceText: text(argumentStart, position))
         position += 1
         return ParameterExpansion(name: name, op: op, argument: argument, braced: true, range: range(open, position))
+    }
+
+    /// The rest of `${NAME/pattern/replacement}` (bash), from just after the first `/`: `//`, `/#`
+    /// and `/%` choose every match, the start, the end; the pattern ends at the first unquoted `/`
+    /// (`\/` is a slash in it), the replacement at the `}`.
+    private mutating func scanReplacement(name: String, open: Int, inDoubleQuotes: Bool) throws(ParseError) -> ParameterExpansion {
+        var all = false
+        var anchor: ReplacementAnchor?
+        switch byte(at: position) {
+        case UInt8(ascii: "/"): all = true
+        case UInt8(ascii: "#"): anchor = .start
+        case UInt8(ascii: "%"): anchor = .end
+        default: position -= 1
+        }
+        position += 1
+        func word(_ context: UnquotedContext, _ quoted: QuotedContext) throws(ParseError) -> Word {
+            let start = position
+            let parts = inDoubleQuotes ? try scanQuoted(context: quoted) : try scanWord(context: context)
+            guard byte(at: position) != nil else { throw unterminatedParameter(at: open) }
+            return Word(parts: parts, range: range(start, position), sourceText: text(start, position))
+        }
+        let pattern = try word(.replacementPattern, .replacementPatternInDoubleQuotes)
+        var replacement: Word?
+        if byte(at: position) == UInt8(ascii: "/") {
+            position += 1
+            replacement = try word(.parameterArgument, .parameterArgumentInDoubleQuotes)
+        }
+        position += 1  // the `}`
+        return ParameterExpansion(
+            name: name, op: .replace(all: all, anchor: anchor), argument: pattern, replacement: replacement, braced: true,
+            range: range(open, position))
+    }
+
+    func unterminatedParameter(at open: Int) -> ParseError {
+        error(
+            "unterminated parameter expansion `${`", at: open, incomplete: true,
+            label: "opened here", note: "the input ended before the closing `}`")
     }
 
     /// `$(…)` at `position`: the content is parsed as a program, in place.

@@ -170,6 +170,8 @@ extension Parser {
     }
 
     mutating func parseCommand(after: Token?) throws(ParseError) -> Command {
+        wordAfterBlankAlias = nil
+        try expandAliases()
         let token = try peek()
         switch token.kind {
         case .op(.leftParen):
@@ -230,14 +232,23 @@ extension Parser {
         var redirections: [Redirection] = []
         let start = location(try peek().start)
         var end = start
+        // The command word may be an alias after the assignments, and so may the word after an
+        // alias whose text ends in a blank.
+        var checksAlias = false
         while true {
+            if checksAlias {
+                checksAlias = false
+                try expandAliases()
+            }
+            try expandAliasAfterBlankAlias()
             let token = try peek()
             if case .word(let word) = token.kind {
                 try advance()
                 if words.isEmpty, let assignment = assignment(from: word, token: token) {
                     assignments.append(assignment)
+                    checksAlias = true
                 } else {
-                    words.append(word)
+                    words += word.braceExpanded()
                 }
                 end = word.range.end
             } else if let redirection = try parseRedirectionIfPresent() {
@@ -247,6 +258,7 @@ extension Parser {
                 break
             }
         }
+        wordAfterBlankAlias = nil
         return SimpleCommand(
             assignments: assignments, words: words, redirections: redirections,
             range: SourceRange(start: start, end: end))
@@ -277,6 +289,12 @@ extension Parser {
         try advance()
         let redirectionRange = range(first.start, target.end)
         if op.isHereDocument {
+            // dash reads `<<$(a)` as `<<$` and an unexpected `(`: refuse it rather than guess.
+            if Parser.holdsUnquotedSubstitution(word.parts) {
+                throw error(
+                    "syntax error: a here-document delimiter cannot hold an unquoted `$(…)` or `$((…))`",
+                    at: target.start, note: "quote the delimiter (`<<\"$(a)\"`) to take it as text")
+            }
             let (delimiter, quoted) = Parser.hereDocumentDelimiter(Array(bytes[target.start..<target.end]))
             pendingHereDocuments.append(
                 PendingHereDocument(
@@ -288,5 +306,18 @@ extension Parser {
             return Redirection(fd: fd, op: op, target: .hereDocument(placeholder), range: redirectionRange)
         }
         return Redirection(fd: fd, op: op, target: .word(word), range: redirectionRange)
+    }
+
+    /// Whether `parts` hold a `$(…)` or `$((…))` outside double quotes (in `${a:-$(b)}` too).
+    static func holdsUnquotedSubstitution(_ parts: [WordPart]) -> Bool {
+        parts.contains { part in
+            switch part {
+            case .commandSubstitution(let substitution): !substitution.backquoted
+            case .arithmetic: true
+            case .parameter(let expansion):
+                [expansion.argument, expansion.replacement].contains { $0.map { holdsUnquotedSubstitution($0.parts) } ?? false }
+            case .literal, .singleQuoted, .doubleQuoted, .escaped, .tilde: false
+            }
+        }
     }
 }

@@ -276,11 +276,9 @@ extension [WordPart] {
                 inner.attachHereDocumentBodies(bodies)
                 self[index] = .doubleQuoted(inner)
             case .parameter(var expansion):
-                if var argument = expansion.argument {
-                    argument.parts.attachHereDocumentBodies(bodies)
-                    expansion.argument = argument
-                    self[index] = .parameter(expansion)
-                }
+                expansion.argument?.parts.attachHereDocumentBodies(bodies)
+                expansion.replacement?.parts.attachHereDocumentBodies(bodies)
+                self[index] = .parameter(expansion)
             case .commandSubstitution(var substitution):
                 substitution.program.attachHereDocumentBodies(bodies)
                 self[index] = .commandSubstitution(substitution)

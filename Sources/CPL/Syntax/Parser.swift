@@ -14,18 +14,29 @@ public struct Parser {
     ///
     /// - Throws: `ParseError`; its `isIncomplete` is true when the input ended
     ///   while a construct was still open (a REPL should read another line).
-    public static func parse(_ source: String, fileName: String = "<input>") throws(ParseError) -> Program {
+    /// - Parameter aliases: `alias` definitions in force for this text (dash's rule: an alias
+    ///   applies to text parsed after it was defined, so a script's own aliases do not apply to it).
+    public static func parse(
+        _ source: String, fileName: String = "<input>", aliases: [String: String] = [:]
+    ) throws(ParseError) -> Program {
         var parser = Parser(source: SourceText(source), fileName: fileName)
+        parser.aliases = aliases
         return try parser.parseWholeBuffer()
     }
 
     let source: SourceText
     let fileName: String
-    /// The buffer being scanned.
-    let bytes: [UInt8]
+    /// The buffer being scanned (an alias's value is spliced in where it is used).
+    var bytes: [UInt8]
     /// `bytes` index → source offset (one extra entry for the end); nil when
     /// `bytes` is the source itself.
-    let offsetMap: [Int]?
+    var offsetMap: [Int]?
+    /// Aliases to expand, and the ones whose text is being parsed (each with the buffer index
+    /// where its text ends): an alias is not expanded inside its own text.
+    var aliases: [String: String] = [:]
+    var aliasesInUse: [(name: String, end: Int)] = []
+    /// Where the text of an alias that ended in a blank ends (the next word is checked too).
+    var wordAfterBlankAlias: Int?
     /// Scanning an inner buffer whose end is not the end of the input: no
     /// error from here can be "incomplete".
     let isNested: Bool
@@ -67,6 +78,7 @@ public struct Parser {
         self.offsetMap = offsetMap
         self.isNested = true
         self.depth = parent.depth + 1
+        self.aliases = parent.aliases
     }
 
     /// Parses the buffer as a program up to its end and attaches the

@@ -69,6 +69,9 @@ public enum ParameterOperator: Sendable, Equatable, Hashable {
     case removeSmallestPrefix
     /// `${N##w}`.
     case removeLargestPrefix
+    /// `${N/pattern/replacement}` (bash): the first match (`all`: `//`, every match; `anchor`:
+    /// `/#` at the start, `/%` at the end). The pattern is the argument.
+    case replace(all: Bool, anchor: ReplacementAnchor?)
 
     /// The operator as written (`:-`, `##`, …; `#` before the name for length).
     public var symbol: String {
@@ -82,8 +85,14 @@ public enum ParameterOperator: Sendable, Equatable, Hashable {
         case .removeLargestSuffix: "%%"
         case .removeSmallestPrefix: "#"
         case .removeLargestPrefix: "##"
+        case .replace(let all, let anchor): all ? "//" : anchor == .start ? "/#" : anchor == .end ? "/%" : "/"
         }
     }
+}
+
+/// Where `${N/#p/r}` and `${N/%p/r}` must match.
+public enum ReplacementAnchor: Sendable, Equatable, Hashable {
+    case start, end
 }
 
 /// A parameter expansion. Not evaluated by the parser.
@@ -96,14 +105,21 @@ public struct ParameterExpansion: Sendable, Equatable {
     /// The word after the operator (may have no parts). nil when `op` is nil
     /// or `.length`.
     public var argument: Word?
+    /// The replacement of `${N/pattern/replacement}`; nil when there is no `/replacement` (the
+    /// match is deleted) or for another operator.
+    public var replacement: Word?
     /// Written with braces.
     public var braced: Bool
     public var range: SourceRange
 
-    public init(name: String, op: ParameterOperator? = nil, argument: Word? = nil, braced: Bool, range: SourceRange) {
+    public init(
+        name: String, op: ParameterOperator? = nil, argument: Word? = nil, replacement: Word? = nil, braced: Bool,
+        range: SourceRange
+    ) {
         self.name = name
         self.op = op
         self.argument = argument
+        self.replacement = replacement
         self.braced = braced
         self.range = range
     }

@@ -34,6 +34,9 @@ enum UnquotedContext {
     /// The argument of `${X:-…}` outside double quotes: ends at `}`.
     /// Blanks, newlines and operators are literal there.
     case parameterArgument
+    /// The pattern of `${X/pattern/…}` outside double quotes: as `parameterArgument`, and also
+    /// ends at `/`.
+    case replacementPattern
 }
 
 /// Text with double-quote-like rules.
@@ -46,6 +49,9 @@ enum QuotedContext {
     /// The argument of `${X:-…}` inside double quotes: backslash also
     /// escapes `}`; a nested `"…"` is allowed; ends at `}`.
     case parameterArgumentInDoubleQuotes
+    /// The pattern of `${X/pattern/…}` inside double quotes: as `parameterArgumentInDoubleQuotes`,
+    /// backslash also escapes `/`, and it also ends at `/`.
+    case replacementPatternInDoubleQuotes
     /// The expression of `$((…))`: as in double quotes; ends at the `))` that balances its
     /// parentheses.
     case arithmetic
@@ -87,6 +93,7 @@ extension Parser {
             switch context {
             case .word: if Parser.isMetacharacter(byte) { return builder.finish() }
             case .parameterArgument: if byte == UInt8(ascii: "}") { return builder.finish() }
+            case .replacementPattern: if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "/") { return builder.finish() }
             }
             switch byte {
             case UInt8(ascii: "\\"):
@@ -104,7 +111,9 @@ extension Parser {
             case UInt8(ascii: "\""):
                 builder.append(try scanDoubleQuoted())
             case UInt8(ascii: "$"):
-                if let part = try scanDollar(inDoubleQuotes: false) {
+                if self.byte(at: position + 1) == UInt8(ascii: "'") {
+                    builder.append(try scanDollarSingleQuoted())
+                } else if let part = try scanDollar(inDoubleQuotes: false) {
                     builder.append(part)
                 } else {
                     builder.appendLiteral(byte)
@@ -139,6 +148,7 @@ extension Parser {
             switch context {
             case .word: if Parser.isMetacharacter(byte) { return index }
             case .parameterArgument: if byte == UInt8(ascii: "}") { return index }
+            case .replacementPattern: if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "/") { return index }
             }
             switch byte {
             case UInt8(ascii: "\\"), UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "$"), UInt8(ascii: "`"):
@@ -182,7 +192,8 @@ extension Parser {
         switch byte {
         case UInt8(ascii: "$"), UInt8(ascii: "`"), UInt8(ascii: "\\"): true
         case UInt8(ascii: "\""): context != .hereDocumentBody
-        case UInt8(ascii: "}"): context == .parameterArgumentInDoubleQuotes
+        case UInt8(ascii: "}"): context == .parameterArgumentInDoubleQuotes || context == .replacementPatternInDoubleQuotes
+        case UInt8(ascii: "/"): context == .replacementPatternInDoubleQuotes
         default: false
         }
     }
@@ -196,6 +207,8 @@ extension Parser {
             switch context {
             case .doubleQuotes: if byte == UInt8(ascii: "\"") { return builder.finish() }
             case .parameterArgumentInDoubleQuotes: if byte == UInt8(ascii: "}") { return builder.finish() }
+            case .replacementPatternInDoubleQuotes:
+                if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "/") { return builder.finish() }
             case .hereDocumentBody: break
             case .arithmetic:
                 if byte == UInt8(ascii: "(") { parentheses += 1 }
@@ -229,7 +242,9 @@ extension Parser {
                 }
             case UInt8(ascii: "`"):
                 builder.append(try scanBackquote(inDoubleQuotes: context != .hereDocumentBody))
-            case UInt8(ascii: "\"") where context == .parameterArgumentInDoubleQuotes || context == .arithmetic:
+            case UInt8(ascii: "\"")
+            where context == .parameterArgumentInDoubleQuotes || context == .replacementPatternInDoubleQuotes
+                || context == .arithmetic:
                 builder.append(try scanDoubleQuoted())
             default:
                 builder.appendLiteral(byte)

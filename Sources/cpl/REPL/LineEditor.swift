@@ -25,6 +25,22 @@ final class LineEditor {
         rl_readline_name = UnsafePointer(strdup("cpl"))
     }
 
+    enum EditingMode: Equatable {
+        case vi, emacs
+    }
+
+    /// Readline's editing mode (`set -o vi` / `set -o emacs`; `~/.inputrc` chooses the first one).
+    var editingMode: EditingMode {
+        get {
+            rl_initialize()
+            return rl_editing_mode == 0 ? .vi : .emacs
+        }
+        set {
+            guard newValue != editingMode else { return }
+            rl_variable_bind("editing-mode", newValue == .vi ? "vi" : "emacs")
+        }
+    }
+
     /// Reads one line with `prompt`; history and completion are the caller's.
     func readLine(prompt: String) -> Input {
         _ = signals.take()  // a Ctrl-C typed while a command ran is not for this line

@@ -52,10 +52,16 @@ final class REPL {
             interpreter.signalJobs(.hangup)
             exit(128 + SIGHUP)
         }
+        // `set -o vi|emacs` starts as readline's mode (from ~/.inputrc), then chooses it.
+        var options = interpreter.shellOptions
+        options[editor.editingMode == .vi ? "vi" : "emacs"] = true
+        interpreter.shellOptions = options
         runStartupFile()
         var pending = ""
         while true {
             for notice in interpreter.takeJobNotifications() { CommandLineTool.writeError(notice + "\n") }
+            let chosen = interpreter.shellOptions
+            if chosen.vi { editor.editingMode = .vi } else if chosen.emacs { editor.editingMode = .emacs }
             let prompt = Prompt(
                 variables: interpreter.variables, workingDirectory: interpreter.workingDirectory,
                 status: interpreter.lastStatus)
@@ -115,7 +121,7 @@ final class REPL {
 
     private func parse(_ text: String) -> Parsed {
         do {
-            return .complete(try Parser.parse(text, fileName: "<stdin>"))
+            return .complete(try Parser.parse(text, fileName: "<stdin>", aliases: interpreter.aliases))
         } catch {
             return error.isIncomplete ? .incomplete : .invalid(error.rendered)
         }

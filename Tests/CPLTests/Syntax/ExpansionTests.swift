@@ -181,8 +181,8 @@ struct ExpansionTests {
     }
 
     @Test func badSubstitution() {
-        let error = syntaxError("echo ${X/a/b}")
-        #expect(error?.message == "bad substitution: unexpected `/` in `${…}`")
+        let error = syntaxError("echo ${X^a}")
+        #expect(error?.message == "bad substitution: unexpected `^` in `${…}`")
         #expect(error?.column == 9)
         #expect(error?.isIncomplete == false)
         #expect(syntaxError("echo ${}")?.column == 8)

@@ -36,7 +36,7 @@ enum Builtins {
         "export": .special { shell, operands, _ throws(ShellExit) in try await shell.export(operands) },
         "readonly": .special { shell, operands, _ throws(ShellExit) in try await shell.readonly(operands) },
         "unset": .special { shell, operands, _ throws(ShellExit) in try await shell.unset(operands) },
-        "set": .special { shell, operands, _ in await shell.set(operands) },
+        "set": .special { shell, operands, _ throws(ShellExit) in try await shell.set(operands) },
         "local": .regular { shell, operands, _ throws(ShellExit) in try await shell.local(operands) },
         "exit": .special { shell, operands, _ throws(ShellExit) in try await shell.exit(operands) },
         "return": .special { shell, operands, _ throws(ShellExit) in try await shell.returnBuiltin(operands) },
@@ -60,6 +60,9 @@ enum Builtins {
         "hash": .regular { shell, operands, _ in await shell.hash(operands) },
         "times": .special { shell, _, _ in await shell.times() },
         "umask": .regular { shell, operands, _ in await shell.umaskBuiltin(operands) },
+        "ulimit": .regular { shell, operands, _ in await shell.ulimit(operands) },
+        "alias": .regular { shell, operands, _ in await shell.alias(operands) },
+        "unalias": .regular { shell, operands, _ in await shell.unalias(operands) },
         "trap": .special { shell, operands, _ in await shell.trap(operands) },
         "wait": .regular { shell, operands, _ in await shell.wait(operands) },
         "jobs": .regular { shell, operands, _ in await shell.listJobs(operands) },
@@ -139,4 +142,12 @@ extension Executor {
         return status
     }
 
+    /// Reports an error of a special builtin (`unset %`, `set -o nosuch`): it ends a script, as
+    /// POSIX says and dash does (`command NAME` keeps it going); an interactive shell goes on with
+    /// status 2.
+    func specialBuiltinError(_ name: String, _ message: String) async throws(ShellExit) -> Int32 {
+        let status = await builtinError(name, message)
+        if session.jobControl { return status }
+        throw ShellExit(status: status, reason: .fatalError)
+    }
 }

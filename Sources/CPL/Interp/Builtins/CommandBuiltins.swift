@@ -57,7 +57,13 @@ extension Executor {
         }
         let rest = Array(arguments)
         if session.builtin(named: name) != nil || Builtins.table[name] != nil {
-            return try await runBuiltin(rest, assignments: assignments)
+            // `command` takes away a special builtin's power to end the script (`command unset %`
+            // goes on with status 2), as in dash.
+            do {
+                return try await runBuiltin(rest, assignments: assignments)
+            } catch where error.reason == .fatalError {
+                return error.status
+            }
         }
         return await runProgram(
             rest, assignments: assignments, descriptors: DescriptorHandoff(files), reporter: nil)

@@ -6,7 +6,8 @@ import Glibc
 // get it through `SpawnOptions.cwd`.
 
 extension Executor {
-    /// `cd [-L|-P] [dir | -]`: HOME by default, `-` is `$OLDPWD` (printed).
+    /// `cd [-L|-P] [dir | -]`: HOME by default, `-` is `$OLDPWD` (printed); a relative dir is
+    /// looked for on `$CDPATH` first (printed when a non-empty entry found it).
     /// Updates `$PWD` and `$OLDPWD`. Paths are logical (`..` removes the
     /// last component) unless `-P`.
     func changeDirectory(_ operands: [String]) async -> Int32 {
@@ -26,6 +27,9 @@ extension Executor {
                 }
                 requested = old
                 printNewDirectory = true
+            } else if let (found, viaEntry) = searchCDPath(for: operand) {
+                requested = found
+                printNewDirectory = viaEntry
             } else {
                 requested = operand
             }
@@ -56,6 +60,24 @@ extension Executor {
         state.workingDirectory = target
         if printNewDirectory { return await writeOutput(target + "\n", builtin: "cd") }
         return 0
+    }
+
+    /// The first `$CDPATH` entry under which `operand` is a directory, as dash searches: not for
+    /// `/…`, `.`, `..`, `./…`, `../…`; an empty entry is the working directory. `viaEntry`: a
+    /// non-empty entry found it (cd then prints where it went). nil: cd tries `operand` itself.
+    private func searchCDPath(for operand: String) -> (path: String, viaEntry: Bool)? {
+        guard let cdpath = state.variables["CDPATH"], !operand.isEmpty, !operand.hasPrefix("/") else { return nil }
+        let first = operand.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        if first == "." || first == ".." { return nil }
+        for entry in cdpath.split(separator: ":", omittingEmptySubsequences: false) {
+            let candidate = entry.isEmpty ? operand : "\(entry)/\(operand)"
+            var info = stat()
+            let located = PathLookup.absolute(candidate, in: state.workingDirectory)
+            if located.withLosslessCString({ stat($0, &info) }) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+                return (candidate, !entry.isEmpty)
+            }
+        }
+        return nil
     }
 
     /// `pwd [-L|-P]`.

@@ -5,24 +5,22 @@ extension Executor {
     /// `source FILE [args…]` / `. FILE [args…]`: runs FILE in the current
     /// context. A name without `/` is looked up in `$PATH` only (as dash does: the
     /// working directory only when PATH names it). With args, the positional parameters are replaced
-    /// while it runs. A syntax error anywhere in FILE runs none of it (status 2).
+    /// while it runs. A syntax error anywhere in FILE runs none of it and, as a missing FILE does, ends a
+    /// script (an interactive shell goes on with status 2).
     func source(_ operands: [String], name: String) async throws(ShellExit) -> Int32 {
         guard let file = operands.first else { return await builtinError(name, "usage: \(name) FILE [args…]") }
         let located = PathLookup.sourceFile(
             file, searchPath: state.variables["PATH"], workingDirectory: state.workingDirectory, in: session.fileSystem)
-        guard let path = located else {
-            // A special builtin's error: it ends a script (POSIX, dash).
-            let status = await builtinError(name, "\(file): not found")
-            if session.jobControl { return status }
-            throw ShellExit(status: status, reason: .fatalError)
-        }
+        guard let path = located else { return try await specialBuiltinError(name, "\(file): not found") }
         let script: Script
         do {
-            script = try Script.load(path: path, fileName: file, in: session.fileSystem)
+            script = try Script.load(path: path, fileName: file, aliases: state.aliases, in: session.fileSystem)
         } catch {
             if case .syntax(let error) = error {
+                // Like any error of a special builtin, it ends a script (dash).
                 try? await ShellOutput(files[2]).write(error.rendered)
-                return 2
+                if session.jobControl { return 2 }
+                throw ShellExit(status: 2, reason: .fatalError)
             }
             if case .cannotRead(_, let errno) = error { return await builtinError(name, "cannot open \(file): \(errno)") }
             return await builtinError(name, "\(file): cannot source a binary file")

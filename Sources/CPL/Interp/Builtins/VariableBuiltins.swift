@@ -23,7 +23,6 @@ extension Executor {
             }
             return await writeOutput(listing, builtin: "export")
         }
-        var status: Int32 = 0
         for operand in names {
             let name: Substring
             if let equals = operand.firstIndex(of: "=") {
@@ -35,13 +34,10 @@ extension Executor {
             } else {
                 name = operand[...]
             }
-            guard Self.isValidName(name) else {
-                status = await builtinError("export", "\(name): bad variable name")
-                continue
-            }
+            guard Self.isValidName(name) else { return try await specialBuiltinError("export", "\(name): bad variable name") }
             state.exported.insert(String(name))
         }
-        return status
+        return 0
     }
 
     /// `unset [-v] NAME…` removes variables, `unset -f NAME…` functions.
@@ -60,6 +56,7 @@ extension Executor {
             if functions {
                 state.functions[name] = nil
             } else {
+                guard Self.isValidName(name[...]) else { return try await specialBuiltinError("unset", "\(name): bad variable name") }
                 try await checkWritable(name, builtin: "unset")
                 state.variables[name] = nil
                 state.exported.remove(name)
@@ -70,7 +67,7 @@ extension Executor {
 
     /// `set [-euxC] [-o option] [+…] [--] [args…]`. With no operands: every
     /// variable as `NAME='value'`; `set -o` / `set +o`: the options.
-    func set(_ operands: [String]) async -> Int32 {
+    func set(_ operands: [String]) async throws(ShellExit) -> Int32 {
         if operands.isEmpty {
             var listing = ""
             for name in state.variables.keys.sorted() {
@@ -102,14 +99,14 @@ extension Executor {
                     return await writeOutput(listing, builtin: "set")
                 }
                 let name = operands[index + 1]
-                guard options[name] != nil else { return await builtinError("set", "\(name): unknown option") }
+                guard options[name] != nil else { return try await specialBuiltinError("set", "\(name): unknown option") }
                 options[name] = on
                 index += 2
                 continue
             }
             for flag in operand.dropFirst() {
                 guard let name = ShellOptions.name(ofFlag: flag) else {
-                    return await builtinError("set", "Illegal option \(sign)\(flag)")
+                    return try await specialBuiltinError("set", "Illegal option \(sign)\(flag)")
                 }
                 options[name] = on
             }
@@ -154,7 +151,7 @@ extension Executor {
         }
         for operand in names {
             let (name, value) = Executor.splitAssignment(operand)
-            guard Executor.isValidName(name[...]) else { return await builtinError("readonly", "\(name): bad variable name") }
+            guard Executor.isValidName(name[...]) else { return try await specialBuiltinError("readonly", "\(name): bad variable name") }
             if let value {
                 try await checkWritable(name, builtin: "readonly")
                 state.variables[name] = value

@@ -1,0 +1,127 @@
+// Brace expansion (bash's, an extension beyond POSIX sh), done by the parser: `a{b,c}d` is the two
+// words `abd acd`, `{1..10..2}` `{01..10}` `{a..e}` are sequences, braces nest. Only unquoted
+// braces and commas written in the script count (never ones from quotes, escapes or expansions,
+// which are opaque here), so `"{a,b}"`, `\{a,b}` and `$x` with `x={a,b}` stay as they are; `{}`
+// and `{a}` are literal. Applied to the words of a simple command and of `for … in`.
+
+extension Word {
+    /// The words this one stands for after brace expansion (itself when it has none). Words that
+    /// come out empty are dropped, as bash drops them (`x{,}` → `x x`… `{,}` → nothing).
+    func braceExpanded() -> [Word] {
+        guard parts.contains(where: { if case .literal(let text) = $0 { text.contains("{") } else { false } }) else {
+            return [self]
+        }
+        var atoms: [BraceAtom] = []
+        for part in parts {
+            if case .literal(let text) = part {
+                atoms += text.map(BraceAtom.character)
+            } else {
+                atoms.append(.part(part))
+            }
+        }
+        let expanded = BraceAtom.expand(atoms[...])
+        if expanded.count == 1 { return [self] }
+        return expanded.filter { !$0.isEmpty }.map { Word(parts: BraceAtom.parts(of: $0), range: range, sourceText: sourceText) }
+    }
+}
+
+/// A character of unquoted literal text, or any other part of a word (opaque to brace expansion).
+enum BraceAtom: Equatable {
+    case character(Character)
+    case part(WordPart)
+
+    static func parts(of atoms: [BraceAtom]) -> [WordPart] {
+        var parts: [WordPart] = []
+        var text = ""
+        for atom in atoms {
+            switch atom {
+            case .character(let character): text.append(character)
+            case .part(let part):
+                if !text.isEmpty { parts.append(.literal(text)) }
+                text = ""
+                parts.append(part)
+            }
+        }
+        if !text.isEmpty { parts.append(.literal(text)) }
+        return parts
+    }
+
+    /// Every expansion of `atoms`, in order: the first `{` that opens a valid brace expression
+    /// is expanded, then its alternatives and what follows it, recursively (as bash does).
+    static func expand(_ atoms: ArraySlice<BraceAtom>) -> [[BraceAtom]] {
+        var searchFrom = atoms.startIndex
+        while let open = atoms[searchFrom...].firstIndex(of: .character("{")) {
+            guard let (close, commas) = matchingBrace(atoms, from: open) else {
+                searchFrom = open + 1
+                continue
+            }
+            let prefix = Array(atoms[atoms.startIndex..<open])
+            let alternatives: [[BraceAtom]]
+            if !commas.isEmpty {
+                let bounds = [open] + commas + [close]
+                alternatives = (0..<(bounds.count - 1)).flatMap { expand(atoms[(bounds[$0] + 1)..<bounds[$0 + 1]]) }
+            } else if let sequence = sequence(atoms[(open + 1)..<close]) {
+                alternatives = sequence.map { $0.map(BraceAtom.character) }
+            } else {
+                searchFrom = open + 1
+                continue
+            }
+            let suffixes = expand(atoms[(close + 1)...])
+            return alternatives.flatMap { alternative in suffixes.map { prefix + alternative + $0 } }
+        }
+        return [Array(atoms)]
+    }
+
+    /// The `}` that closes the `{` at `open`, and the commas directly inside it; nil if none closes it.
+    private static func matchingBrace(_ atoms: ArraySlice<BraceAtom>, from open: Int) -> (Int, [Int])? {
+        var depth = 0
+        var commas: [Int] = []
+        for index in open..<atoms.endIndex {
+            switch atoms[index] {
+            case .character("{"): depth += 1
+            case .character("}"):
+                depth -= 1
+                if depth == 0 { return (index, commas) }
+            case .character(","): if depth == 1 { commas.append(index) }
+            default: break
+            }
+        }
+        return nil
+    }
+
+    /// `1..10`, `01..10..3`, `a..e`, `z..a..2`: the items, or nil when the text is no sequence.
+    private static func sequence(_ atoms: ArraySlice<BraceAtom>) -> [String]? {
+        var text = ""
+        for atom in atoms {
+            guard case .character(let character) = atom else { return nil }
+            text.append(character)
+        }
+        let fields = text.split(separator: ".", omittingEmptySubsequences: false)
+        // `a..b` splits into [a, "", b]; with a step, [a, "", b, "", step].
+        guard fields.count == 3 || fields.count == 5, fields[1].isEmpty, fields.count == 3 || fields[3].isEmpty else { return nil }
+        var step = 1
+        if fields.count == 5 {
+            guard let given = Int(fields[4]) else { return nil }
+            step = given == 0 ? 1 : abs(given)
+        }
+        let (first, last) = (String(fields[0]), String(fields[2]))
+        if let from = Int(first), let to = Int(last) {
+            let width = [first, last].contains { $0.drop { $0 == "-" }.count > 1 && $0.drop { $0 == "-" }.hasPrefix("0") }
+                ? max(first.count, last.count) : 0
+            let values = from <= to ? Array(stride(from: from, through: to, by: step)) : Array(stride(from: from, through: to, by: -step))
+            return values.map { value in
+                let digits = String(abs(value))
+                let sign = value < 0 ? "-" : ""
+                return sign + String(repeating: "0", count: max(0, width - sign.count - digits.count)) + digits
+            }
+        }
+        guard first.unicodeScalars.count == 1, last.unicodeScalars.count == 1,
+            let from = first.unicodeScalars.first, let to = last.unicodeScalars.first, from.isASCII, to.isASCII,
+            from.properties.isAlphabetic, to.properties.isAlphabetic
+        else { return nil }
+        let values = from.value <= to.value
+            ? Array(stride(from: from.value, through: to.value, by: step))
+            : Array(stride(from: from.value, through: to.value, by: -step))
+        return values.map { String(Character(Unicode.Scalar($0)!)) }
+    }
+}
