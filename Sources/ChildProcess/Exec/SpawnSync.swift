@@ -225,6 +225,7 @@ struct SyncDriver {
             let cause: TeardownReport.Cause = switch reason {
             case .timedOut: .timedOut
             case .maxBufferExceeded: .maxBufferExceeded
+            // A failed poll abandons the run, as a cancellation does.
             default: .cancelled
             }
             tearDown(cause, using: options.teardown ?? .signal(options.killSignal))
