@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -103,6 +104,19 @@ static struct child_failure set_up_and_exec(const cp_spawn_request *r, const int
     for (int sig = 1; sig < NSIG; sig++)
         if (sig > 64 || !(r->kept_dispositions & (1ULL << (sig - 1)))) sigaction(sig, &dfl, NULL);
 
+    if (r->parent_death_signal > 0 && !r->replace_process) {
+        if (prctl(PR_SET_PDEATHSIG, r->parent_death_signal) < 0) goto fail;
+        // A parent that died before prctl took effect sends nothing: the child, already
+        // reparented, sees another parent pid, and dies of the signal as it would have.
+        if (getppid() != r->expected_parent) {
+            sigset_t only;
+            sigemptyset(&only);
+            sigaddset(&only, r->parent_death_signal);
+            sigprocmask(SIG_UNBLOCK, &only, NULL);
+            raise(r->parent_death_signal);
+            _exit(128 + r->parent_death_signal);
+        }
+    }
     if (r->new_session) setsid();
     else if (r->set_process_group) setpgid(0, r->process_group);
     // In the child, before exec: a program that reads the terminal at once must not find
@@ -192,7 +206,8 @@ int cp_spawn(const cp_spawn_request *r, pid_t *pid, int *failed_step) {
             *failed_step = failure.step;
             return failure.error;
         }
-        if (r->set_uid || r->set_gid || r->foreground_terminal >= 0 || r->controlling_terminal >= 0) error = spawn_with_fork(r, sources, pid, failed_step);
+        if (r->set_uid || r->set_gid || r->foreground_terminal >= 0 || r->controlling_terminal >= 0
+            || r->parent_death_signal > 0) error = spawn_with_fork(r, sources, pid, failed_step);
         else error = spawn_with_posix_spawn(r, sources, pid);
     }
     close_temporaries(temporaries, r->fd_count);

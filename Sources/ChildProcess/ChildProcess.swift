@@ -28,6 +28,12 @@ public final class ChildProcess: Sendable {
     public let terminal: PseudoTerminal?
 
     let killSignal: Signal
+    /// How the library ends the child (its options' `teardown`, or Node's `killSignal`).
+    let teardown: Teardown
+    /// Who `kill(_:)` and a teardown without a target signal.
+    let defaultTarget: SignalTarget
+    /// How long `waitForClose` waits, after the exit, for pipes a descendant still holds.
+    let closeTimeout: Duration?
     let pidfd: FileDescriptor
     private let exitWatcher: Watcher
     let events = EventListeners()
@@ -39,6 +45,13 @@ public final class ChildProcess: Sendable {
         var aborted = false
         var timedOut = false
         var referenced = true
+        var exitedAt: ContinuousClock.Instant?
+        var closeTimedOut = false
+        /// The teardown under way: why, and the step whose signal was sent last.
+        var teardown: (cause: TeardownReport.Cause, sequence: [TeardownStep], step: Int)?
+        /// Sleeps through the grace periods; cancelled when the child exits.
+        var escalation: Task<Void, Never>?
+        var teardownReport: TeardownReport?
         /// Sleeps until the timeout; cancelled when the child exits first.
         var timeout: Task<Void, Never>?
         /// Withdrawn from the handle when the child exits.
@@ -47,7 +60,8 @@ public final class ChildProcess: Sendable {
     private let state = Mutex(State())
 
     init(pid: Int32, pidfd: FileDescriptor, spawnfile: String, spawnargs: [String], stdio: [StdioPipe?],
-         leadsProcessGroup: Bool, killSignal: Signal, channel: IPCChannel? = nil, terminal: PseudoTerminal? = nil) {
+         leadsProcessGroup: Bool, killSignal: Signal, teardown: Teardown? = nil, closeTimeout: Duration? = nil,
+         channel: IPCChannel? = nil, terminal: PseudoTerminal? = nil) {
         self.pid = pid
         self.pidfd = pidfd
         self.spawnfile = spawnfile
@@ -55,6 +69,9 @@ public final class ChildProcess: Sendable {
         self.stdio = stdio
         self.leadsProcessGroup = leadsProcessGroup
         self.killSignal = killSignal
+        self.teardown = teardown ?? .signal(killSignal)
+        self.defaultTarget = leadsProcessGroup ? .processGroup : .process
+        self.closeTimeout = closeTimeout
         self.channel = channel
         self.terminal = terminal
         self.exitWatcher = Watcher(pidfd)
@@ -76,11 +93,18 @@ public final class ChildProcess: Sendable {
     public var exitStatus: ExitStatus? { state.withLock { $0.status } }
     /// True once the timeout fired and killed the child.
     public var timedOut: Bool { state.withLock { $0.timedOut } }
+    /// How the library's teardown ended the child, once it has; nil when it exited by itself
+    /// (or by a plain `kill`).
+    public var teardownReport: TeardownReport? { state.withLock { $0.teardownReport } }
+    /// True when `waitForClose` (or `exec`) stopped waiting for an output pipe that a descendant
+    /// still held open `closeTimeout` after the exit, and closed it.
+    public var closeTimedOut: Bool { state.withLock { $0.closeTimedOut } }
 
     // MARK: Waiting
 
-    /// Waits until the child exits (Node's 'exit'). Cancelling the waiting task kills the child
-    /// with `killSignal`, waits for it to die, and throws `ChildProcessError.aborted`; so does a
+    /// Waits until the child exits (Node's 'exit'). Cancelling the waiting task tears the child
+    /// down (`killSignal`, or the options' `teardown`), waits for it to die, and throws
+    /// `ChildProcessError.aborted`; so does a
     /// `CancellationHandle` given in the options. A child that had already exited is left as it
     /// ended: the wait returns its status.
     @discardableResult
@@ -95,15 +119,37 @@ public final class ChildProcess: Sendable {
     }
 
     /// Waits until the child exited, every output pipe reached its end and the channel (if any)
-    /// disconnected (Node's 'close').
+    /// disconnected (Node's 'close'). With `closeTimeout`, a pipe that a descendant still holds
+    /// that long after the exit is closed (`closeTimedOut` tells).
     @discardableResult
     public func waitForClose() async throws(ChildProcessError) -> ExitStatus {
         let status = try await waitForExit()
-        for pipe in stdio.compactMap({ $0 }) where pipe.childDescriptor != 0 {
-            await pipe.waitForEnd()
-        }
+        await closeOutputAfterTimeout()
+        for pipe in outputPipes { await pipe.waitForEnd() }
         await channel?.waitForDisconnect()
         return status
+    }
+
+    private var outputPipes: [StdioPipe] { stdio.compactMap { $0 }.filter { $0.childDescriptor != 0 } }
+
+    /// Go's `WaitDelay`: once the child has exited, its output pipes get `closeTimeout` to reach
+    /// their ends; past it, the ones still open (a grandchild inherited them) are closed, which
+    /// ends their readers. Returns at once without `closeTimeout`.
+    func closeOutputAfterTimeout() async {
+        guard let closeTimeout, let exitedAt = state.withLock({ $0.exitedAt }) else { return }
+        let pipes = outputPipes
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                for pipe in pipes { await pipe.waitForEnd() }
+                return true
+            }
+            group.addTask { (try? await Task.sleep(until: exitedAt + closeTimeout)) == nil }
+            if await group.next() == false {
+                state.withLock { $0.closeTimedOut = true }
+                for pipe in pipes { pipe.close() }
+            }
+            group.cancelAll()
+        }
     }
 
     func exitStatusWhenAvailable() async -> ExitStatus {
@@ -134,15 +180,22 @@ public final class ChildProcess: Sendable {
         // (Node's order: message… → disconnect → exit). The end may come later still: a process
         // being started by another thread holds a copy of the socket until its exec.
         channel?.receiveAvailable(rearm: false)
-        let (waiters, timeout, cancellation) = state.withLock { state in
+        let (waiters, timeout, escalation, cancellation) = state.withLock { state in
             state.status = status
+            state.exitedAt = .now
+            if let teardown = state.teardown {
+                state.teardownReport = TeardownReport(
+                    cause: teardown.cause, step: teardown.step, signal: teardown.sequence[teardown.step].signal, status: status)
+            }
             defer {
                 state.waiters = []
                 state.cancellation = nil
+                state.escalation = nil
             }
-            return (state.waiters, state.timeout, state.cancellation)
+            return (state.waiters, state.timeout, state.escalation, state.cancellation)
         }
         timeout?.cancel()
+        escalation?.cancel()
         if let cancellation { cancellation.handle.removeAction(cancellation.token) }
         ReferencedChildren.shared.remove(self)
         JobStateMonitor.forget(self)
@@ -155,35 +208,82 @@ public final class ChildProcess: Sendable {
     /// Returns false when the child has already exited or the signal could not be sent.
     @discardableResult
     public func kill(_ signal: Signal = .terminate) -> Bool {
-        state.withLock { send(signal, &$0) }
+        state.withLock { send(signal, to: defaultTarget, &$0) }
+    }
+
+    /// Sends `signal` to the child alone, to its process group, or to its whole tree of
+    /// descendants (see `SignalTarget.processTree`). False when the child has already exited or
+    /// the signal could not be sent to it.
+    @discardableResult
+    public func kill(_ signal: Signal = .terminate, target: SignalTarget) -> Bool {
+        state.withLock { send(signal, to: target, &$0) }
     }
 
     /// Called under the lock, so the reaper cannot finish in between: the pidfd still names our child.
-    private func send(_ signal: Signal, _ state: inout State) -> Bool {
+    private func send(_ signal: Signal, to target: SignalTarget, _ state: inout State) -> Bool {
         guard state.status == nil else { return false }
-        let sent = leadsProcessGroup
-            ? Glibc.kill(-pid, signal.rawValue) == 0 || cp_pidfd_send_signal(pidfd.rawValue, signal.rawValue) == 0
-            : cp_pidfd_send_signal(pidfd.rawValue, signal.rawValue) == 0
+        let sent = SignalDelivery.send(signal, to: target, pid: pid, pidfd: pidfd.rawValue)
         if sent && signal.rawValue != 0 { state.killed = true }
         return sent
     }
 
-    /// Kills a running child with `killSignal` and records why (`reason`); a child that has
-    /// already exited ended by itself, and keeps its status unmarked. True when the signal was sent.
+    /// Ends the child with `teardown` (by default its options' one) and waits until it is reaped:
+    /// which step ended it. Joins a teardown already under way (a timeout, a cancellation)
+    /// instead of starting another. Nil when the child had exited before any teardown.
     @discardableResult
-    private func end(marking reason: WritableKeyPath<State, Bool>) -> Bool {
+    public func tearDown(using teardown: Teardown? = nil) async -> TeardownReport? {
+        state.withLock { state in _ = beginTeardown(.requested, using: teardown ?? self.teardown, &state) }
+        _ = await exitStatusWhenAvailable()
+        return teardownReport
+    }
+
+    /// The one way the library ends a child (tearDown, timeout, cancellation, maxBuffer): the first
+    /// step's signal now, the later ones from a task that sleeps through each grace period and
+    /// that the exit cancels. False when the child has exited; a teardown under way is kept.
+    private func beginTeardown(_ cause: TeardownReport.Cause, using teardown: Teardown, _ state: inout State) -> Bool {
+        guard state.status == nil else { return false }
+        guard state.teardown == nil else { return true }
+        let sequence = teardown.sequence
+        let target = teardown.target ?? defaultTarget
+        state.teardown = (cause, sequence, 0)
+        _ = send(sequence[0].signal, to: target, &state)
+        if sequence.count > 1 {
+            state.escalation = Task { [self] in
+                for index in 1..<sequence.count {
+                    guard let grace = sequence[index - 1].gracePeriod,
+                          (try? await Task.sleep(for: grace)) != nil else { return }
+                    let running = self.state.withLock { state -> Bool in
+                        guard state.status == nil else { return false }
+                        state.teardown?.step = index
+                        _ = send(sequence[index].signal, to: target, &state)
+                        return true
+                    }
+                    if !running { return }
+                }
+            }
+        }
+        return true
+    }
+
+    /// Tears the child down for `cause` and records why (`reason`); a child that has already
+    /// exited ended by itself, and keeps its status unmarked. True when the child was running.
+    @discardableResult
+    private func end(_ cause: TeardownReport.Cause, marking reason: WritableKeyPath<State, Bool>? = nil) -> Bool {
         state.withLock { state in
             guard state.status == nil else { return false }
-            state[keyPath: reason] = true
-            return send(killSignal, &state)
+            if let reason { state[keyPath: reason] = true }
+            return beginTeardown(cause, using: teardown, &state)
         }
     }
 
     func abort() {
-        if end(marking: \.aborted) { events.emitError(ChildProcessError.aborted(nil)) }
+        if end(.cancelled, marking: \.aborted) { events.emitError(ChildProcessError.aborted(nil)) }
     }
 
-    func expire() { end(marking: \.timedOut) }
+    func expire() { end(.timedOut, marking: \.timedOut) }
+
+    /// Output went past `maxBuffer`.
+    func overflow() { end(.maxBufferExceeded) }
 
     /// Ends the child with `killSignal` once it has run for `duration`.
     func expire(after duration: Duration) {

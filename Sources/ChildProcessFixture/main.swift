@@ -275,7 +275,37 @@ case "unref":
         print("\(name): \(child.exitStatus.map(String.init(describing:)) ?? "running")")
     }
     long.kill(.kill)
+case "dies-with-parent":
+    // dies-with-parent: start `sleep 1000` that gets SIGKILL when we die, print its pid, and
+    // wait until stdin ends (the test kills us with SIGKILL first).
+    var options = SpawnOptions(stdio: .all(.ignore))
+    options.parentDeathSignal = .kill
+    let child = try ChildProcess.spawn("sleep", ["1000"], options: options)
+    // Unbuffered: the test reads it while we are still alive.
+    try FileDescriptor.standardOutput.writeAll(Array("\(child.pid)\n".utf8))
+    while readLine() != nil {}
+case "tree-hygiene":
+    // tree-hygiene N: N times, start a shell with a background grandchild that holds its stdout,
+    // kill the tree, wait for close (which only comes once the grandchild is gone too); report
+    // fds and zombies before/after.
+    let count = Int(arguments[2]) ?? 1000
+    func round() async throws -> [WeakReference] {
+        let child = try ChildProcess.spawn("sh", ["-c", "sleep 1000 & echo $!; wait"], options: SpawnOptions(stdio: [.ignore, .pipe, .ignore]))
+        var lines = child.stdout!.lines.makeAsyncIterator()
+        _ = try await lines.next()
+        child.kill(.kill, target: .processTree)
+        try await child.waitForClose()
+        return [WeakReference(object: child)] + child.stdio.compactMap { WeakReference(object: $0) }
+    }
+    var objects: [WeakReference] = []
+    for _ in 0..<20 { objects += try await round() }
+    await waitUntilDeallocated(objects)
+    let before = openDescriptorCount()
+    objects = []
+    for _ in 0..<count { objects += try await round() }
+    await waitUntilDeallocated(objects)
+    print("fds \(before) \(openDescriptorCount()) zombies \(zombieChildren().count)")
 default:
-    print("usage: ChildProcessFixture detach LOG | hygiene N | signals")
+    print("usage: ChildProcessFixture detach LOG | hygiene N | signals | dies-with-parent | tree-hygiene N")
     exit(2)
 }

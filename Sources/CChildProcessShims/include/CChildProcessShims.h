@@ -29,13 +29,16 @@ typedef struct cp_spawn_request {
     int set_gid;
     gid_t gid;
     int replace_process;         // exec in this process instead of a child (a shell's `exec cmd`)
+    int parent_death_signal;     // 0, or PR_SET_PDEATHSIG's signal (fork path)
+    pid_t expected_parent;       // getpid() of the spawning process, checked after prctl
 } cp_spawn_request;
 
 /// Which step of starting the child failed (only the fork path can tell; posix_spawn reports exec).
 enum { CP_STEP_EXEC = 0, CP_STEP_CHDIR = 1, CP_STEP_CREDENTIALS = 2, CP_STEP_DESCRIPTORS = 3, CP_STEP_FORK = 4 };
 
-/// Starts a child: posix_spawn when it can, fork+exec only for uid/gid, the foreground terminal and
-/// the controlling terminal (glibc 2.36's posix_spawn can call neither tcsetpgrp nor TIOCSCTTY in the child).
+/// Starts a child: posix_spawn when it can, fork+exec only for uid/gid, the foreground terminal, the
+/// controlling terminal and the parent-death signal (glibc 2.36's posix_spawn can call neither
+/// tcsetpgrp, TIOCSCTTY nor prctl in the child).
 /// Returns 0 and sets *pid, or returns an errno value and sets *failed_step.
 int cp_spawn(const cp_spawn_request *request, pid_t *pid, int *failed_step);
 

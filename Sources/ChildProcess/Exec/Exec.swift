@@ -44,7 +44,9 @@ extension ChildProcess {
             aborted = true
             status = final ?? .signaled(child.killSignal)
         }
-        let output = ExecOutput(stdoutBytes: await stdoutBytes, stderrBytes: await stderrBytes, encoding: options.encoding)
+        await child.closeOutputAfterTimeout()
+        let output = ExecOutput(stdoutBytes: await stdoutBytes, stderrBytes: await stderrBytes, encoding: options.encoding,
+                                closeTimedOut: child.closeTimedOut)
         let reason: ExecError.Reason? =
             if let descriptor = overflow.descriptor.withLock({ $0 }) { .maxBufferExceeded(descriptor: descriptor) }
             else if aborted { .aborted }
@@ -53,12 +55,13 @@ extension ChildProcess {
             else { .failed }
         guard let reason else { return output }
         throw ExecError(reason: reason, cmd: cmd, status: status, killed: child.killed,
-                        stdoutBytes: output.stdoutBytes, stderrBytes: output.stderrBytes, encoding: options.encoding)
+                        stdoutBytes: output.stdoutBytes, stderrBytes: output.stderrBytes, encoding: options.encoding,
+                        teardown: child.teardownReport)
     }
 
 
     /// Reads one output stream to its end, or until it overflows `limit`: then, as Node does, both
-    /// streams are destroyed and the child killed.
+    /// streams are destroyed and the child torn down.
     private static func drain(_ pipe: StdioPipe?, of child: ChildProcess, limit: Int, overflow: Overflow) async -> [UInt8] {
         guard let pipe else { return [] }
         var collected = OutputBuffer(limit: limit)
@@ -66,8 +69,8 @@ extension ChildProcess {
             guard let chunk = try? await pipe.read(upTo: 1 << 16) else { return collected.bytes }
             if !collected.append(chunk) {
                 overflow.descriptor.withLock { $0 = $0 ?? pipe.childDescriptor }
-                // Kill first: closing the pipes first could let SIGPIPE end the child before our signal.
-                child.kill(child.killSignal)
+                // Signal first: closing the pipes first could let SIGPIPE end the child before our signal.
+                child.overflow()
                 child.stdout?.close()
                 child.stderr?.close()
                 return collected.bytes

@@ -31,6 +31,8 @@ public struct ExecError: Error, Sendable, CustomStringConvertible {
     public let stdoutBytes: [UInt8]
     public let stderrBytes: [UInt8]
     public let encoding: OutputEncoding
+    /// How the library's teardown ended the child (timeout, cancellation, maxBuffer); nil otherwise.
+    public internal(set) var teardown: TeardownReport? = nil
 
     public var code: Int32? { status?.code }
     public var signal: Signal? { status?.signal }

@@ -49,4 +49,6 @@ public struct ExecOutput: Sendable {
     public let encoding: OutputEncoding
     public var stdout: String { encoding.decode(stdoutBytes) }
     public var stderr: String { encoding.decode(stderrBytes) }
+    /// True when the output was cut short by `closeTimeout`: a descendant still held a pipe.
+    public internal(set) var closeTimedOut = false
 }

@@ -11,6 +11,8 @@ public struct SpawnSyncResult: Sendable {
     /// `.maxBufferExceeded` (Node's ENOBUFS).
     public let error: ExecError.Reason?
     public let encoding: OutputEncoding
+    /// How the library's teardown ended the child, when it did (`error` says why).
+    public let teardown: TeardownReport?
 
     public var stdoutBytes: [UInt8] { output.count > 1 ? output[1] ?? [] : [] }
     public var stderrBytes: [UInt8] { output.count > 2 ? output[2] ?? [] : [] }
@@ -89,7 +91,8 @@ extension ChildProcess {
             return ExecOutput(stdoutBytes: result.stdoutBytes, stderrBytes: result.stderrBytes, encoding: options.encoding)
         }
         throw ExecError(reason: reason, cmd: ([file] + arguments).joined(separator: " "), status: result.status, killed: result.error != nil,
-                        stdoutBytes: result.stdoutBytes, stderrBytes: result.stderrBytes, encoding: options.encoding)
+                        stdoutBytes: result.stdoutBytes, stderrBytes: result.stderrBytes, encoding: options.encoding,
+                        teardown: result.teardown)
     }
 }
 
@@ -98,6 +101,12 @@ extension Launch {
         defer { parentEnds = [] }
         return parentEnds
     }
+}
+
+/// poll(2)'s timeout for `duration`: whole milliseconds, rounded up so that it never wakes early.
+func pollTimeout(_ duration: Duration) -> Int32 {
+    let (seconds, attoseconds) = duration.components
+    return Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1)
 }
 
 typealias PollFunction = (UnsafeMutablePointer<pollfd>?, nfds_t, Int32) -> Int32
@@ -114,6 +123,9 @@ struct SyncDriver {
     var buffers: [OutputBuffer?]
     var inputOffset = 0
     var failure: ExecError.Reason?
+    var pidfd: Int32 = -1
+    /// The teardown that ended the child: why, its steps, and the step in effect.
+    var teardown: (cause: TeardownReport.Cause, sequence: [TeardownStep], step: Int)?
 
     init(pid: Int32, pipes: [FileDescriptor?], options: ExecOptions, cmd: String, poll: @escaping PollFunction) {
         self.pid = pid
@@ -133,7 +145,7 @@ struct SyncDriver {
         if options.input == nil || options.input!.isEmpty { closePipe(0) }
         // Without pipes or a timeout there is nothing to multiplex: just wait, as a C loop would.
         if pipes.allSatisfy({ $0 == nil }) && options.timeout == nil { return try finish() }
-        let pidfd = cp_pidfd_open(pid)
+        pidfd = cp_pidfd_open(pid)
         defer { if pidfd >= 0 { close(pidfd) } }
         var deadline = options.timeout.map { ContinuousClock.now + $0 }
         var exited = false
@@ -152,8 +164,7 @@ struct SyncDriver {
                     deadline = nil
                     continue
                 }
-                let (seconds, attoseconds) = left.components
-                timeoutMilliseconds = Int32(min(seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1, Int64(Int32.max)))
+                timeoutMilliseconds = pollTimeout(left)
             }
             if poll(&fds, nfds_t(fds.count), timeoutMilliseconds) < 0 {
                 if errno == EINTR { continue }
@@ -174,7 +185,11 @@ struct SyncDriver {
     /// Reaps the child: the result, with why the library ended it if it did.
     private func finish() throws(ExecError) -> SpawnSyncResult {
         guard let status = reap() else { throw execError(.childAlreadyReaped, status: nil) }
-        return SpawnSyncResult(pid: pid, status: status, output: output, error: failure, encoding: options.encoding)
+        let report = teardown.map {
+            TeardownReport(cause: $0.cause, step: $0.step, signal: $0.sequence[$0.step].signal, status: status)
+        }
+        return SpawnSyncResult(pid: pid, status: status, output: output, error: failure, encoding: options.encoding,
+                               teardown: report)
     }
 
     /// A run that has no result to give, with the output collected up to then.
@@ -204,11 +219,46 @@ struct SyncDriver {
         }
     }
 
-    /// Kills the child, stops collecting, and remembers why.
+    /// Tears the child down, stops collecting, and remembers why.
     private mutating func expire(_ reason: ExecError.Reason) {
-        if failure == nil { failure = reason }
-        Glibc.kill(pid, options.killSignal.rawValue)
+        if failure == nil {
+            failure = reason
+            let cause: TeardownReport.Cause = switch reason {
+            case .timedOut: .timedOut
+            case .maxBufferExceeded: .maxBufferExceeded
+            // A failed poll abandons the run, as a cancellation does.
+            default: .cancelled
+            }
+            tearDown(cause, using: options.teardown ?? .signal(options.killSignal))
+        }
         for index in pipes.indices { closePipe(index) }
+    }
+
+    /// The blocking form of `ChildProcess`'s teardown, on the calling thread: each step's signal,
+    /// then poll(2) on the pidfd through its grace period. Returns once the last step's signal
+    /// is sent or the child has exited; the caller reaps it.
+    private mutating func tearDown(_ cause: TeardownReport.Cause, using plan: Teardown) {
+        let sequence = plan.sequence
+        let leadsGroup = options.detached || options.processGroup == 0
+        let target = plan.target ?? (leadsGroup ? .processGroup : .process)
+        for (index, step) in sequence.enumerated() {
+            teardown = (cause, sequence, index)
+            if pidfd >= 0 {
+                _ = SignalDelivery.send(step.signal, to: target, pid: pid, pidfd: pidfd)
+            } else {
+                Glibc.kill(pid, step.signal.rawValue)
+            }
+            guard let grace = step.gracePeriod, pidfd >= 0 else { return }
+            let deadline = ContinuousClock.now + grace
+            while true {
+                let left = deadline - ContinuousClock.now
+                if left <= .zero { break }
+                var entry = pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)
+                let ready = Glibc.poll(&entry, 1, pollTimeout(left))
+                if ready > 0 { return }
+                if ready < 0 && errno != EINTR { break }
+            }
+        }
     }
 
     private mutating func closePipe(_ index: Int) {

@@ -169,14 +169,20 @@ struct Launch: ~Copyable {
                     request.set_gid = options.gid == nil ? 0 : 1
                     request.gid = options.gid ?? 0
                     request.replace_process = replacingProcess ? 1 : 0
-                    // ETXTBSY: the program was just written, and a child another thread is
-                    // starting still holds it open for writing until that child execs. It
-                    // passes within a moment: retry briefly (about 50 ms in all).
-                    var error = cp_spawn(&request, &pid, &failedStep)
-                    for attempt in 1...10 where error == ETXTBSY {
-                        usleep(UInt32(attempt) * 1000)
+                    request.parent_death_signal = options.parentDeathSignal?.rawValue ?? 0
+                    request.expected_parent = getpid()
+                    var error: Int32 = 0
+                    let spawn = {
+                        // ETXTBSY: the program was just written, and a child another thread is
+                        // starting still holds it open for writing until that child execs. It
+                        // passes within a moment: retry briefly (about 50 ms in all).
                         error = cp_spawn(&request, &pid, &failedStep)
+                        for attempt in 1...10 where error == ETXTBSY {
+                            usleep(UInt32(attempt) * 1000)
+                            error = cp_spawn(&request, &pid, &failedStep)
+                        }
                     }
+                    if options.parentDeathSignal != nil && !replacingProcess { ForkingThread.shared.run(spawn) } else { spawn() }
                     return error
                 }
             }
@@ -219,7 +225,8 @@ struct Launch: ~Copyable {
         let child = ChildProcess(
             pid: pid, pidfd: FileDescriptor(rawValue: pidfd), spawnfile: file, spawnargs: argv,
             stdio: pipes, leadsProcessGroup: options.detached || options.processGroup == 0 || terminal != nil,
-            killSignal: options.killSignal, channel: channel, terminal: pseudoTerminal)
+            killSignal: options.killSignal, teardown: options.teardown, closeTimeout: options.closeTimeout,
+            channel: channel, terminal: pseudoTerminal)
         if let timeout = options.timeout { child.expire(after: timeout) }
         if let handle = options.cancellation { child.abort(on: handle) }
         return child

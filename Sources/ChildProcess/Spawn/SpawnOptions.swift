@@ -32,6 +32,17 @@ public struct SpawnOptions: Sendable {
     /// Kill the child with `killSignal` once it has run this long.
     public var timeout: Duration?
     public var killSignal: Signal = .terminate
+    /// How `timeout`, cancellation, `maxBuffer` and `tearDown()` end the child, and whom they
+    /// signal; nil is Node's `killSignal` once. `.terminate(gracePeriod: .seconds(5))`
+    /// escalates to SIGKILL; `target: .processTree` reaches the child's descendants too.
+    public var teardown: Teardown?
+    /// Go's `WaitDelay`: how long `waitForClose`, `exec` and `execFile` wait, once the child has
+    /// exited, for output pipes that a descendant still holds open (`sh -c 'sleep 100 &'`);
+    /// then they close them and report it (`closeTimedOut`). Nil waits as long as it takes.
+    public var closeTimeout: Duration?
+    /// The signal the child gets when this process dies, however it dies (PR_SET_PDEATHSIG);
+    /// nil: it lives on. Only the child gets it, not the processes it starts.
+    public var parentDeathSignal: Signal?
     /// Cancelling this handle kills the child with `killSignal` (Node's `signal: AbortSignal`).
     public var cancellation: CancellationHandle?
 

@@ -9,9 +9,13 @@ struct SpawnSyncFailureTests {
     func childReapedElsewhere() async throws {
         let (pidReader, pidWrite) = try StdioPipe.makeReader()
         let (releaseRead, releaseWrite) = try FileDescriptor.pipe()
-        // releaseWrite is closed below, once: closing a number twice closes whatever another test
-        // (they run in parallel, in this process) opened under it meanwhile.
-        defer { [pidWrite, releaseRead].forEach { $0.close() } }
+        // releaseWrite is closed once, when the test releases cat (or at the end if it never
+        // got there): a second close could end another test's descriptor that reused the number.
+        var released = false
+        defer {
+            [pidWrite, releaseRead].forEach { $0.close() }
+            if !released { releaseWrite.close() }
+        }
         var options = ExecOptions()
         options.stdio = [.ignore, .pipe, .pipe, .fd(pidWrite), .fd(releaseRead)]
         // sh reports its pid and exits, leaving a cat that holds stdout and stderr open until
@@ -23,6 +27,7 @@ struct SpawnSyncFailureTests {
         var status: Int32 = 0
         #expect(waitpid(pid, &status, 0) == pid)
         releaseWrite.close()
+        released = true
         let outcome = try await within { await run.value }
         #expect(throws: ExecError.self) { try outcome.get() }
         guard case .failure(let error) = outcome else { return }
