@@ -9,6 +9,11 @@ import CPL
 /// Options: -n (syntax check), -x, -e, -u, -C, -o NAME, -i (interactive),
 /// --plan (print the plan, run nothing), --help, --version, -- (end).
 struct CommandLineOptions {
+    /// The release's semantic version: the one place it is kept. `scripts/version` reads it from
+    /// here for the packages and the tarball, and CHANGELOG.md's newest entry and the git tag
+    /// (`v` + version) must agree with it.
+    static let version = "0.4.0"
+
     enum Source: Equatable {
         case file(String)
         case command(String)
@@ -104,10 +109,13 @@ struct CommandLineOptions {
           -e           exit on the first failing command (set -e)
           -u           unset variables are errors (set -u)
           -C           > does not overwrite files (set -C)
-          -o NAME      set -o NAME (errexit nounset xtrace pipefail noclobber)
+          -o NAME      set -o NAME (allexport errexit noclobber noexec noglob nounset
+                       pipefail verbose xtrace); +o NAME turns it off
           -i           interactive mode (readline, history in $CPL_HISTORY or ~/.cpl_history)
           --help       this text
-          --version    the version
+          --version    print the version (cpl VERSION)
+
+        See cpl(1) for the language, the REPL, files and exit statuses.
 
         """
 }

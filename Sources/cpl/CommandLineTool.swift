@@ -4,8 +4,6 @@ import Glibc
 
 /// `cpl`: parse the whole script, then run it (or check it, or print its plan).
 enum CommandLineTool {
-    static let version = "cpl 0.1.0"
-
     static func run(_ argv: [String]) -> Int32 {
         let options: CommandLineOptions
         do {
@@ -19,7 +17,7 @@ enum CommandLineTool {
             return 0
         }
         if options.showVersion {
-            write(version + "\n", to: 1)
+            write("cpl \(CommandLineOptions.version)\n", to: 1)
             return 0
         }
 
