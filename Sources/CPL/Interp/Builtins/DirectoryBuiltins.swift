@@ -40,15 +40,14 @@ extension Executor {
             requested = home
         }
         var target = Self.normalize(PathLookup.absolute(requested, in: state.workingDirectory))
-        var info = stat()
-        if target.withLosslessCString({ stat($0, &info) }) != 0 {
-            return await builtinError("cd", "\(requested): \(String(cString: strerror(errno)))")
-        }
-        if (info.st_mode & S_IFMT) != S_IFDIR {
-            return await builtinError("cd", "\(requested): Not a directory")
-        }
-        if target.withLosslessCString({ access($0, X_OK) }) != 0 {
-            return await builtinError("cd", "\(requested): \(String(cString: strerror(errno)))")
+        let fileSystem = session.fileSystem
+        do throws(Errno) {
+            if FileKind(mode: try fileSystem.status(target, true).mode) != .directory {
+                return await builtinError("cd", "\(requested): Not a directory")
+            }
+            try fileSystem.access(target, .execute)
+        } catch {
+            return await builtinError("cd", "\(requested): \(error.description)")
         }
         if physical, let resolved = target.withLosslessCString({ realpath($0, nil) }) {
             target = String(losslessCString: resolved)
@@ -71,9 +70,8 @@ extension Executor {
         if first == "." || first == ".." { return nil }
         for entry in cdpath.split(separator: ":", omittingEmptySubsequences: false) {
             let candidate = entry.isEmpty ? operand : "\(entry)/\(operand)"
-            var info = stat()
             let located = PathLookup.absolute(candidate, in: state.workingDirectory)
-            if located.withLosslessCString({ stat($0, &info) }) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            if session.fileSystem.kind(of: located) == .directory {
                 return (candidate, !entry.isEmpty)
             }
         }
