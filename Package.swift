@@ -28,10 +28,12 @@ let package = Package(
         // The seed's IPC examples (the JavaScript sides live in examples/ipc/).
         .executableTarget(name: "ipc-examples", dependencies: ["ChildProcess"], path: "examples/ipc/swift"),
         .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess", "ChildProcessFixture"]),
-        .testTarget(name: "CPLTests", dependencies: ["CPL"]),
+        // What the test targets share (temporary files, /proc, waiting for effects); no module of ours.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "CPLTests", dependencies: ["CPL", "TestSupport"]),
         // The `cpl` executable as a process: its command line, dash side by side, the REPL on a pty.
         .testTarget(
-            name: "CommandTests", dependencies: ["CPL", "ChildProcess"],
+            name: "CommandTests", dependencies: ["CPL", "ChildProcess", "TestSupport"],
             exclude: [
                 "Differential/cases.txt", "Differential/cases-control.txt", "Differential/cases-functions.txt",
                 "Differential/cases-arith.txt", "Differential/cases-builtins.txt", "Differential/cases-splitting.txt", "Differential/cases-posix.txt",

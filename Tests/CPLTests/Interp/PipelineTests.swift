@@ -97,11 +97,3 @@ struct PipelineTests {
     }
 }
 
-extension String {
-    var trimmingSpaces: String {
-        var text = Substring(self)
-        while let first = text.first, first == " " || first == "\n" || first == "\t" { text = text.dropFirst() }
-        while let last = text.last, last == " " || last == "\n" || last == "\t" { text = text.dropLast() }
-        return String(text)
-    }
-}

@@ -1,17 +1,6 @@
 import Testing
 @testable import CPL
 
-/// A small deterministic generator (SyntaxFuzzGenerator).
-struct SyntaxFuzzGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite("Robustness")
 struct RobustnessTests {
@@ -48,7 +37,7 @@ struct RobustnessTests {
 
     @Test func randomInputsNeverCrash() {
         let alphabet = Array(" \t\n\\'\"`$(){}|&;<>!#~*?=:-+%a1b2_\u{00e9}")
-        var generator = SyntaxFuzzGenerator(state: 42)
+        var generator = SeededGenerator(state: 42)
         var errors = 0
         for _ in 0..<3000 {
             let length = Int.random(in: 0..<24, using: &generator)

@@ -1,20 +1,22 @@
 import Glibc
 
-// The small helpers of CPLTests' support files (ExpansionTestSupport, InterpTestSupport) that the
-// tests of the `cpl` process need too: a test target cannot import another's.
+// What the test targets share (a test target cannot import another's): temporary files, process
+// state from /proc, waiting for an outside effect, a thread for blocking work, a seeded generator.
 
-/// How long a wait may go on before a test calls it a hang (as in CPLTests).
-let hangGuardSeconds: Double = 300
+/// How long a wait may go on before a test calls it a hang. Generous: on a loaded machine the
+/// interpreter's tasks can wait a minute or more for a thread of the concurrency pool, which the
+/// test's other work shares.
+public let hangGuardSeconds: Double = 300
 
 /// Monotonic seconds.
-func now() -> Double {
+public func now() -> Double {
     var time = timespec()
     clock_gettime(CLOCK_MONOTONIC, &time)
     return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
 }
 
 /// A fresh temporary directory (removed by `removeTree`).
-func makeTemporaryDirectory() -> String {
+public func makeTemporaryDirectory() -> String {
     var template = Array("/tmp/cpl-test-XXXXXX".utf8CString)
     let path = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
     return String(cString: path!)
@@ -22,14 +24,14 @@ func makeTemporaryDirectory() -> String {
 
 /// Close-on-exec: a child that another test starts meanwhile must not keep the file open for
 /// writing (running it would then fail with ETXTBSY).
-func createFile(_ path: String, _ contents: String = "", mode: mode_t = 0o644) {
+public func createFile(_ path: String, _ contents: String = "", mode: mode_t = 0o644) {
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
     _ = contents.withCString { write(fd, $0, strlen($0)) }
     close(fd)
     chmod(path, mode)
 }
 
-func readFileText(_ path: String) -> String? {
+public func readFileText(_ path: String) -> String? {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
@@ -43,7 +45,7 @@ func readFileText(_ path: String) -> String? {
     return String(decoding: bytes, as: UTF8.self)
 }
 
-func removeTree(_ path: String) {
+public func removeTree(_ path: String) {
     var status: Int32 = 0
     var pid: pid_t = 0
     let argv: [UnsafeMutablePointer<CChar>?] = [strdup("rm"), strdup("-rf"), strdup(path), nil]
@@ -53,21 +55,21 @@ func removeTree(_ path: String) {
 }
 
 /// Whether a process exists (and is not a zombie).
-func processIsAlive(_ pid: Int32) -> Bool {
+public func processIsAlive(_ pid: Int32) -> Bool {
     guard let stat = readFileText("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return false }
     let state = stat[stat.index(close, offsetBy: 2)]
     return state != "Z" && state != "X"
 }
 
 /// Field `index` (1-based, as in proc(5)) of /proc/pid/stat.
-func procStatField(_ pid: Int32, _ index: Int) -> String? {
+public func procStatField(_ pid: Int32, _ index: Int) -> String? {
     guard let stat = readFileText("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return nil }
     let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
     return index - 3 < fields.count ? String(fields[index - 3]) : nil
 }
 
 /// Waits up to `seconds` (a hang guard) for `condition`.
-func eventually(_ seconds: Double = hangGuardSeconds, _ condition: () -> Bool) async -> Bool {
+public func eventually(_ seconds: Double = hangGuardSeconds, _ condition: () -> Bool) async -> Bool {
     let deadline = now() + seconds
     while now() < deadline {
         if condition() { return true }
@@ -77,7 +79,7 @@ func eventually(_ seconds: Double = hangGuardSeconds, _ condition: () -> Bool) a
 }
 
 extension String {
-    var trimmingSpaces: String {
+    public var trimmingSpaces: String {
         var text = Substring(self)
         while let first = text.first, first == " " || first == "\n" || first == "\t" { text = text.dropFirst() }
         while let last = text.last, last == " " || last == "\n" || last == "\t" { text = text.dropLast() }
@@ -85,11 +87,11 @@ extension String {
     }
 }
 
-/// A small deterministic generator (splitmix64, as CPLTests' SyntaxFuzzGenerator): the same
-/// samples on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
+/// A small deterministic generator (splitmix64): the same samples on every run.
+public struct SeededGenerator: RandomNumberGenerator {
+    public var state: UInt64
+    public init(state: UInt64) { self.state = state }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -100,7 +102,7 @@ struct SeededGenerator: RandomNumberGenerator {
 
 /// Runs blocking `work` (a spawnSync, a wait) on a thread of its own, off Swift's cooperative
 /// pool, and resumes with its result.
-func onThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+public func onThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
     await withUnsafeContinuation { (continuation: UnsafeContinuation<T, Never>) in
         let job = Unmanaged.passRetained(ThreadJob { continuation.resume(returning: work()) }).toOpaque()
         var thread = pthread_t()
