@@ -10,7 +10,7 @@ struct LiveExpansionContext: ExpansionContext {
     /// A `readonly` variable keeps its value (the planner's prefix assignments are checked when
     /// the command runs; `${x=…}` and `$((x = …))` leave it alone).
     func assignVariable(_ name: String, _ value: String?) {
-        guard !executor.state.readonlyNames.contains(name) else { return }
+        guard !executor.state.isReadOnly(name) else { return }
         executor.state.variables[name] = value
     }
     var positionalParameters: [String] { executor.state.positionalParameters }
@@ -21,7 +21,7 @@ struct LiveExpansionContext: ExpansionContext {
     }
     var optionFlags: String { executor.state.options.flags + (executor.session.jobControl ? "i" : "") }
     var globbingDisabled: Bool { executor.state.options.noglob }
-    func isReadOnly(_ name: String) -> Bool { executor.state.readonlyNames.contains(name) }
+    func isReadOnly(_ name: String) -> Bool { executor.state.isReadOnly(name) }
     var treatsUnsetVariablesAsErrors: Bool { executor.state.options.nounset }
     var workingDirectory: String { executor.state.workingDirectory }
     var fileSystem: FileSystem { executor.session.fileSystem }

@@ -97,6 +97,10 @@ struct ShellState: Sendable {
         variables["PPID"] = String(getppid())
     }
 
+    /// Whether `name` is `readonly` (asked for every assignment: most scripts have none, and an
+    /// empty set still hashes the name).
+    func isReadOnly(_ name: String) -> Bool { !readonlyNames.isEmpty && readonlyNames.contains(name) }
+
     /// The environment of a program: exported variables with values.
     var environment: [String: String] {
         var result: [String: String] = [:]
