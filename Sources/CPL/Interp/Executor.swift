@@ -47,6 +47,8 @@ final class Executor {
     var calls: [FunctionCall] = []
     /// `getopts`: the OPTIND it last set and the position inside that argument (`-abc`).
     var getoptsPosition = (optionIndex: 1, offset: 1)
+    /// The `case` patterns without expansions met so far, by their text (see `casePattern`).
+    var staticPatterns: [String: (parts: [WordPart], pattern: GlobPattern)] = [:]
     /// What the planner asks about command names, made once: closures made for every command
     /// would be two allocations per command.
     private(set) lazy var isBuiltinName: @Sendable (String) -> Bool = { [session] in Builtins.isBuiltin($0, in: session) }
