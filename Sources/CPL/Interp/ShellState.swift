@@ -97,10 +97,6 @@ struct ShellState: Sendable {
         variables["PPID"] = String(getppid())
     }
 
-    /// Whether `name` is `readonly` (asked for every assignment: most scripts have none, and an
-    /// empty set still hashes the name).
-    func isReadOnly(_ name: String) -> Bool { !readonlyNames.isEmpty && readonlyNames.contains(name) }
-
     /// The environment of a program: exported variables with values.
     var environment: [String: String] {
         var result: [String: String] = [:]
@@ -116,6 +112,13 @@ struct ShellState: Sendable {
         for assignment in assignments { result[assignment.name] = assignment.value }
         return result
     }
+}
+
+extension Set<String> {
+    /// `contains`, without hashing `name` when the set is empty: the `readonly` names are asked
+    /// about at every assignment, and most scripts have none. (An extension of the set, not a
+    /// method of `ShellState`: calling one on an executor's `state` copies the whole state.)
+    func quicklyContains(_ name: String) -> Bool { !isEmpty && contains(name) }
 }
 
 /// A function definition with the script it came from (for messages and `$LINENO`-like lines).
