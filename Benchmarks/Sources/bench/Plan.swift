@@ -1,4 +1,4 @@
-// What `bench drive` measures: the seven benchmarks, their contenders, sizes and targets.
+// What `bench drive` measures: the eleven benchmarks, their contenders, sizes and targets.
 import Glibc
 
 struct Plan {
@@ -21,10 +21,15 @@ struct Plan {
     var script: (lines: Int, pipelines: Int) { quick ? (200, 20) : (2000, 200) }
     var roundTrips: Int { quick ? 1000 : 10000 }
     var bulkMessages: Int { quick ? 20 : 200 }
+    var loopIterations: Int { quick ? 10000 : 100_000 }
+    var fibonacciArgument: Int { quick ? 12 : 18 }
+    var caseRounds: Int { quick ? 25 : 250 }
+    var readLines: Int { quick ? 5000 : 50_000 }
 
     func benchmarks() -> [Benchmark] {
         [spawnBenchmark(), captureBenchmark(), relayBenchmark(), pipelineBenchmark(), startupBenchmark(),
-         scriptBenchmark(), ipcRoundTripBenchmark(), ipcBulkBenchmark()]
+         scriptBenchmark(), ipcRoundTripBenchmark(), ipcBulkBenchmark(), loopBenchmark(), functionBenchmark(),
+         caseBenchmark(), readBenchmark()]
     }
 
     // MARK: Peers that may be missing
@@ -178,6 +183,72 @@ struct Plan {
         guard let file = fopen(path, "w") else { return }
         fputs(text, file)
         fclose(file)
+    }
+
+    // MARK: 8–11. The language's own work (builtins, expansions, control flow; no process started)
+
+    /// `SHELL Benchmarks/scripts/NAME.sh ARGUMENT` for dash, cpl and bash, checked against `expect`.
+    private func languageBenchmark(
+        number: String, title: String, script: String, argument: String, expect: String, target: Double, notes: [String]
+    ) -> Benchmark {
+        let path = "Benchmarks/scripts/\(script).sh"
+        func row(_ name: String, _ shell: String, own: Bool = false, target: Target? = nil) -> Contender {
+            Contender(name: name, argv: [cbench, "cmd", "1", expect, shell, path, argument], target: target, own: own)
+        }
+        var cplRow = row("cpl", cpl, own: true, target: Target(ratio: target))
+        cplRow.unavailable = cplProblem
+        return Benchmark(
+            number: number, title: title, metric: .time(unit: "ms", scale: 1e3), reference: 0,
+            contenders: [needs("dash", row("dash", "dash")), cplRow, needs("bash", row("bash", "bash"))], notes: notes)
+    }
+
+    func loopBenchmark() -> Benchmark {
+        let n = loopIterations
+        let sum = (0..<n).reduce(0) { $0 + $1 % 7 }
+        return languageBenchmark(
+            number: "8", title: "loop of \(n) iterations", script: "loop", argument: String(n), expect: String(sum), target: 1.0,
+            notes: ["`Benchmarks/scripts/loop.sh`: `i=0; s=0; while [ $i -lt N ]; do s=$((s + i % 7)); i=$((i + 1)); done`."])
+    }
+
+    func functionBenchmark() -> Benchmark {
+        let n = fibonacciArgument
+        func fibonacci(_ n: Int) -> Int { n < 2 ? n : fibonacci(n - 1) + fibonacci(n - 2) }
+        return languageBenchmark(
+            number: "9", title: "function calls: recursive `fib \(n)`", script: "fib", argument: String(n),
+            expect: String(fibonacci(n)), target: 1.5,
+            notes: ["`Benchmarks/scripts/fib.sh`: a recursive function with `local`, `[ … ]` and `$((…))`, result in a variable."])
+    }
+
+    func caseBenchmark() -> Benchmark {
+        let rounds = caseRounds
+        let words = rounds * 80
+        let expect = [2, 3, 1, 1, 1].map { String($0 * rounds * 10) }.joined(separator: " ")
+        return languageBenchmark(
+            number: "10", title: "`for` + `case` over \(words) words", script: "case", argument: String(rounds), expect: expect,
+            target: 1.0,
+            notes: ["`Benchmarks/scripts/case.sh`: \(rounds) rounds of a `for` over 80 words written out, each classified by "
+                + "five `case` patterns (`[0-9]*`, `a*|b*|c*`, `[A-Z]*`, `*-*`, `*`), counts kept in variables."])
+    }
+
+    func readBenchmark() -> Benchmark {
+        let lines = readLines
+        let path = "Benchmarks/.build/lines-\(lines).txt"
+        var text = ""
+        let names = ["alpha", "beta", "gamma", "delta"]
+        for line in 0..<lines {
+            text += "\(names[line % 4]) \(line % 1000) \(String(repeating: "x", count: line % 13)) and the rest\n"
+        }
+        if let file = fopen(path, "w") {
+            fputs(text, file)
+            fclose(file)
+        }
+        let total = (0..<lines).reduce(0) { $0 + $1 % 1000 }
+        return languageBenchmark(
+            number: "11", title: "`while read -r a b c` over \(lines) lines", script: "read", argument: path,
+            expect: "\(lines) \(total) \(lines / 4)", target: 1.0,
+            notes: ["`Benchmarks/scripts/read.sh`: counts the lines of `\(path)` (written by the driver: "
+                + "`WORD NUMBER x… and the rest`), sums the numbers, counts one word with `case`. dash reads a byte "
+                + "at a time; a shell may read a regular file in blocks and seek back."])
     }
 
     // MARK: 7. IPC

@@ -32,6 +32,40 @@ public enum TestExpression {
         guard let last = arguments.last, last.cStringBytes.first == UInt8(ascii: "]") else { return (2, "missing ]") }
         return evaluate(Array(arguments.dropLast()), files: files)
     }
+
+    /// `A -lt B` and the other integer comparisons of two plain decimal numbers, the test of most
+    /// loops, without the general evaluation's byte arrays; nil for anything else (`bracketed`:
+    /// the words end with `]`). The general rules give the same answer for these words.
+    public static func integerComparison(_ arguments: [String], bracketed: Bool) -> Int32? {
+        guard arguments.count == (bracketed ? 4 : 3), !bracketed || arguments[3] == "]",
+            let lhs = plainInteger(arguments[0]), let rhs = plainInteger(arguments[2])
+        else { return nil }
+        let holds: Bool
+        switch arguments[1] {
+        case "-lt": holds = lhs < rhs
+        case "-le": holds = lhs <= rhs
+        case "-gt": holds = lhs > rhs
+        case "-ge": holds = lhs >= rhs
+        case "-eq": holds = lhs == rhs
+        case "-ne": holds = lhs != rhs
+        default: return nil
+        }
+        return holds ? 0 : 1
+    }
+
+    /// An optional `-` and 1 to 18 ASCII digits (so no overflow); nil for anything else.
+    private static func plainInteger(_ word: String) -> Int64? {
+        var utf8 = word.utf8[...]
+        let negative = utf8.first == UInt8(ascii: "-")
+        if negative { utf8 = utf8.dropFirst() }
+        guard (1...18).contains(utf8.count) else { return nil }
+        var value: Int64 = 0
+        for byte in utf8 {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+            value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+        }
+        return negative ? -value : value
+    }
 }
 
 struct TestSyntaxError: Error {

@@ -43,6 +43,7 @@ public struct WordExpander<Context: ExpansionContext> {
     /// The argument fields of `words` (command name and arguments).
     public mutating func fields(_ words: [Word]) async throws(ExpansionError) -> [String] {
         var result: [String] = []
+        result.reserveCapacity(words.count)
         for word in words {
             result += try await fields(word)
         }
@@ -58,6 +59,7 @@ public struct WordExpander<Context: ExpansionContext> {
         {
             return [text]
         }
+        if let (value, solid) = try await loneExpansion(word) { return value.isEmpty && !solid ? [] : [value] }
         var accumulator = FieldAccumulator()
         splitsSubstitutions = true
         defer { splitsSubstitutions = false }
@@ -88,9 +90,28 @@ public struct WordExpander<Context: ExpansionContext> {
     /// redirection targets. `$@` is joined with spaces.
     public mutating func string(_ word: Word) async throws(ExpansionError) -> String {
         if word.parts.count == 1, case .literal(let text) = word.parts[0] { return text }
+        if let (value, _) = try await loneExpansion(word) { return value }
         var accumulator = FieldAccumulator()
         try await expand(word.parts, quoted: false, into: &accumulator)
         return accumulator.finish().map(\.text).joined(separator: " ")
+    }
+
+    /// The value of a word that is only `$NAME`, `"$NAME"` or `$((…))` (not `$@` or `$*`), without
+    /// the field machinery (most words of a loop are these); nil for any other word. `solid`: the
+    /// field stays when empty. Such a value is one field, never split nor globbed.
+    private mutating func loneExpansion(_ word: Word) async throws(ExpansionError) -> (value: String, solid: Bool)? {
+        guard word.parts.count == 1 else { return nil }
+        switch word.parts[0] {
+        case .parameter(let parameter) where parameter.op == nil && parameter.name != "@" && parameter.name != "*":
+            return (try await evaluate(parameter).0, false)
+        case .doubleQuoted(let inner) where inner.count == 1:
+            guard case .parameter(let parameter) = inner[0], parameter.op == nil, parameter.name != "@" else { return nil }
+            return (try await evaluate(parameter).0, true)
+        case .arithmetic(let arithmetic):
+            return (String(try await evaluate(arithmetic)), true)
+        default:
+            return nil
+        }
     }
 
     /// The body of a here-document (expanded unless its delimiter was quoted).

@@ -77,16 +77,28 @@ extension Executor {
 
     private func runCase(_ clause: CaseClause, at range: SourceRange) async throws(ShellExit) -> Int32 {
         let subject = try await expandString(clause.word, at: range)
+        // What `matches(_:as: .string)` does, with the subject converted once for all patterns.
+        let units = subject.unicodeScalars.map(GlobSegment.character)[...]
         for item in clause.items {
             for pattern in item.patterns {
-                let glob = try await expandPattern(pattern, at: range)
-                if glob.matches(subject, as: .string) {
+                let glob = try await casePattern(pattern, at: range)
+                if glob.wholeWord.matches(units) {
                     if item.body.items.isEmpty { return 0 }
                     return try await runList(item.body)
                 }
             }
         }
         return 0
+    }
+
+    /// A `case` pattern: one without expansions is made once per context and kept, by its text
+    /// (the parts are compared too, so that a word written alike but parsed otherwise is not confused).
+    private func casePattern(_ word: Word, at range: SourceRange) async throws(ShellExit) -> GlobPattern {
+        guard word.parts.allSatisfy(\.isStatic) else { return try await expandPattern(word, at: range) }
+        if let cached = staticPatterns[word.sourceText], cached.parts == word.parts { return cached.pattern }
+        let pattern = try await expandPattern(word, at: range)
+        staticPatterns[word.sourceText] = (word.parts, pattern)
+        return pattern
     }
 
     /// Sets a variable from the shell itself (`for`, `read`, `getopts`…).
@@ -122,5 +134,17 @@ extension Executor {
 
     func expandPattern(_ word: Word, at range: SourceRange) async throws(ShellExit) -> GlobPattern {
         try await expanding(at: range) { (expander) throws(ExpansionError) in try await expander.pattern(word) }
+    }
+}
+
+extension WordPart {
+    /// Text only: its expansion never changes.
+    fileprivate var isStatic: Bool {
+        switch self {
+        case .literal, .singleQuoted, .escaped: true
+        case .doubleQuoted(let inner): inner.allSatisfy(\.isStatic)
+        // Expansions, and any kind of part added later, are expanded every time.
+        default: false
+        }
     }
 }

@@ -57,11 +57,9 @@ extension Executor {
     /// Plans stage `index` of `pipeline` with this context's variables.
     func planStage(_ pipeline: Pipeline, index: Int, catchingErrors: Bool = false) async throws(ExpansionError) -> PlannedStage {
         lastSubstitutionStatus = nil
-        let session = self.session
-        let functions = state.functions
         var planner = Planner(
-            context: LiveExpansionContext(executor: self), noclobber: state.options.noclobber,
-            isBuiltin: { Builtins.isBuiltin($0, in: session) }, isFunction: { functions[$0] != nil })
+            context: LiveExpansionContext(executor: self), noclobber: state.options.noclobber, isBuiltin: isBuiltinName,
+            isFunction: isFunctionName)
         return try await planner.planStage(pipeline, index: index, catchingErrors: catchingErrors)
     }
 

@@ -47,6 +47,12 @@ final class Executor {
     var calls: [FunctionCall] = []
     /// `getopts`: the OPTIND it last set and the position inside that argument (`-abc`).
     var getoptsPosition = (optionIndex: 1, offset: 1)
+    /// The `case` patterns without expansions met so far, by their text (see `casePattern`).
+    var staticPatterns: [String: (parts: [WordPart], pattern: GlobPattern)] = [:]
+    /// What the planner asks about command names, made once: closures made for every command
+    /// would be two allocations per command.
+    private(set) lazy var isBuiltinName: @Sendable (String) -> Bool = { [session] in Builtins.isBuiltin($0, in: session) }
+    private(set) lazy var isFunctionName: (String) -> Bool = { [unowned self] in state.functions[$0] != nil }
 
     init(session: Session, state: ShellState, files: DescriptorTable, jobs: JobTable, context: RunContext) {
         self.session = session
@@ -133,24 +139,22 @@ final class Executor {
         if state.options.noexec, !session.jobControl { return }
         switch item.terminator {
         case .sequential:
-            let observed = reportsJobs && context.nesting == 0 && session.hasObservers
+            // The command's text is made only for an observer: it costs more than a builtin.
+            guard reportsJobs && context.nesting == 0 && session.hasObservers else {
+                _ = try await run(item.andOr)
+                return
+            }
             var info = JobInfo(
                 number: nil, mode: .foreground, command: context.source.text(item.andOr.range), processIDs: [], status: nil)
-            if observed { session.emit(.started(info)) }
-            let status: Int32
+            session.emit(.started(info))
             do {
-                status = try await run(item.andOr)
+                info.status = try await run(item.andOr)
             } catch {
-                if observed {
-                    info.status = error.status
-                    session.emit(.finished(info))
-                }
+                info.status = error.status
+                session.emit(.finished(info))
                 throw error
             }
-            if observed {
-                info.status = status
-                session.emit(.finished(info))
-            }
+            session.emit(.finished(info))
         case .background:
             let job = startBackground(item, mode: .background)
             // An interactive shell says which job and process it started: `[1] 12345`.
@@ -175,9 +179,11 @@ final class Executor {
     /// One pipeline with `!`, `$?` and the `set -e` check.
     func run(_ pipeline: Pipeline, isLast: Bool) async throws(ShellExit) -> Int32 {
         let conditional = !isLast || pipeline.negated
-        var status = try await with({ if conditional { $0.errexitSuppressed += 1 } }) { () throws(ShellExit) in
-            try await execute(pipeline)
-        }
+        // Saving and restoring the whole context costs a dozen retains: only when it changes.
+        var status =
+            conditional
+            ? try await with({ $0.errexitSuppressed += 1 }) { () throws(ShellExit) in try await execute(pipeline) }
+            : try await execute(pipeline)
         if pipeline.negated { status = status == 0 ? 1 : 0 }
         state.lastStatus = status
         // The commands inside a lone `{ …; }`, `if`, loop or `case` made their own `set -e` checks

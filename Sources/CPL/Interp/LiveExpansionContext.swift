@@ -4,13 +4,15 @@ import Glibc
 /// The executor's expansion context: real variables, and `$(…)` run in a
 /// subshell whose standard output is a pipe read concurrently.
 struct LiveExpansionContext: ExpansionContext {
-    unowned let executor: Executor
+    /// Unowned and unchecked: a context lives only inside a call on its executor (planning one
+    /// command, expanding one word), and a checked reference costs a retain at every variable read.
+    unowned(unsafe) let executor: Executor
 
     func variable(_ name: String) -> String? { executor.state.variables[name] }
     /// A `readonly` variable keeps its value (the planner's prefix assignments are checked when
     /// the command runs; `${x=…}` and `$((x = …))` leave it alone).
     func assignVariable(_ name: String, _ value: String?) {
-        guard !executor.state.readonlyNames.contains(name) else { return }
+        guard !executor.state.readonlyNames.quicklyContains(name) else { return }
         executor.state.variables[name] = value
     }
     var positionalParameters: [String] { executor.state.positionalParameters }
@@ -21,7 +23,7 @@ struct LiveExpansionContext: ExpansionContext {
     }
     var optionFlags: String { executor.state.options.flags + (executor.session.jobControl ? "i" : "") }
     var globbingDisabled: Bool { executor.state.options.noglob }
-    func isReadOnly(_ name: String) -> Bool { executor.state.readonlyNames.contains(name) }
+    func isReadOnly(_ name: String) -> Bool { executor.state.readonlyNames.quicklyContains(name) }
     var treatsUnsetVariablesAsErrors: Bool { executor.state.options.nounset }
     var workingDirectory: String { executor.state.workingDirectory }
     var fileSystem: FileSystem { executor.session.fileSystem }

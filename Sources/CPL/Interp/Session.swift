@@ -42,7 +42,8 @@ final class Session: Sendable {
         terminal = jobControl?.terminal.map(JobTerminal.init(descriptor:))
     }
 
-    func builtin(named name: String) -> BuiltinFunction? { builtins.withLock { $0[name] } }
+    /// Asked for every command name: without an embedder's builtins, no hashing.
+    func builtin(named name: String) -> BuiltinFunction? { builtins.withLock { $0.isEmpty ? nil : $0[name] } }
     var currentExecHandler: ExecHandler? { execHandler.withLock { $0 } }
 
     func emit(_ event: JobEvent) {

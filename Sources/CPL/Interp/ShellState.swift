@@ -124,6 +124,13 @@ struct ShellState: Sendable {
     }
 }
 
+extension Set<String> {
+    /// `contains`, without hashing `name` when the set is empty: the `readonly` names are asked
+    /// about at every assignment, and most scripts have none. (An extension of the set, not a
+    /// method of `ShellState`: calling one on an executor's `state` copies the whole state.)
+    func quicklyContains(_ name: String) -> Bool { !isEmpty && contains(name) }
+}
+
 /// A function definition with the script it came from (for messages and `$LINENO`-like lines).
 struct ShellFunction: Sendable {
     var definition: FunctionDefinition

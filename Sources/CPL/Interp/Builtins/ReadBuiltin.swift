@@ -61,7 +61,8 @@ enum ReadLine {
         var pendingBackslash = false
         var chunk: [UInt8] = []
         var chunkIndex = 0
-        let seekable = input.isRegularFile && lseek(input.descriptor.rawValue, 0, SEEK_CUR) >= 0
+        // A regular file (or block device) can always seek: no lseek probe per line.
+        let seekable = input.isRegularFile
         reading: while true {
             if chunkIndex == chunk.count {
                 chunk = try await input.read(upTo: seekable ? 4096 : 1)
