@@ -6,8 +6,12 @@ func directoryEntryNames(at path: UnsafePointer<CChar>) -> [[UInt8]] {
     guard let directory = opendir(path) else { return [] }
     defer { closedir(directory) }
     var names: [[UInt8]] = []
+    // Only the name's own bytes are read: glibc sizes each record to its name, so loading the
+    // whole 256-byte `d_name` field (`entry.pointee.d_name`) reads past the end of the record.
+    let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
     while let entry = readdir(directory) {
-        names.append(withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) })
+        let name = UnsafeRawPointer(entry).advanced(by: nameOffset).assumingMemoryBound(to: UInt8.self)
+        names.append(Array(UnsafeBufferPointer(start: name, count: strlen(name))))
     }
     return names
 }
