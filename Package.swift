@@ -7,6 +7,8 @@ let package = Package(
         .library(name: "ChildProcess", targets: ["ChildProcess"]),
         .library(name: "CPL", targets: ["CPL"]),
         .executable(name: "cpl", targets: ["cpl"]),
+        // The fuzz harnesses' bodies, for `Fuzz/` (its own package) and the regression-corpus test.
+        .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
     ],
     targets: [
         // The only C: what Swift cannot express (fork-path child code, CMSG macros, raw syscalls).
@@ -28,7 +30,8 @@ let package = Package(
         // The seed's IPC examples (the JavaScript sides live in examples/ipc/).
         .executableTarget(name: "ipc-examples", dependencies: ["ChildProcess"], path: "examples/ipc/swift"),
         .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess", "ChildProcessFixture"]),
-        .testTarget(name: "CPLTests", dependencies: ["CPL"]),
+        .target(name: "FuzzTargets", dependencies: ["CPL", "ChildProcess"], path: "Fuzz/Targets"),
+        .testTarget(name: "CPLTests", dependencies: ["CPL", "FuzzTargets"]),
         // Runs the built `cpl` and `dash` side by side; needs no module of ours.
         .testTarget(
             name: "cplTests", dependencies: [],
