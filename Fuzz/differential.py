@@ -20,7 +20,7 @@ import sys
 import tempfile
 
 WORDS = ["a", "b", "x1", "foo", "bar", "f1", "f2", "7", "42", "0", "yes", "no", "Q", "a.b", "k=v", "p_q", "@", "%", ","]
-FILES = ["f1", "f2", "f3"]
+FILES = ["f1", "f3"]                  # written and read; f2 is only read (what `while read` reads)
 NUMBERS = ["n1", "n2"]
 TOKENS = ["t1", "t2", "t3"]           # values: one safe word (or empty); may be used unquoted
 TEXTS = ["s1", "s2"]                  # values: any text; only ever used inside double quotes
@@ -129,7 +129,8 @@ class Generator:
     # --- commands
 
     def file(self):
-        return "nope" if self.no_files else self.pick(FILES)
+        """A file to read or test."""
+        return "nope" if self.no_files else self.pick(FILES + ["f2"])
 
     def redirection(self):
         if self.no_files:
@@ -140,7 +141,7 @@ class Generator:
         if kind == 1:
             return ">> " + self.pick(FILES)
         if kind == 2:
-            return "< " + self.pick(FILES)
+            return "< " + self.pick(FILES + ["f2"])
         if kind == 3:
             return "2> /dev/null"
         return ">&2"
@@ -278,8 +279,9 @@ class Generator:
                 return f"case {self.safe_word()} in " + " ".join(arms) + " esac"
             if kind == 6 and not self.no_files:
                 # What `read` sets can hold blanks: a text variable, only used quoted. The body
-                # touches no file: appending to the file being read would never end.
-                source = self.file()
+                # touches no file (the loop's input stays what it was).
+                # f2 is never written: a loop that appends to what it reads would never end.
+                source = "f2"
                 self.loop_depth += 1
                 self.no_files += 1
                 inner = self.command_list()
