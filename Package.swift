@@ -7,6 +7,8 @@ let package = Package(
         .library(name: "ChildProcess", targets: ["ChildProcess"]),
         .library(name: "CPL", targets: ["CPL"]),
         .executable(name: "cpl", targets: ["cpl"]),
+        // The fuzz harnesses' bodies, for `Fuzz/` (its own package) and the regression-corpus test.
+        .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
     ],
     targets: [
         // The only C: what Swift cannot express (fork-path child code, CMSG macros, raw syscalls).
@@ -30,7 +32,9 @@ let package = Package(
         .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess", "ChildProcessFixture"]),
         // What the test targets share (temporary files, /proc, waiting for effects); no module of ours.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "CPLTests", dependencies: ["CPL", "TestSupport"]),
+        // The fuzzers' harness bodies (Fuzz/), replayed on their regression corpus by CPLTests.
+        .target(name: "FuzzTargets", dependencies: ["CPL", "ChildProcess"], path: "Fuzz/Targets"),
+        .testTarget(name: "CPLTests", dependencies: ["CPL", "FuzzTargets", "TestSupport"]),
         // The `cpl` executable as a process: its command line, dash side by side, the REPL on a pty.
         .testTarget(
             name: "CommandTests", dependencies: ["CPL", "ChildProcess", "TestSupport"],

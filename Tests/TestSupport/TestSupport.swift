@@ -32,6 +32,10 @@ public func createFile(_ path: String, _ contents: String = "", mode: mode_t = 0
 }
 
 public func readFileText(_ path: String) -> String? {
+    readFileBytes(path).map { String(decoding: $0, as: UTF8.self) }
+}
+
+public func readFileBytes(_ path: String) -> [UInt8]? {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
@@ -42,7 +46,7 @@ public func readFileText(_ path: String) -> String? {
         if count <= 0 { break }
         bytes += buffer[0..<count]
     }
-    return String(decoding: bytes, as: UTF8.self)
+    return bytes
 }
 
 public func removeTree(_ path: String) {

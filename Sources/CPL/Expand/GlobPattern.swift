@@ -40,11 +40,21 @@ public struct GlobPattern: Sendable, Equatable {
 
     /// Creates a pattern from the word's pieces.
     public init(pieces: [GlobPiece]) {
-        var units: [GlobUnit] = []
+        // The pieces are decoded as one byte string: bytes that are not UTF-8 alone can be once
+        // joined (`"\xdd"\x9e` is U+079E, as a file name read from the directory is). Quoting
+        // only matters for ASCII, whose characters are one byte each.
+        var bytes: [UInt8] = []
+        var quoted: [Bool] = []
         for piece in pieces {
-            for scalar in piece.text.unicodeScalars {
-                units.append(GlobUnit(scalar: scalar, isQuoted: piece.isQuoted))
-            }
+            let pieceBytes = piece.text.losslessBytes
+            bytes += pieceBytes
+            quoted += repeatElement(piece.isQuoted, count: pieceBytes.count)
+        }
+        var units: [GlobUnit] = []
+        var offset = 0
+        for scalar in String(losslessBytes: bytes).unicodeScalars {
+            units.append(GlobUnit(scalar: scalar, isQuoted: quoted[offset]))
+            offset += scalar.losslessByte == nil ? UTF8.width(scalar) : 1
         }
         self.init(units: units)
     }

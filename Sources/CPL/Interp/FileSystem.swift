@@ -60,10 +60,12 @@ public struct FileSystem: Sendable {
                 guard let directory = opendir(cPath) else { throw Errno(rawValue: errno) }
                 defer { closedir(directory) }
                 var names: [String] = []
+                // Only the name's own bytes are read: glibc sizes each record to its name, so
+                // loading the whole 256-byte `d_name` field reads past the end of the record.
+                let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
                 while let entry = readdir(directory) {
-                    names.append(withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                        String(losslessBytes: Array(raw.prefix { $0 != 0 }))
-                    })
+                    let name = UnsafeRawPointer(entry).advanced(by: nameOffset).assumingMemoryBound(to: UInt8.self)
+                    names.append(String(losslessBytes: UnsafeBufferPointer(start: name, count: strlen(name))))
                 }
                 return names
             }
