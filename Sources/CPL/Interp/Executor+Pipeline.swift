@@ -119,6 +119,11 @@ extension Executor {
 
     /// One stage of a multi-stage pipeline, in this (subshell) executor.
     private func runStage(of pipeline: Pipeline, index: Int, reporter: Job?) async -> Int32 {
+        // As in sh, where each stage is a process whose pipes are in place before it expands its
+        // words: a `$(…)` of a later stage reads the stage's pipe, not the pipeline's input.
+        let wiring = Planner<LiveExpansionContext>.wiring(
+            stage: index, of: pipeline.stages.count, pipeStderr: pipeline.pipeStderr)
+        try? apply(wiring.before, to: &files)
         let stage: PlannedStage
         do {
             stage = try await planStage(pipeline, index: index, catchingErrors: true)
