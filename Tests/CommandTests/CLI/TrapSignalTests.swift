@@ -57,7 +57,7 @@ struct TrapSignalTests {
     func exitTrapRunsWhenASignalKillsCPL(_ signal: Signal) async throws {
         let directory = makeTemporaryDirectory()
         defer { removeTree(directory) }
-        let cpl = try startCPL("trap 'echo bye' EXIT; sh -c 'echo $$; exec sleep 30'; echo not reached", in: directory)
+        let cpl = try startCPL("trap 'echo bye' EXIT; sh -c 'echo $$; exec sleep 1000'; echo not reached", in: directory)
         cpl.stdin?.end()
         var lines = cpl.stdout!.lines.makeAsyncIterator()
         let sleeper = try #require(Int32(try await lines.next() ?? ""))
