@@ -82,7 +82,7 @@ public final class ShellInput: Sendable {
     }
 
     /// Lines (without their `\n`) until end of input, decoded losslessly.
-    public var lines: LineSequence<ShellInput> { LineSequence(self) { String(losslessBytes: $0) } }
+    public var lines: LineSequence<ShellInput> { LineSequence(self, decoding: .lossless) }
 }
 
 /// The input as it arrives, in chunks.

@@ -5,22 +5,17 @@ import Glibc
 /// line without a newline is still yielded. The one line reader of the library and the interpreter.
 public struct LineSequence<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable where Base.Element == [UInt8] {
     public typealias Element = String
-    public typealias Failure = Base.Failure
     let base: Base
-    let decode: @Sendable (ArraySlice<UInt8>) -> String
+    let decoding: LineDecoding
 
-    init(_ base: Base) {
-        self.init(base) { String(decoding: $0, as: UTF8.self) }
-    }
-
-    package init(_ base: Base, decode: @escaping @Sendable (ArraySlice<UInt8>) -> String) {
+    package init(_ base: Base, decoding: LineDecoding = .utf8) {
         self.base = base
-        self.decode = decode
+        self.decoding = decoding
     }
 
     public struct AsyncIterator: AsyncIteratorProtocol {
         var chunks: Base.AsyncIterator
-        let decode: @Sendable (ArraySlice<UInt8>) -> String
+        let decoding: LineDecoding
         var pending: [UInt8] = []
         /// Where the first line not yet returned starts in `pending`.
         var lineStart = 0
@@ -31,24 +26,24 @@ public struct LineSequence<Base: AsyncSequence & Sendable>: AsyncSequence, Senda
         /// unfinished line is moved, at most once per chunk: linear in the input.
         var movedByteCount = 0
 
-        public mutating func next() async throws(Base.Failure) -> String? {
+        public mutating func next() async throws -> String? {
             while true {
                 if let newline = nextNewline() {
-                    let line = decode(pending[lineStart..<newline])
+                    let line = decoding.decode(pending[lineStart..<newline])
                     lineStart = newline + 1
                     searchFrom = lineStart
                     return line
                 }
                 searchFrom = pending.count
                 if finished { return nil }
-                if let chunk = try await chunks.next(isolation: #isolation) {
+                if let chunk = try await chunks.next() {
                     dropReturnedLines()
                     pending += chunk
                 } else {
                     finished = true
                     if lineStart == pending.count { return nil }
                     defer { pending = []; lineStart = 0; searchFrom = 0 }
-                    return decode(pending[lineStart...])
+                    return decoding.decode(pending[lineStart...])
                 }
             }
         }
@@ -75,5 +70,20 @@ public struct LineSequence<Base: AsyncSequence & Sendable>: AsyncSequence, Senda
         }
     }
 
-    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(chunks: base.makeAsyncIterator(), decode: decode) }
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(chunks: base.makeAsyncIterator(), decoding: decoding) }
+}
+
+/// How a line's bytes become a `String`.
+package enum LineDecoding: Sendable {
+    /// Invalid bytes become U+FFFD (what `String(decoding:as:)` does).
+    case utf8
+    /// Every byte kept (`String(losslessBytes:)`): the interpreter's streams.
+    case lossless
+
+    func decode(_ bytes: ArraySlice<UInt8>) -> String {
+        switch self {
+        case .utf8: String(decoding: bytes, as: UTF8.self)
+        case .lossless: String(losslessBytes: bytes)
+        }
+    }
 }

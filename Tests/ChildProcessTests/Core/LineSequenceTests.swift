@@ -58,7 +58,7 @@ struct LineSequenceTests {
         }
         var iterator = LineSequence(stream).makeAsyncIterator()
         var collected = Collected()
-        while let line = await iterator.next() {
+        while let line = try await iterator.next() {
             collected.count += 1
             if collecting { collected.lines.append(line) }
         }

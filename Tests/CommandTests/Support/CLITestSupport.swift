@@ -119,10 +119,12 @@ func hygieneScript(around body: String) -> String {
     """
     # Warm up every lazily created resource (reactor, thread pool) first.
     echo warm | cat >/dev/null; X=$(echo x); sleep 0 & wait
-    # Listed by a child while cpl only waits for it (nothing opens or closes meanwhile).
-    sh -c "sleep 0.3; ls -l /proc/$$/fd > before" & wait
+    # Listed by a child while cpl only waits for it, once two listings agree: what cpl releases
+    # as it finishes with a command (a reaped child's pidfd) is gone by then; a leak stays.
+    list='while :; do ls -l /proc/$1/fd > "$2.new"; cmp -s "$2.new" "$2" && break; mv "$2.new" "$2"; sleep 0.1; done; rm "$2.new"'
+    sh -c "$list" sh $$ before & wait
     \(body)
-    sh -c "sleep 0.3; ls -l /proc/$$/fd > after" & wait
+    sh -c "$list" sh $$ after & wait
     ps -o stat= --ppid $$ | grep -c Z
 
     """
