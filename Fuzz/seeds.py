@@ -39,7 +39,10 @@ def literals(line):
 
 
 def case_bodies():
-    for path in sorted(glob.glob(os.path.join(ROOT, "Tests/cplTests/Differential/cases*.txt"))):
+    paths = sorted(glob.glob(os.path.join(ROOT, "Tests/CommandTests/Differential/cases*.txt")))
+    if not paths:
+        sys.exit("seeds.py: no differential cases found (has Tests/CommandTests moved?)")
+    for path in paths:
         body = None
         for line in open(path, encoding="utf-8", errors="surrogateescape"):
             if line.startswith("### "):
@@ -61,7 +64,7 @@ def seeds():
     arithmetic = [lits[0] for line in read("Tests/CPLTests/Arithmetic/ArithmeticCases.swift").splitlines()
                   if "ArithmeticCase(" in line and (lits := literals(line))]
     arithmetic += [m.group(1) for body in script for m in re.finditer(r"\$\(\((.*?)\)\)", body)]
-    glob_ = ["\0".join([lits[1], lits[0]]) for line in read("Tests/CPLTests/Glob/GlobPatternTests.swift").splitlines()
+    glob_ = ["\0".join([lits[1], lits[0]]) for line in read("Tests/CPLTests/Expand/GlobPatternTests.swift").splitlines()
              if "MatchCase(" in line and len(lits := literals(line)) >= 2]
     printf = ["\0".join(lits) for line in read("Tests/CPLTests/Builtins/PrintfTests.swift").splitlines()
               if (lits := literals(line))]
