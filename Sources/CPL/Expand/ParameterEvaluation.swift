@@ -111,18 +111,34 @@ extension WordExpander {
     }
 }
 
+/// A value's scalars, sliced and matched against a pattern as a plain string (wildcards match `/`
+/// and leading dots): what removal and replacement share.
+private struct ScalarMatcher {
+    let scalars: [Unicode.Scalar]
+    let pattern: GlobPattern
+
+    init(_ value: String, _ pattern: GlobPattern) {
+        scalars = Array(value.unicodeScalars)
+        self.pattern = pattern
+    }
+
+    var count: Int { scalars.count }
+
+    func text(_ range: Range<Int>) -> String {
+        var result = String.UnicodeScalarView()
+        result.append(contentsOf: scalars[range])
+        return String(result)
+    }
+
+    func matches(_ range: Range<Int>) -> Bool { pattern.matches(text(range), as: .string) }
+}
+
 /// `${x#p}`, `${x##p}`, `${x%p}`, `${x%%p}` with the pattern matched as a
 /// plain string (wildcards match `/` and leading dots).
 enum PatternRemoval {
     static func apply(_ op: ParameterOperator, pattern: GlobPattern, to value: String) -> String {
-        let scalars = Array(value.unicodeScalars)
-        func text(_ range: Range<Int>) -> String {
-            var result = String.UnicodeScalarView()
-            result.append(contentsOf: scalars[range])
-            return String(result)
-        }
-        func matches(_ range: Range<Int>) -> Bool { pattern.matches(text(range), as: .string) }
-        let count = scalars.count
+        let matcher = ScalarMatcher(value, pattern)
+        let (text, matches, count) = (matcher.text, matcher.matches, matcher.count)
         switch op {
         case .removeSmallestPrefix:
             for end in 0...count where matches(0..<end) { return text(end..<count) }
@@ -145,14 +161,8 @@ enum PatternRemoval {
 /// A `&` in the replacement is literal (bash 5.2's `patsub_replacement` is not copied).
 enum PatternReplacement {
     static func apply(_ pattern: GlobPattern, with replacement: String, all: Bool, anchor: ReplacementAnchor?, to value: String) -> String {
-        let scalars = Array(value.unicodeScalars)
-        func text(_ range: Range<Int>) -> String {
-            var result = String.UnicodeScalarView()
-            result.append(contentsOf: scalars[range])
-            return String(result)
-        }
-        func matches(_ range: Range<Int>) -> Bool { pattern.matches(text(range), as: .string) }
-        let count = scalars.count
+        let matcher = ScalarMatcher(value, pattern)
+        let (text, matches, count) = (matcher.text, matcher.matches, matcher.count)
         switch anchor {
         case .start:
             guard let end = (0...count).reversed().first(where: { matches(0..<$0) }) else { return value }
