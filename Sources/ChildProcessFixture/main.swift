@@ -116,14 +116,7 @@ case "hygiene":
         try await child.waitForClose()
         return [WeakReference(object: child)] + child.stdio.compactMap { WeakReference(object: $0) }
     }
-    var objects: [WeakReference] = []
-    for index in 0..<20 { objects += try await round(index) }
-    await waitUntilDeallocated(objects)
-    let before = openDescriptorCount()
-    objects = []
-    for index in 0..<count { objects += try await round(index) }
-    await waitUntilDeallocated(objects)
-    print("fds \(before) \(openDescriptorCount()) zombies \(zombieChildren().count)")
+    print(try await hygieneReport(rounds: count) { try await round($0) })
 case "terminal-hygiene":
     // terminal-hygiene N: N children on a pseudo-terminal, read to its end.
     print(try await hygieneReport(rounds: Int(arguments[2]) ?? 1000) { index in
@@ -289,7 +282,7 @@ case "tree-hygiene":
     // kill the tree, wait for close (which only comes once the grandchild is gone too); report
     // fds and zombies before/after.
     let count = Int(arguments[2]) ?? 1000
-    func round() async throws -> [WeakReference] {
+    func round(_: Int) async throws -> [WeakReference] {
         let child = try ChildProcess.spawn("sh", ["-c", "sleep 1000 & echo $!; wait"], options: SpawnOptions(stdio: [.ignore, .pipe, .ignore]))
         var lines = child.stdout!.lines.makeAsyncIterator()
         _ = try await lines.next()
@@ -297,15 +290,11 @@ case "tree-hygiene":
         try await child.waitForClose()
         return [WeakReference(object: child)] + child.stdio.compactMap { WeakReference(object: $0) }
     }
-    var objects: [WeakReference] = []
-    for _ in 0..<20 { objects += try await round() }
-    await waitUntilDeallocated(objects)
-    let before = openDescriptorCount()
-    objects = []
-    for _ in 0..<count { objects += try await round() }
-    await waitUntilDeallocated(objects)
-    print("fds \(before) \(openDescriptorCount()) zombies \(zombieChildren().count)")
+    print(try await hygieneReport(rounds: count) { try await round($0) })
 default:
-    print("usage: ChildProcessFixture detach LOG | hygiene N | signals | dies-with-parent | tree-hygiene N")
+    print("""
+        usage: ChildProcessFixture detach LOG | hygiene N | terminal-hygiene N | file-hygiene PATH N | signals
+          | ipc-ROLE … | ipc-hygiene N | unref | dies-with-parent | tree-hygiene N
+        """)
     exit(2)
 }
