@@ -56,9 +56,9 @@ enum ChildProcessContenders {
         Bench.report(Double(bytes) / elapsed)
     }
 
-    /// `bench relay BYTES`: head -c BYTES /dev/zero → this process → wc -c, by reading stdout
-    /// chunks and writing them to stdin (the core has no splice-based relay yet).
-    static func relay(_ bytes: Int) async {
+    /// `bench relay BYTES`: head -c BYTES /dev/zero → this process → wc -c with
+    /// `stdout.pipe(to: stdin)` (splice); `relay-chunks`: by reading stdout chunks and writing them.
+    static func relay(_ bytes: Int, byChunks: Bool) async {
         let start = Bench.now()
         do {
             let producer = try ChildProcess.spawn("head", ["-c", String(bytes), "/dev/zero"],
@@ -67,10 +67,14 @@ enum ChildProcessContenders {
             guard let from = producer.stdout, let to = consumer.stdin, let result = consumer.stdout else {
                 Bench.fail("missing pipes")
             }
-            while let chunk = try await from.read(upTo: 1 << 16) {
-                try await to.write(chunk)
+            if byChunks {
+                while let chunk = try await from.read(upTo: 1 << 16) {
+                    try await to.write(chunk)
+                }
+                to.end()
+            } else {
+                try await from.pipe(to: to)
             }
-            to.end()
             let answer = try await result.text()
             try await producer.waitForExit()
             try await consumer.waitForExit()

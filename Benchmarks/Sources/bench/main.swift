@@ -1,7 +1,8 @@
 // `bench`: cpl's benchmark driver and cpl's own contenders.
 //
 //   bench drive [--quick] [--reps N] [--only 1,2,…] [--out FILE]   run everything, print the table
-//   bench spawn-async N | spawn-sync N | capture BYTES | relay BYTES  one ChildProcess measurement
+//   bench spawn-async N | spawn-sync N | capture BYTES | relay BYTES | relay-chunks BYTES
+//                                                                    one ChildProcess measurement
 //   bench ipc-rtt N swift|node | ipc-bulk N swift|node | ipc-child    the Swift side of IPC
 //
 // Run from the repository root (Benchmarks/run does): the table's commands are relative to it.
@@ -28,12 +29,13 @@ case "drive":
 case "spawn-async": await ChildProcessContenders.spawnAsync(Bench.intArgument(1, default: 1000))
 case "spawn-sync": ChildProcessContenders.spawnSync(Bench.intArgument(1, default: 1000))
 case "capture": await ChildProcessContenders.capture(Bench.intArgument(1, default: 1 << 30))
-case "relay": await ChildProcessContenders.relay(Bench.intArgument(1, default: 1 << 30))
+case "relay": await ChildProcessContenders.relay(Bench.intArgument(1, default: 1 << 30), byChunks: false)
+case "relay-chunks": await ChildProcessContenders.relay(Bench.intArgument(1, default: 1 << 30), byChunks: true)
 case "ipc-rtt", "ipc-bulk":
     await IPCContenders.parent(mode: String(arguments[0].dropFirst(4)), count: Bench.intArgument(1, default: 1000),
                                child: arguments.count > 2 ? arguments[2] : "swift")
 case "ipc-child": await IPCContenders.child()
 default:
     Bench.fail("usage: bench drive [--quick] [--reps N] [--only 1,2,…] [--out FILE] | spawn-async N | spawn-sync N | "
-        + "capture BYTES | relay BYTES | ipc-rtt N swift|node | ipc-bulk N swift|node | ipc-child")
+        + "capture BYTES | relay BYTES | relay-chunks BYTES | ipc-rtt N swift|node | ipc-bulk N swift|node | ipc-child")
 }

@@ -56,6 +56,13 @@ int cp_get_window_size(int descriptor, unsigned short *rows, unsigned short *col
 /// pipe2(O_CLOEXEC), which Swift's Glibc module does not export.
 int cp_pipe_cloexec(int descriptors[2]);
 
+/// splice(2) of at most `count` bytes from `from` to `to` (one of them a pipe), without blocking
+/// (SPLICE_F_NONBLOCK | SPLICE_F_MOVE); Swift's Glibc module does not export splice. Bytes moved
+/// (0: end of input), or -1 and errno.
+ssize_t cp_splice(int from, int to, size_t count);
+/// ioctl(FIONREAD) (variadic: Swift cannot call it): bytes ready to read, or -1 and errno.
+int cp_readable_byte_count(int descriptor);
+
 int cp_pidfd_open(pid_t pid);
 int cp_pidfd_send_signal(int pidfd, int signal);
 

@@ -66,8 +66,9 @@ extension ChildProcess {
         guard let pipe else { return [] }
         var collected = OutputBuffer(limit: limit)
         while true {
-            guard let chunk = try? await pipe.read(upTo: 1 << 16) else { return collected.bytes }
-            if !collected.append(chunk) {
+            let count = try? await pipe.readSome { descriptor throws(Errno) in try collected.read(from: descriptor) }
+            guard let count, count > 0 else { return collected.finished() }
+            if collected.overflowed {
                 overflow.descriptor.withLock { $0 = $0 ?? pipe.childDescriptor }
                 // Signal first: closing the pipes first could let SIGPIPE end the child before our signal.
                 child.overflow()
@@ -84,21 +85,40 @@ final class Overflow: Sendable {
     let descriptor = Mutex<Int32?>(nil)
 }
 
-/// Output kept up to a limit: what is past it is cut, and the overflow reported.
+/// Output kept up to a limit, read straight into its final array: what is past the limit is cut,
+/// and the overflow reported.
 struct OutputBuffer {
     let limit: Int
     private(set) var bytes: [UInt8] = []
+    private(set) var overflowed = false
+
+    /// The first 64 KiB, then (for a stream that goes on) room up to the limit at once, at most
+    /// 1 GiB, doubling past that: untouched capacity is address space, not memory, so a large
+    /// output is not copied to grow, and a small one reserves little.
+    private static let firstReservation = 1 << 16
+    private static let largeReservation = 1 << 30
 
     init(limit: Int) { self.limit = limit }
 
-    /// Appends what fits; false when `chunk` went past the limit.
-    mutating func append(_ chunk: some Collection<UInt8>) -> Bool {
-        let room = limit - bytes.count
-        if chunk.count <= room {
-            bytes.append(contentsOf: chunk)
-            return true
+    /// One read(2) of `descriptor` into the buffer: the bytes it took (0: end of file). A byte
+    /// past the limit is read to see the overflow, then cut.
+    mutating func read(from descriptor: FileDescriptor) throws(Errno) -> Int {
+        let room = min(limit - bytes.count, Int.max - 1) + 1
+        if bytes.capacity == bytes.count {
+            let wanted = bytes.capacity == 0 ? Self.firstReservation : max(Self.largeReservation, bytes.capacity * 2)
+            bytes.reserveCapacity(bytes.count + min(room, wanted - bytes.count))
         }
-        bytes.append(contentsOf: chunk.prefix(max(room, 0)))
-        return false
+        let count = try bytes.appendRead(from: descriptor, upTo: room)
+        if bytes.count > limit {
+            bytes.removeLast(bytes.count - limit)
+            overflowed = true
+        }
+        return count
+    }
+
+    /// The output, without the unused reservation when it is small enough to copy cheaply.
+    mutating func finished() -> [UInt8] {
+        if bytes.count <= 1 << 20, bytes.capacity - bytes.count > 1 << 16 { bytes = bytes.withUnsafeBufferPointer { Array($0) } }
+        return bytes
     }
 }

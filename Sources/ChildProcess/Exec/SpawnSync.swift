@@ -209,14 +209,17 @@ struct SyncDriver {
     }
 
     private mutating func drain(_ index: Int) {
-        guard let pipe = pipes[index] else { return }
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        let count = chunk.withUnsafeMutableBytes { Glibc.read(pipe.rawValue, $0.baseAddress, $0.count) }
-        if count < 0 && (errno == EAGAIN || errno == EINTR) { return }
-        if count <= 0 { return closePipe(index) }
-        if buffers[index]?.append(chunk[..<count]) == false {
-            expire(.maxBufferExceeded(descriptor: Int32(index)))
+        guard let pipe = pipes[index], buffers[index] != nil else { return }
+        let count: Int
+        do {
+            count = try buffers[index]!.read(from: pipe)
+        } catch where error == .wouldBlock {
+            return
+        } catch {
+            return closePipe(index)
         }
+        if count == 0 { return closePipe(index) }
+        if buffers[index]!.overflowed { expire(.maxBufferExceeded(descriptor: Int32(index))) }
     }
 
     /// Tears the child down, stops collecting, and remembers why.

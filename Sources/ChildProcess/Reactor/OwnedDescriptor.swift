@@ -48,10 +48,16 @@ final class OwnedDescriptor: Sendable {
             do {
                 return try withDescriptor(body)
             } catch where error == .wouldBlock {
-                guard await watcher.wait(until: interest) else {
-                    throw Task.isCancelled ? .interrupted : Errno(rawValue: EBADF)
-                }
+                try await wait(until: interest)
             }
+        }
+    }
+
+    /// Suspends until the descriptor is ready for `interest`. Throws EBADF when closed meanwhile,
+    /// EINTR when the task is cancelled.
+    func wait(until interest: Watcher.Interest) async throws(Errno) {
+        guard await watcher.wait(until: interest) else {
+            throw Task.isCancelled ? .interrupted : Errno(rawValue: EBADF)
         }
     }
 

@@ -66,19 +66,25 @@ public final class StdioPipe: Sendable {
     /// EBADF while this end is open is an error, not an end: the descriptor was closed or replaced
     /// under the pipe (a double close elsewhere), and what was still to come is lost.
     func readSome(into buffer: UnsafeMutableRawBufferPointer) async throws(Errno) -> Int {
+        try await readSome { descriptor throws(Errno) in try descriptor.read(into: buffer) }
+    }
+
+    /// Runs `read`, a read(2) of the descriptor that returns the bytes it took, once the pipe
+    /// is readable; 0 at end of stream or once closed.
+    func readSome(_ read: (FileDescriptor) throws(Errno) -> Int) async throws(Errno) -> Int {
         let count: Int
         do {
-            count = try await io.perform(waitingFor: .readable) { descriptor throws(Errno) in
-                try descriptor.read(into: buffer)
-            }
+            count = try await io.perform(waitingFor: .readable, read)
         } catch where error.rawValue == EBADF && io.isClosed {
             return 0
         } catch where error.rawValue == EIO && readsEIOAsEnd {
             count = 0
         }
-        if count == 0 { reachedEnd.withLock { $0 = true } }
+        if count == 0 { markEndReached() }
         return count
     }
+
+    func markEndReached() { reachedEnd.withLock { $0 = true } }
 
     /// All remaining bytes.
     public func bytes() async throws(Errno) -> [UInt8] {
