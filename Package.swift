@@ -29,7 +29,7 @@ let package = Package(
         .executableTarget(name: "ChildProcessFixture", dependencies: ["ChildProcess"]),
         // The seed's IPC examples (the JavaScript sides live in examples/ipc/).
         .executableTarget(name: "ipc-examples", dependencies: ["ChildProcess"], path: "examples/ipc/swift"),
-        .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess", "ChildProcessFixture"]),
+        .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess", "ChildProcessFixture", "TestSupport"]),
         // What the test targets share (temporary files, /proc, waiting for effects); no module of ours.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // The fuzzers' harness bodies (Fuzz/), replayed on their regression corpus by CPLTests.
