@@ -91,6 +91,8 @@ public struct ExpansionError: Error, Sendable, Equatable, CustomStringConvertibl
         case cancelled
         /// `$((…))` that does not parse, divides by zero or reads a variable that is no number.
         case arithmetic
+        /// `@host cmd` whose hosts expand to nothing or to a name ssh would take as an option.
+        case remoteHost
     }
 
     public var kind: Kind

@@ -93,6 +93,9 @@ extension Executor {
             }
             return lastSubstitutionStatus ?? 0
 
+        case .remote(let remote):
+            return await run(remote, descriptors: table, reporter: reporter)
+
         case .expansionFailed:
             return 2  // handled above
         }

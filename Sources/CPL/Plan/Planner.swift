@@ -70,6 +70,9 @@ public struct Planner<Context: ExpansionContext> {
     public mutating func plan(_ command: Command) async throws(ExpansionError) -> PlannedStage {
         switch command {
         case .simple(let simple):
+            if let placement = simple.remotePlacement {
+                return try await planRemote(simple, hosts: placement.hosts, command: placement.command)
+            }
             let arguments = try await arguments(of: simple.words)
             let descriptors = try await plan(simple.redirections)
             // Left to right, each seeing the ones before it (`X=2 Y=$X cmd`: Y is 2).
