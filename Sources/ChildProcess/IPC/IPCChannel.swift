@@ -17,7 +17,6 @@ public final class IPCChannel: Sendable {
     /// The read side: only one read (and the dispatch of what it read) at a time, so lines are
     /// delivered in order even when the parent drains the channel as the child exits.
     private let reader = Mutex(Reader())
-    private let consumerIDs = Atomic<UInt64>(0)
 
     private struct Reader {
         var decoder = JSONLineDecoder()
@@ -59,15 +58,14 @@ public final class IPCChannel: Sendable {
     /// descriptor, `.handleClosed` if the handle was closed before it could be sent.
     public func send(_ message: JSONValue, handle: IPCHandle? = nil, keepOpen: Bool = false) async throws(IPCError) {
         let line = handle.map { InternalMessage.handle(carrying: message, type: $0.wireType) } ?? message
-        let result = await withUnsafeContinuation { completion in
-            var effects = ChannelEffects()
-            state.withLock { state in
-                state.submit(OutgoingMessage(bytes: line.serializedLine(), handle: handle, keepOpen: keepOpen,
-                                             completion: completion), on: socket, &effects)
-            }
-            perform(effects)
+        let completion = OutgoingMessage.Completion()
+        var effects = ChannelEffects()
+        state.withLock { state in
+            state.submit(OutgoingMessage(bytes: line.serializedLine(), handle: handle, keepOpen: keepOpen,
+                                         completion: completion), on: socket, &effects)
         }
-        try result.get()
+        perform(effects)
+        try await completion.wait().get()
     }
 
     /// Sends any `Encodable` value, encoded as JSON (see `send(_:handle:keepOpen:)`).
@@ -103,15 +101,14 @@ public final class IPCChannel: Sendable {
     // MARK: Messages
 
     func nextMessage() async -> Result<IPCMessage, IPCError>? {
-        // Known before waiting, so that a cancellation arriving at any moment can find the waiter.
-        let id = consumerIDs.add(1, ordering: .relaxed).newValue
+        // Made before waiting, so that a cancellation arriving at any moment can find the waiter.
+        let consumer = ChannelEffects.Consumer()
         return await withTaskCancellationHandler {
-            await withUnsafeContinuation { (consumer: ChannelEffects.Consumer) in
-                let taken = state.withLock { $0.takeMessage(as: id, or: consumer, cancelled: Task.isCancelled) }
-                if let taken { consumer.resume(returning: taken) }
-            }
+            if let taken = state.withLock({ $0.takeMessage(or: consumer, cancelled: Task.isCancelled) }) { return taken }
+            return await consumer.wait()
         } onCancel: {
-            state.withLock { $0.cancelConsumer(id) }?.resume(returning: nil)
+            // Not found: never registered (the cancelled check above ends it) or already given a message.
+            if state.withLock({ $0.cancelConsumer(consumer) }) { consumer.complete(nil) }
         }
     }
 
@@ -195,8 +192,8 @@ public final class IPCChannel: Sendable {
         for (connection, key) in effects.receivedFromServers {
             connection.socket.whenClosed { [weak self] in self?.receivedConnectionClosed(key: key) }
         }
-        for (completion, result) in effects.completions { completion.resume(returning: result) }
-        for (consumer, message) in effects.consumers { consumer.resume(returning: message) }
+        for (completion, result) in effects.completions { completion.complete(result) }
+        for (consumer, message) in effects.consumers { consumer.complete(message) }
         for connection in effects.connectionsToClose { connection.close() }
         for descriptor in effects.descriptorsToClose { descriptor.close() }
         if effects.disconnected { disconnection.complete(()) }
