@@ -210,7 +210,9 @@ public final class IPCChannel: Sendable {
         perform(effects)
     }
 
-    private func close(failure: Errno?) {
+    /// Closes the socket at once, without writing what is queued (sends throw `.channelClosed`):
+    /// `closeTimeout` giving up on a channel that a descendant still holds.
+    func close(failure: Errno? = nil) {
         var effects = ChannelEffects()
         guard state.withLock({ $0.close(failure: failure, &effects) }) else { return }
         watcher.invalidate()
