@@ -39,6 +39,30 @@ struct SurvivorTeardownTests {
         #expect(try await eventually(60) { !isRunning(grandchild) }, "grandchild \(grandchild) survived the teardown")
     }
 
+    @Test("spawnSync: a tree teardown after the timeout chases the survivor too")
+    func syncTreeSurvivorKilled() async throws {
+        var options = ExecOptions()
+        // Long enough for the survivor to ignore SIGTERM and say so on a loaded machine.
+        options.timeout = .seconds(3)
+        options.teardown = .terminate(gracePeriod: .milliseconds(200), target: .processTree)
+        let script = #"( trap "" TERM; echo $(exec sh -c 'echo $PPID'); exec sleep 1000 ) & wait"#
+        let result = try ChildProcess.spawnSync("sh", ["-c", script], options: options)
+        let grandchild = try #require(Int32(result.stdout.split(separator: "\n").first ?? ""))
+        defer { kill(grandchild, SIGKILL) }
+        #expect(result.error == .timedOut)
+        #expect(result.teardown?.step == 0)
+        #expect(try await eventually(60) { !isRunning(grandchild) }, "grandchild \(grandchild) survived the teardown")
+    }
+
+    @Test("no descriptor leaked and no zombie left after 1,000 tree teardowns that chase a survivor", .timeLimit(.minutes(5)))
+    func survivorChaseHygiene() async throws {
+        let output = try await ChildProcess.execFile(fixturePath, ["survivor-hygiene", "1000"])
+        let fields = output.stdout.split { $0 == " " || $0 == "\n" }.map(String.init)
+        try #require(fields.count == 5, "\(output.stdout)")
+        #expect(fields[1] == fields[2], "fd count before and after")
+        #expect(fields[4] == "0", "zombies")
+    }
+
     private func ignoresTerminate(_ pid: Int32) -> Bool {
         guard let status = try? readFile("/proc/\(pid)/status"),
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigIgn:") }),
