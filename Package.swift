@@ -10,6 +10,11 @@ let package = Package(
         // The fuzz harnesses' bodies, for `Fuzz/` (its own package) and the regression-corpus test.
         .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
     ],
+    dependencies: [
+        // `swift package generate-documentation`: the DocC catalogs in Sources/*/*.docc (a command
+        // plugin only; nothing of it is linked into the libraries).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+    ],
     targets: [
         // The only C: what Swift cannot express (fork-path child code, CMSG macros, raw syscalls).
         .target(name: "CChildProcessShims"),

@@ -63,6 +63,7 @@ public final class Interpreter: Sendable {
     private let currentRun = Mutex<Task<(Int32, RunResult.Ending, ShellState), Never>?>(nil)
 
     /// - Parameters:
+    ///   - options: job control, the file-system seam and the other settings fixed for its life.
     ///   - environment: the initial variables, all exported; nil: this process's environment.
     ///   - workingDirectory: nil: `$PWD` when it names the current directory, else `getcwd`.
     public init(options: Options = Options(), environment: [String: String]? = nil, workingDirectory: String? = nil) {

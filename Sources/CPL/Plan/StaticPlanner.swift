@@ -70,6 +70,13 @@ public struct StaticPlanner {
     /// - Parameters:
     ///   - source: the text `program` was parsed from (to show `$(…)` and job text).
     ///   - variables: the variables known before the script starts (the environment).
+    ///   - positionalParameters: `$1`, `$2`… of the script.
+    ///   - scriptName: `$0`.
+    ///   - workingDirectory: where relative paths and globs are resolved.
+    ///   - noclobber: `set -C` is on: `>` onto an existing file would fail.
+    ///   - nounset: `set -u` is on: an unset variable is an error.
+    ///   - functionNames: functions defined before the script starts (their calls are shown as calls).
+    ///   - isBuiltin: whether a command name is a builtin (shown as run in the shell, not spawned).
     public init(
         source: String, variables: [String: String], positionalParameters: [String] = [],
         scriptName: String = "cpl", workingDirectory: String, noclobber: Bool = false, nounset: Bool = false,

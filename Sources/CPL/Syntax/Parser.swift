@@ -14,8 +14,11 @@ public struct Parser {
     ///
     /// - Throws: `ParseError`; its `isIncomplete` is true when the input ended
     ///   while a construct was still open (a REPL should read another line).
-    /// - Parameter aliases: `alias` definitions in force for this text (dash's rule: an alias
-    ///   applies to text parsed after it was defined, so a script's own aliases do not apply to it).
+    /// - Parameters:
+    ///   - source: the whole text, parsed before any of it runs.
+    ///   - fileName: the name diagnostics give the text.
+    ///   - aliases: `alias` definitions in force for this text (dash's rule: an alias
+    ///     applies to text parsed after it was defined, so a script's own aliases do not apply to it).
     public static func parse(
         _ source: String, fileName: String = "<input>", aliases: [String: String] = [:]
     ) throws(ParseError) -> Program {
