@@ -264,7 +264,7 @@ public final class Interpreter: Sendable {
         var planner = StaticPlanner(
             source: source, variables: state.variables, positionalParameters: state.positionalParameters,
             scriptName: state.scriptName, workingDirectory: state.workingDirectory,
-            noclobber: state.options.noclobber, nounset: state.options.nounset,
+            noclobber: state.options.noclobber, nounset: state.options.nounset, posix: state.options.posix,
             functionNames: Set(state.functions.keys), isBuiltin: { Builtins.isBuiltin($0, in: session) })
         return await planner.plan(program)
     }

@@ -1,6 +1,8 @@
-// Real sh scripts under POSIX mode: an autoconf `configure` generated at test time from
-// fixture/configure.ac (AC_PROG_CC, AC_CHECK_HEADERS, AC_CHECK_FUNCS, AC_ARG_ENABLE, AC_ARG_WITH,
-// AC_CONFIG_HEADERS, AC_CONFIG_FILES) runs under dash and under `cpl --posix`, each in a fresh
+// Real sh scripts under POSIX mode: autoconf `configure` scripts generated at test time from
+// demo/configure.ac (AC_PROG_CC, AC_CHECK_HEADERS, AC_CHECK_FUNCS, AC_ARG_ENABLE, AC_ARG_WITH,
+// AC_CONFIG_HEADERS, AC_CONFIG_FILES) and more/configure.ac (AC_CHECK_LIB, AC_SEARCH_LIBS,
+// AC_CHECK_SIZEOF, AC_CHECK_TYPES, AC_C_BIGENDIAN, AC_CHECK_DECLS, AC_CONFIG_COMMANDS, a
+// subdirectory) run under dash and under `cpl --posix`, each in a fresh
 // copy, and both must exit alike, print alike and leave the same files (config.h, Makefile,
 // config.status, config.log…), with the paths of the run's directory and of the shell made equal.
 // CONFIG_SHELL is set, so configure re-executes itself, and config.status runs, under the shell
@@ -14,19 +16,27 @@ import Testing
 @Suite("autoconf configure: cpl --posix vs dash", .serialized,
        .enabled(if: AutoconfFixture.toolsFound, "needs autoconf and autoheader in /usr/bin"))
 struct AutoconfTests {
-    /// The configure arguments of each run: the defaults, options with values, a failing check,
-    /// and the help text.
-    static let scenarios: [[String]] = [
-        [],
-        ["--enable-foo=bar", "--with-bar=/opt/bar", "--prefix=/opt/demo"],
-        ["--enable-strict"],
-        ["--help"],
+    struct Scenario: Sendable, CustomTestStringConvertible {
+        var project: String
+        var arguments: [String]
+        var testDescription: String { ([project + "/configure"] + arguments).joined(separator: " ") }
+    }
+
+    /// The runs: the defaults, options with values, a failing check, the help text.
+    static let scenarios = [
+        Scenario(project: "demo", arguments: []),
+        Scenario(project: "demo", arguments: ["--enable-foo=bar", "--with-bar=/opt/bar", "--prefix=/opt/demo"]),
+        Scenario(project: "demo", arguments: ["--enable-strict"]),
+        Scenario(project: "demo", arguments: ["--help"]),
+        Scenario(project: "more", arguments: []),
     ]
 
     @Test("configure agrees with dash", arguments: scenarios)
-    func configureAgrees(_ arguments: [String]) throws {
+    func configureAgrees(_ scenario: Scenario) throws {
         let cpl = try BuiltCPL.required()
-        let fixture = try #require(AutoconfFixture.generated, "autoconf failed: \(AutoconfFixture.generationLog)")
+        let arguments = scenario.arguments
+        let generated = scenario.project == "demo" ? AutoconfFixture.demo : AutoconfFixture.more
+        let fixture = try #require(generated.directory, "autoconf failed: \(generated.log)")
         let shells = try #require(AutoconfFixture.shLink(to: cpl))
 
         let dash = AutoconfFixture.configure(in: fixture, runner: "/bin/dash", configShell: "/bin/dash", arguments)
@@ -54,27 +64,26 @@ struct AutoconfTests {
 }
 
 enum AutoconfFixture {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("fixture").path
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
 
     static var toolsFound: Bool {
         FileManager.default.isExecutableFile(atPath: "/usr/bin/autoconf")
             && FileManager.default.isExecutableFile(atPath: "/usr/bin/autoheader")
     }
 
-    /// A directory with the fixture, its `configure` and `config.h.in`, made once per test run
-    /// (autoconf takes seconds); nil if autoconf failed (`generationLog` says why).
-    nonisolated(unsafe) static var generationLog = ""
-    static let generated: String? = {
-        guard let directory = temporaryDirectory("cpl-autoconf-") else { return nil }
+    static let demo = generate("demo")
+    static let more = generate("more")
+
+    /// A directory with the project, its `configure` and `config.h.in`, made once per test run
+    /// (autoconf takes seconds); nil if autoconf failed (`log` says why).
+    static func generate(_ project: String) -> (directory: String?, log: String) {
+        guard let directory = temporaryDirectory("cpl-autoconf-") else { return (nil, "no temporary directory") }
         let result = ShellRunner.run(
             Shells.dash, script: "cp -R \"$1\"/. . && autoconf && autoheader && rm -rf autom4te.cache && cp -R . \"$2\"",
-            arg0: "generate", args: [folder, directory], stdin: nil, timeout: 300)
-        guard result.termination == .exited(0) else {
-            generationLog = "\(result.termination): \(result.stderr)"
-            return nil
-        }
-        return directory
-    }()
+            arg0: "generate", args: [folder + "/" + project, directory], stdin: nil, timeout: 300)
+        guard result.termination == .exited(0) else { return (nil, "\(result.termination): \(result.stderr)") }
+        return (directory, "")
+    }
 
     /// A directory holding `sh`, a symlink to `cpl`.
     static func shLink(to cpl: String) -> String? {

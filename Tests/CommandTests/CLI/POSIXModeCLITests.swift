@@ -47,4 +47,12 @@ struct POSIXModeCLITests {
         let split = run(cpl, ["--posix"], "echo a &> f; wait; [ -f f ] && [ ! -s f ] && echo empty")
         #expect(split.stdout == "a\nempty\n", "\(split)")
     }
+
+    @Test("--plan in POSIX mode shows the arguments split as the run will split them")
+    func planSplits() throws {
+        let cpl = try BuiltCPL.required()
+        let script = "x='a b'; printf '[%s]' $x"
+        #expect(run(cpl, ["--posix", "--plan"], script).stdout.contains("builtin printf '[%s]' a b\n"))
+        #expect(run(cpl, ["--plan"], script).stdout.contains("builtin printf '[%s]' 'a b'\n"))
+    }
 }
