@@ -35,9 +35,11 @@ struct AutoconfTests {
     func configureAgrees(_ scenario: Scenario) throws {
         let cpl = try BuiltCPL.required()
         let arguments = scenario.arguments
-        let generated = scenario.project == "demo" ? AutoconfFixture.demo : AutoconfFixture.more
+        let generated = AutoconfFixture.generate(scenario.project)
         let fixture = try #require(generated.directory, "autoconf failed: \(generated.log)")
+        defer { ShellRunner.removeTree(fixture) }
         let shells = try #require(AutoconfFixture.shLink(to: cpl))
+        defer { ShellRunner.removeTree(shells) }
 
         let dash = AutoconfFixture.configure(in: fixture, runner: "/bin/dash", configShell: "/bin/dash", arguments)
         let posix = AutoconfFixture.configure(
@@ -71,11 +73,8 @@ enum AutoconfFixture {
             && FileManager.default.isExecutableFile(atPath: "/usr/bin/autoheader")
     }
 
-    static let demo = generate("demo")
-    static let more = generate("more")
-
-    /// A directory with the project, its `configure` and `config.h.in`, made once per test run
-    /// (autoconf takes seconds); nil if autoconf failed (`log` says why).
+    /// A new directory with the project, its `configure` and `config.h.in`; nil if autoconf
+    /// failed (`log` says why).
     static func generate(_ project: String) -> (directory: String?, log: String) {
         guard let directory = temporaryDirectory("cpl-autoconf-") else { return (nil, "no temporary directory") }
         let result = ShellRunner.run(
