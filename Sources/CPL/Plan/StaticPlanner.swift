@@ -30,6 +30,8 @@ public struct StaticPlanner {
 
         /// Planning a function's body: its parameters are shown as written.
         var parametersAreRunTime = false
+        /// POSIX mode: known values are split and globbed as the run will (`$(…)` stays whole).
+        public var splitsExpansionValues = false
 
         public func runTimeStandIn(for name: String) -> String? {
             guard parametersAreRunTime, let first = name.unicodeScalars.first,
@@ -80,12 +82,13 @@ public struct StaticPlanner {
     public init(
         source: String, variables: [String: String], positionalParameters: [String] = [],
         scriptName: String = "cpl", workingDirectory: String, noclobber: Bool = false, nounset: Bool = false,
-        functionNames: Set<String> = [], isBuiltin: @escaping @Sendable (String) -> Bool
+        posix: Bool = false, functionNames: Set<String> = [], isBuiltin: @escaping @Sendable (String) -> Bool
     ) {
-        let context = Context(
+        var context = Context(
             variables: variables, positionalParameters: positionalParameters, scriptName: scriptName,
             workingDirectory: workingDirectory, treatsUnsetVariablesAsErrors: nounset,
             sourceBytes: Array(source.utf8), functionNames: functionNames)
+        context.splitsExpansionValues = posix
         planner = Planner(context: context, noclobber: noclobber, isBuiltin: isBuiltin)
     }
 

@@ -2,8 +2,8 @@ import Glibc
 import Testing
 
 /// `cpl --version` is the release's semantic version, and the changelog's newest entry is that
-/// release: the packages and the git tag take the version from the same source, so a bump that
-/// forgets the changelog (or the reverse) fails here.
+/// release (an "Unreleased" entry may sit above it): the packages and the git tag take the version
+/// from the same source, so a bump that forgets the changelog (or the reverse) fails here.
 @Suite("The cpl version")
 struct VersionTests {
     @Test func versionIsSemanticAndTheChangelogsNewest() async throws {

@@ -83,7 +83,7 @@ extension Executor {
         let text = operands.joined(separator: " ")
         let program: Program
         do {
-            program = try Parser.parse(text, fileName: "eval", aliases: state.aliases)
+            program = try Parser.parse(text, fileName: "eval", aliases: state.aliases, posix: state.options.posix)
         } catch {
             try? await ShellOutput(files[2]).write(error.rendered)
             throw ShellExit(status: 2, reason: .fatalError)
