@@ -48,6 +48,7 @@ let package = Package(
                 "Differential/cases-arith.txt", "Differential/cases-builtins.txt", "Differential/cases-splitting.txt", "Differential/cases-posix.txt",
                 "Differential/cases-special-errors.txt", "Differential/cases-shell-builtins.txt",
                 "Differential/cases-lexing.txt", "Differential/cases-extensions.txt", "Differential/cases-descriptors.txt",
+                "Differential/cases-immediate.txt",
                 "Differential/validate-oracle.py",
                 "Differential/cases-ifs.txt", "Autoconf/demo", "Autoconf/more",
             ]),

@@ -60,7 +60,7 @@ public struct WordExpander<Context: ExpansionContext> {
         {
             return [text]
         }
-        if let (value, solid) = try await loneExpansion(word, splitting: context.splitsExpansionValues) {
+        if let (value, solid) = try immediateValue(word, splitting: context.splitsExpansionValues) {
             return value.isEmpty && !solid ? [] : [value]
         }
         var accumulator = FieldAccumulator()
@@ -93,7 +93,7 @@ public struct WordExpander<Context: ExpansionContext> {
     /// redirection targets. `$@` is joined with spaces.
     public mutating func string(_ word: Word) async throws(ExpansionError) -> String {
         if word.parts.count == 1, case .literal(let text) = word.parts[0] { return text }
-        if let (value, _) = try await loneExpansion(word) { return value }
+        if let (value, _) = try immediateValue(word) { return value }
         let splits = splitsSubstitutions
         splitsSubstitutions = false
         defer { splitsSubstitutions = splits }
@@ -102,24 +102,66 @@ public struct WordExpander<Context: ExpansionContext> {
         return accumulator.finish().map(\.text).joined(separator: " ")
     }
 
-    /// The value of a word that is only `$NAME`, `"$NAME"` or `$((…))` (not `$@` or `$*`), without
-    /// the field machinery (most words of a loop are these); nil for any other word. `solid`: the
-    /// field stays when empty. Such a value is one field, never split nor globbed; `splitting`
-    /// (POSIX mode's fields): only a quoted one is.
-    private mutating func loneExpansion(
-        _ word: Word, splitting: Bool = false
-    ) async throws(ExpansionError) -> (value: String, solid: Bool)? {
-        guard word.parts.count == 1 else { return nil }
-        switch word.parts[0] {
-        case .parameter(let parameter) where parameter.op == nil && parameter.name != "@" && parameter.name != "*" && !splitting:
-            return (try await evaluate(parameter).0, false)
-        case .doubleQuoted(let inner) where inner.count == 1:
-            guard case .parameter(let parameter) = inner[0], parameter.op == nil, parameter.name != "@" else { return nil }
-            return (try await evaluate(parameter).0, true)
-        case .arithmetic(let arithmetic) where !splitting:
-            return (String(try await evaluate(arithmetic)), true)
-        default:
-            return nil
+    /// The value of a word whose expansion cannot suspend nor make more than one field: text
+    /// without unquoted wildcards, `$NAME` and `${NAME}` (not `$@`, `$*` or `$!`) and `$((…))`
+    /// parsed ahead, in any mix and quoting (most words of a loop are these); nil, before anything
+    /// is expanded, for any other word. `solid`: the field stays when empty. Such a value is one
+    /// field, never split nor globbed: with `splitting` (POSIX mode's fields), unquoted `$NAME`
+    /// and `$((…))` are split, so a word holding them is not such a word.
+    ///
+    /// Synchronous, so that a command made only of such words needs no task machinery at all.
+    mutating func immediateValue(_ word: Word, splitting: Bool = false) throws(ExpansionError) -> (value: String, solid: Bool)? {
+        guard Self.expandsImmediately(word, splitting: splitting) else { return nil }
+        var value = ""
+        var solid = false
+        try appendImmediately(word.parts, to: &value, solid: &solid)
+        return (value, solid)
+    }
+
+    /// Whether `immediateValue(_:splitting:)` can expand `word`.
+    static func expandsImmediately(_ word: Word, splitting: Bool = false) -> Bool {
+        expandsImmediately(word.parts, quoted: false, splitting: splitting)
+    }
+
+    private static func expandsImmediately(_ parts: [WordPart], quoted: Bool, splitting: Bool) -> Bool {
+        parts.allSatisfy { part in
+            switch part {
+            case .literal(let text): quoted || !text.utf8.mayHoldWildcards
+            case .singleQuoted, .escaped: true
+            case .doubleQuoted(let inner): expandsImmediately(inner, quoted: true, splitting: splitting)
+            case .parameter(let parameter):
+                (quoted || !splitting) && parameter.op == nil && parameter.name != "@" && parameter.name != "*"
+                    && parameter.name != "!"
+            case .arithmetic(let arithmetic): (quoted || !splitting) && arithmetic.expression != nil
+            case .tilde, .commandSubstitution: false
+            }
+        }
+    }
+
+    /// What `expand(_:quoted:into:)` makes of parts that `expandsImmediately` accepts.
+    private mutating func appendImmediately(
+        _ parts: [WordPart], to value: inout String, solid: inout Bool
+    ) throws(ExpansionError) {
+        for part in parts {
+            switch part {
+            case .literal(let text), .singleQuoted(let text):
+                value += text
+                solid = true
+            case .escaped(let character):
+                value.append(character)
+                solid = true
+            case .doubleQuoted(let inner):
+                solid = true
+                try appendImmediately(inner, to: &value, solid: &solid)
+            case .parameter(let parameter):
+                value += try plainValue(of: parameter)
+            case .arithmetic(let arithmetic):
+                guard let expression = arithmetic.expression else { continue }  // excluded by expandsImmediately
+                value += String(try evaluate(expression, of: arithmetic, text: ""))
+                solid = true
+            case .tilde, .commandSubstitution:
+                continue  // excluded by expandsImmediately
+            }
         }
     }
 
@@ -293,6 +335,13 @@ extension WordExpander: ArithmeticVariables {
                 throw ExpansionError(kind: .arithmetic, message: error.diagnostic(in: text), range: arithmetic.range)
             }
         }
+        return try evaluate(expression, of: arithmetic, text: text)
+    }
+
+    /// Evaluates `expression`, parsed from `arithmetic` (from `text` when it was parsed after expanding).
+    mutating func evaluate(
+        _ expression: ArithmeticExpression, of arithmetic: ArithmeticExpansion, text: String
+    ) throws(ExpansionError) -> Int64 {
         do {
             return try expression.evaluate(&self)
         } catch {
