@@ -92,7 +92,8 @@ public final class ChildProcess: Sendable {
         reapWhenExited()
     }
 
-    deinit { pidfd.close() }
+    // A pidfd holds no data, and a deinit has no one to tell: the close cannot fail in a way that matters.
+    deinit { try? pidfd.close() }
 
     // MARK: State (Node's properties)
 

@@ -40,7 +40,8 @@ public struct Script: Sendable {
         } catch {
             throw .cannotRead(path: path, errno: error)
         }
-        defer { descriptor.close() }
+        // Read only: its close has nothing to report.
+        defer { try? descriptor.close() }
         var info = stat()
         if fstat(descriptor.rawValue, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
             throw .cannotRead(path: path, errno: Errno(rawValue: EISDIR))

@@ -28,7 +28,8 @@ public final class IPCChannel: Sendable {
         do {
             try socket.setNonBlocking()
         } catch {
-            socket.close()
+            // The setNonBlocking error is the one to report; the socket holds no data yet.
+            try? socket.close()
             throw error
         }
         self.socket = socket
@@ -40,8 +41,9 @@ public final class IPCChannel: Sendable {
         // Only reachable without a disconnect if the reactor refused the socket at once: while the
         // channel is open its read registration keeps it alive.
         var effects = ChannelEffects()
-        if state.withLock({ $0.close(failure: nil, &effects) }) { socket.close() }
-        for descriptor in effects.descriptorsToClose { descriptor.close() }
+        // Teardown with no one to tell; closing a socket loses nothing the peer has not been sent.
+        if state.withLock({ $0.close(failure: nil, &effects) }) { try? socket.close() }
+        for descriptor in effects.descriptorsToClose { try? descriptor.close() }
     }
 
     // MARK: Public API
@@ -195,7 +197,8 @@ public final class IPCChannel: Sendable {
         for (completion, result) in effects.completions { completion.complete(result) }
         for (consumer, message) in effects.consumers { consumer.complete(message) }
         for connection in effects.connectionsToClose { connection.close() }
-        for descriptor in effects.descriptorsToClose { descriptor.close() }
+        // Received descriptors nobody took (the channel is closing): nothing was done with them.
+        for descriptor in effects.descriptorsToClose { try? descriptor.close() }
         if effects.disconnected { disconnection.complete(()) }
         switch effects.shutDown {
         case nil: break
@@ -216,7 +219,9 @@ public final class IPCChannel: Sendable {
         var effects = ChannelEffects()
         guard state.withLock({ $0.close(failure: failure, &effects) }) else { return }
         watcher.invalidate()
-        socket.close()
+        // The channel's end is reported through `effects` (failure or disconnect); a socket's close
+        // fails only on EINTR, after Linux has released it.
+        try? socket.close()
         perform(effects)
     }
 }

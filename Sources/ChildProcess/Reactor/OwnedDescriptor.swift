@@ -24,7 +24,8 @@ final class OwnedDescriptor: Sendable {
         do {
             try descriptor.setNonBlocking()
         } catch {
-            descriptor.close()
+            // The setNonBlocking error is the one to report; nothing was read or written yet.
+            try? descriptor.close()
             throw error
         }
         self.descriptor = descriptor
@@ -115,7 +116,9 @@ final class OwnedDescriptor: Sendable {
         }
         guard let handlers else { return }
         watcher.invalidate()
-        descriptor.close()
+        // The reactor's descriptors are pipe, socket and terminal ends: their close loses no data
+        // and fails only on EINTR, after Linux has released the number.
+        try? descriptor.close()
         for handler in handlers { handler() }
     }
 }

@@ -110,7 +110,8 @@ enum SignalDelivery {
 
     private static func contents(of path: String) -> String {
         guard let file = try? FileDescriptor.open(path, O_RDONLY) else { return "" }
-        defer { file.close() }
+        // Read-only /proc file: its close has nothing to report.
+        defer { try? file.close() }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while let count = try? buffer.withUnsafeMutableBytes({ try file.read(into: $0) }), count > 0 {
