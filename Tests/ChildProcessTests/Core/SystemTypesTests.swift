@@ -28,6 +28,13 @@ struct SystemTypesTests {
         #expect(fcntl(writeEnd.rawValue, F_GETFD) & FD_CLOEXEC != 0)
     }
 
+    @Test func duplicateAtLeastIsNumberedAboveAndClosesOnExec() throws {
+        let copy = try FileDescriptor.standardError.duplicate(atLeast: 100)
+        defer { try? copy.close() }
+        #expect(copy.rawValue >= 100)
+        #expect(fcntl(copy.rawValue, F_GETFD) & FD_CLOEXEC != 0)
+    }
+
     @Test func errnoCarriesNodesCode() {
         #expect(Errno.noSuchFileOrDirectory.code == "ENOENT")
         #expect(Errno.execFormatError.code == "ENOEXEC")
