@@ -248,7 +248,7 @@ extension Parser {
                     assignments.append(assignment)
                     checksAlias = true
                 } else {
-                    words += word.braceExpanded()
+                    word.appendBraceExpanded(to: &words)
                 }
                 end = word.range.end
             } else if let redirection = try parseRedirectionIfPresent() {
