@@ -98,6 +98,8 @@ func writeEchoScript() -> String {
 /// time), printing the resident memory and descriptors after the warm-up and after each kind, and
 /// at the end `result RSS_BEFORE_KIB RSS_AFTER_KIB FDS_BEFORE FDS_AFTER ZOMBIES SECONDS`.
 func soak(spawns: Int, pipelines: Int, roundTrips: Int) async throws {
+    // Line-buffered: the figures are read as they come, through a pipe.
+    setvbuf(stdout, nil, _IOLBF, 0)
     let script = writeEchoScript()
     defer { unlink(script) }
     let clock = ContinuousClock()
@@ -121,4 +123,38 @@ func soak(spawns: Int, pipelines: Int, roundTrips: Int) async throws {
     try await runAll(1)
     let seconds = (clock.now - start).components.seconds
     print("result \(rssBefore / 1024) \(residentBytes() / 1024) \(fdsBefore) \(openDescriptorCount()) \(zombieChildren().count) \(seconds)")
+}
+
+/// A field of /proc/self/status in KiB (VmRSS, VmHWM).
+func statusKiB(_ field: String) -> Int {
+    let fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return -1 }
+    defer { close(fd) }
+    var buffer = [UInt8](repeating: 0, count: 8192)
+    let count = read(fd, &buffer, buffer.count)
+    let text = String(decoding: buffer[..<max(count, 0)], as: UTF8.self)
+    guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }) else { return -1 }
+    return Int(line.split(separator: " ").dropFirst().first ?? "") ?? -1
+}
+
+/// ipc-large MIB: a Python peer sends one message of MIB MiB; prints `rss BEFORE PEAK AFTER TRIMMED`
+/// in KiB: before it came, the peak while it was received and decoded, once it is released, and
+/// after malloc_trim.
+func receiveLargeMessage(mebibytes: Int) async throws {
+    let script = "import socket; socket.socket(fileno=3).sendall(b'\"' + b'x' * ((\(mebibytes) << 20) - 2) + b'\"\\n')"
+    let before = statusKiB("VmRSS")
+    let child = try ChildProcess.spawn("python3", ["-c", script], options: SpawnOptions(stdio: [.ignore, .ignore, .inherit, .ipc]))
+    var messages = child.messages.makeAsyncIterator()
+    var length = try await messages.next()?.value.stringValue?.utf8.count
+    let peak = statusKiB("VmHWM")
+    try expect(length, (mebibytes << 20) - 2)
+    length = nil
+    guard try await messages.next() == nil else { throw UnexpectedResult(description: "a second message") }
+    try await child.waitForClose()
+    await waitUntilDeallocated([WeakReference(object: child), WeakReference(object: child.channel)])
+    let after = statusKiB("VmRSS")
+    // What glibc keeps for reuse rather than what is still allocated: malloc_trim hands it back.
+    typealias Trim = @convention(c) (Int) -> Int32
+    if let trim = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") { _ = unsafeBitCast(trim, to: Trim.self)(0) }
+    print("rss \(before) \(peak) \(after) \(statusKiB("VmRSS"))")
 }

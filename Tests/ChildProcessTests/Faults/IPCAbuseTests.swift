@@ -95,6 +95,20 @@ struct IPCAbuseTests {
         }
     }
 
+    // In a fixture process of its own, whose memory is its own.
+    @Test("receiving a 16 MiB message takes at most 3 times its size at the peak, and its buffers go once it is taken")
+    func largeMessageMemory() async throws {
+        let output = try await ChildProcess.execFile(fixturePath, ["ipc-large", "16"]).stdout
+        let kibibytes = output.split(separator: " ").dropFirst().compactMap { Int($0.filter(\.isNumber)) }
+        guard kibibytes.count == 4 else {
+            Issue.record("fixture printed \(output)")
+            return
+        }
+        let (before, peak, after) = (kibibytes[0], kibibytes[1], kibibytes[2])
+        #expect(peak - before <= 3 * 16 * 1024, "\(output)")
+        #expect(after - before <= 4 * 1024, "\(output)")
+    }
+
     @Test("a descriptor sent without NODE_HANDLE is closed at once, never given to a later NODE_HANDLE line; a real handle still arrives")
     func strayDescriptors() async throws {
         try await IPCTest.within {
