@@ -163,7 +163,7 @@ static void _Noreturn exec_in_child(const cp_spawn_request *r, const int *source
 
 static int spawn_with_fork(const cp_spawn_request *r, const int *sources, pid_t *pid, int *failed_step) {
     int report[2];
-    if (pipe2(report, O_CLOEXEC) < 0) { *failed_step = CP_STEP_FORK; return errno; }
+    if (pipe2(report, O_CLOEXEC) < 0) { *failed_step = CP_STEP_REPORT_PIPE; return errno; }
     pid_t child = fork();
     if (child < 0) {
         int error = errno;

@@ -135,6 +135,8 @@ public final class IPCChannel: Sendable {
                 case .received(let count):
                     reader.decoder.append(contentsOf: reader.buffer[..<count])
                     while let line = reader.decoder.next() { dispatch(line) }
+                    let incomplete = reader.decoder.pendingByteCount > 0
+                    state.withLock { $0.endRead(leavingLineIncomplete: incomplete) }
                     // A short read emptied the socket: re-arming (level-triggered) is cheaper than
                     // a read that would only say EAGAIN.
                     if count < reader.buffer.count { return true }
@@ -158,6 +160,7 @@ public final class IPCChannel: Sendable {
     private func dispatch(_ line: Result<JSONValue, JSONError>) {
         var effects = ChannelEffects()
         state.withLock { state in
+            state.beginLine()
             switch line {
             case .failure(let error):
                 state.deliver(.failure(.invalidMessage(error)), &effects)

@@ -247,6 +247,7 @@ struct Launch: ~Copyable {
         let syscall = switch step {
         case Int32(CP_STEP_CREDENTIALS): options.uid != nil ? "setuid" : "setgid"
         case Int32(CP_STEP_FORK): "fork"
+        case Int32(CP_STEP_REPORT_PIPE): "pipe"
         default: "spawn \(file)"
         }
         return SpawnError(errno: error, syscall: syscall, path: file, spawnargs: arguments)
