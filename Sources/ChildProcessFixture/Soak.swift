@@ -98,8 +98,6 @@ func writeEchoScript() -> String {
 /// time), printing the resident memory and descriptors after the warm-up and after each kind, and
 /// at the end `result RSS_BEFORE_KIB RSS_AFTER_KIB FDS_BEFORE FDS_AFTER ZOMBIES SECONDS`.
 func soak(spawns: Int, pipelines: Int, roundTrips: Int) async throws {
-    // Line-buffered: the figures are read as they come, through a pipe.
-    setvbuf(stdout, nil, _IOLBF, 0)
     let script = writeEchoScript()
     defer { unlink(script) }
     let clock = ContinuousClock()
@@ -107,6 +105,8 @@ func soak(spawns: Int, pipelines: Int, roundTrips: Int) async throws {
     func report(_ stage: String) {
         let elapsed = clock.now - start
         print("\(stage): rss \(residentBytes() / 1024) KiB, fds \(openDescriptorCount()), zombies \(zombieChildren().count), \(elapsed)")
+        // The figures are read as they come, through a pipe.
+        fflush(nil)
     }
     func runAll(_ fraction: Int) async throws {
         try await runConcurrently(spawns / fraction, width: 4) { try await soakSpawn($0) }
