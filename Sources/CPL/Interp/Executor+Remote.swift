@@ -83,6 +83,7 @@ enum SSHRun {
         } catch {
             switch error {
             case .aborted(let ended): status = ended?.shellStatus ?? 128 + SIGTERM
+            case .childAlreadyReaped: status = 127
             }
         }
         _ = await (output, errors)
