@@ -43,6 +43,7 @@ let package = Package(
                 "Differential/cases-arith.txt", "Differential/cases-builtins.txt", "Differential/cases-splitting.txt", "Differential/cases-posix.txt",
                 "Differential/cases-special-errors.txt", "Differential/cases-shell-builtins.txt",
                 "Differential/cases-lexing.txt", "Differential/cases-extensions.txt", "Differential/cases-descriptors.txt",
+                "Differential/cases-full-device.txt",
                 "Differential/validate-oracle.py",
             ]),
     ],
