@@ -227,8 +227,6 @@ int cp_wtermsig(int status) { return WTERMSIG(status); }
 int cp_wifstopped(int status) { return WIFSTOPPED(status); }
 int cp_wstopsig(int status) { return WSTOPSIG(status); }
 
-int cp_pipe_cloexec(int descriptors[2]) { return pipe2(descriptors, O_CLOEXEC); }
-
 int cp_wait_job_state(int pidfd, int *signal) {
     siginfo_t info;
     memset(&info, 0, sizeof info);

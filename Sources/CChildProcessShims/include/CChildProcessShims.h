@@ -53,9 +53,6 @@ int cp_open_pseudo_terminal(int descriptors[2], char *name, size_t capacity, uns
 int cp_set_window_size(int descriptor, unsigned short rows, unsigned short columns);
 int cp_get_window_size(int descriptor, unsigned short *rows, unsigned short *columns);
 
-/// pipe2(O_CLOEXEC), which Swift's Glibc module does not export.
-int cp_pipe_cloexec(int descriptors[2]);
-
 int cp_pidfd_open(pid_t pid);
 int cp_pidfd_send_signal(int pidfd, int signal);
 

@@ -5,6 +5,14 @@ import ChildProcess
 extension WordExpander {
     /// The raw value of a parameter, nil when unset. `$@`/`$*` join with spaces.
     func value(of name: String) async -> String? {
+        if name == "!", context.runTimeStandIn(for: name) == nil {
+            return await context.lastBackgroundProcessID.map { String($0) }
+        }
+        return storedValue(of: name)
+    }
+
+    /// The raw value of any parameter but `$!` (which may wait for a job to start).
+    func storedValue(of name: String) -> String? {
         if let standIn = context.runTimeStandIn(for: name) { return standIn }
         if let first = name.unicodeScalars.first, ("0"..."9").contains(first) {
             guard let index = Int(name) else { return nil }
@@ -15,7 +23,6 @@ extension WordExpander {
         switch name {
         case "?": return String(context.lastStatus)
         case "$": return String(context.shellProcessID)
-        case "!": return await context.lastBackgroundProcessID.map { String($0) }
         case "#": return String(context.positionalParameters.count)
         case "-": return context.optionFlags
         case "@": return context.positionalParameters.joined(separator: " ")
@@ -25,13 +32,24 @@ extension WordExpander {
         }
     }
 
+    /// `$@`, `$*` and `$!`, `$-` are never "unset" errors (as in dash).
+    static func isNeverUnset(_ name: String) -> Bool { name == "@" || name == "*" || name == "!" || name == "-" }
+
+    /// The value of a parameter without an operator, other than `$!`.
+    func plainValue(of parameter: ParameterExpansion) throws(ExpansionError) -> String {
+        let value = storedValue(of: parameter.name)
+        if value == nil, context.treatsUnsetVariablesAsErrors, !Self.isNeverUnset(parameter.name) {
+            throw .unset(parameter.name, at: parameter.range)
+        }
+        return value ?? ""
+    }
+
     /// The value of `parameter` with its operator applied, and whether a
     /// quoted word (`${x:-""}`) produced it (then it is kept even if empty).
     mutating func evaluate(_ parameter: ParameterExpansion) async throws(ExpansionError) -> (String, Bool) {
         let name = parameter.name
         let value = await value(of: name)
-        // `$@`, `$*` and `$!`, `$-` are never "unset" errors (as in dash).
-        let exempt = name == "@" || name == "*" || name == "!" || name == "-"
+        let exempt = Self.isNeverUnset(name)
         func unsetError() -> ExpansionError { .unset(name, at: parameter.range) }
 
         guard let op = parameter.op else {

@@ -105,6 +105,46 @@ public struct Planner<Context: ExpansionContext> {
         }
     }
 
+    /// A command planned synchronously: one without redirections that is a group, a compound
+    /// command, a function definition, or a simple command whose words all expand without
+    /// suspending (see `WordExpander.immediateValue`). Most commands of a loop are such, and the
+    /// executor runs them without the task machinery of `plan(_:)`. nil, before anything is
+    /// expanded, for any other command (and for prefix assignments before a command, which are
+    /// undone).
+    mutating func planImmediately(_ command: Command) throws(ExpansionError) -> PlannedStage? {
+        switch command {
+        case .simple(let simple): return try planImmediately(simple)
+        case .braceGroup(let group) where group.redirections.isEmpty:
+            return PlannedStage(action: .group(group.body), range: group.range)
+        case .compound(let compound) where compound.redirections.isEmpty:
+            return PlannedStage(action: .compound(compound), range: compound.range)
+        case .functionDefinition(let function): return PlannedStage(action: .defineFunction(function), range: function.range)
+        case .subshell, .braceGroup, .compound: return nil
+        }
+    }
+
+    private mutating func planImmediately(_ simple: SimpleCommand) throws(ExpansionError) -> PlannedStage? {
+        typealias Expander = WordExpander<Context>
+        guard simple.redirections.isEmpty, simple.assignments.isEmpty || simple.words.isEmpty,
+            simple.words.allSatisfy({ Expander.expandsImmediately($0, splitting: context.splitsExpansionValues) }),
+            simple.assignments.allSatisfy({ Expander.expandsImmediately($0.value) })
+        else { return nil }
+        // Each word is one field or none; `local a=$x` keeps the field (as `arguments(of:)` does),
+        // since its text makes it solid.
+        var arguments: [String] = []
+        for word in simple.words {
+            guard let (value, solid) = try expander.immediateValue(word, splitting: context.splitsExpansionValues) else { return nil }
+            if solid || !value.isEmpty { arguments.append(value) }
+        }
+        var assignments: [PlannedAssignment] = []
+        for assignment in simple.assignments {
+            guard let (value, _) = try expander.immediateValue(assignment.value) else { return nil }
+            context.assignVariable(assignment.name, value)
+            assignments.append(PlannedAssignment(name: assignment.name, value: value))
+        }
+        return PlannedStage(action: action(for: arguments), assignments: assignments, range: simple.range)
+    }
+
     /// The argument fields of a command's words.
     mutating func arguments(of words: [Word]) async throws(ExpansionError) -> [String] {
         guard let name = words.first?.staticText, Builtins.assignmentNames.contains(name) else {

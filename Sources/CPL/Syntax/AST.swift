@@ -370,7 +370,7 @@ public struct HereDocument: Sendable, Equatable {
     /// The body as written (after tab stripping), without the delimiter line.
     public var text: String
     /// The body to expand. Quoted: one `.literal(text)` (none if empty).
-    /// Unquoted: `.literal` runs, `.escaped` (for `\$` `` \` `` `\\`;
+    /// Unquoted: `.literal` runs, `.escaped` (for `\$`, backslash-backquote and `\\`;
     /// backslash-newline is removed), `.parameter` and `.commandSubstitution`
     /// parts. Like the inside of double quotes, nothing here is globbed or split.
     public var parts: [WordPart]

@@ -248,7 +248,7 @@ extension Parser {
                     assignments.append(assignment)
                     checksAlias = true
                 } else {
-                    words += word.braceExpanded()
+                    words += posix ? [word] : word.braceExpanded()
                 }
                 end = word.range.end
             } else if let redirection = try parseRedirectionIfPresent() {

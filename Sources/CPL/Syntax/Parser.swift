@@ -14,13 +14,19 @@ public struct Parser {
     ///
     /// - Throws: `ParseError`; its `isIncomplete` is true when the input ended
     ///   while a construct was still open (a REPL should read another line).
-    /// - Parameter aliases: `alias` definitions in force for this text (dash's rule: an alias
-    ///   applies to text parsed after it was defined, so a script's own aliases do not apply to it).
+    /// - Parameters:
+    ///   - source: the whole text, parsed before any of it runs.
+    ///   - fileName: the name diagnostics give the text.
+    ///   - aliases: `alias` definitions in force for this text (dash's rule: an alias
+    ///     applies to text parsed after it was defined, so a script's own aliases do not apply to it).
+    ///   - posix: read the text as sh does, without cpl's extensions: `&>`, `|&` and `&!`
+    ///     are not operators, `<<<` is an error and `{a,b}` is a literal word (as dash does).
     public static func parse(
-        _ source: String, fileName: String = "<input>", aliases: [String: String] = [:]
+        _ source: String, fileName: String = "<input>", aliases: [String: String] = [:], posix: Bool = false
     ) throws(ParseError) -> Program {
         var parser = Parser(source: SourceText(source), fileName: fileName)
         parser.aliases = aliases
+        parser.posix = posix
         return try parser.parseWholeBuffer()
     }
 
@@ -37,6 +43,8 @@ public struct Parser {
     var aliasesInUse: [(name: String, end: Int)] = []
     /// Where the text of an alias that ended in a blank ends (the next word is checked too).
     var wordAfterBlankAlias: Int?
+    /// POSIX mode: sh's operators only, no brace expansion.
+    var posix = false
     /// Scanning an inner buffer whose end is not the end of the input: no
     /// error from here can be "incomplete".
     let isNested: Bool
@@ -79,6 +87,7 @@ public struct Parser {
         self.isNested = true
         self.depth = parent.depth + 1
         self.aliases = parent.aliases
+        self.posix = parent.posix
     }
 
     /// Parses the buffer as a program up to its end and attaches the

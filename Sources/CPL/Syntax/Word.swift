@@ -38,7 +38,7 @@ public enum WordPart: Sendable, Equatable {
     case escaped(Character)
     /// `$NAME`, `${NAME…}`, `$1`, `$?`…
     case parameter(ParameterExpansion)
-    /// `$(…)` or `` `…` ``.
+    /// `$(…)` or the same between backquotes.
     case commandSubstitution(CommandSubstitution)
     /// `$((…))`.
     case arithmetic(ArithmeticExpansion)
@@ -153,7 +153,7 @@ public struct ArithmeticExpansion: Sendable, Equatable {
     }
 }
 
-/// `$(program)` or `` `program` ``, parsed in full.
+/// `$(program)` or the same between backquotes, parsed in full.
 public struct CommandSubstitution: Sendable, Equatable {
     public var program: Program
     public var backquoted: Bool

@@ -28,7 +28,7 @@ struct ChannelState {
     /// descriptor with bytes that complete an earlier line, so they are matched in order.
     private var receivedDescriptors = FIFO<FileDescriptor>()
     private var inbox = FIFO<Result<IPCMessage, IPCError>>()
-    private var consumers: [(id: UInt64, continuation: ChannelEffects.Consumer)] = []
+    private var consumers: [ChannelEffects.Consumer] = []
     private var socketLists = ReceivedSocketLists()
 
     /// Node retransmits a rejected handle this many times (MAX_HANDLE_RETRANSMISSIONS).
@@ -206,25 +206,25 @@ struct ChannelState {
         if consumers.isEmpty {
             inbox.append(message)
         } else {
-            effects.consumers.append((consumers.removeFirst().continuation, message))
+            effects.consumers.append((consumers.removeFirst(), message))
         }
     }
 
-    /// The next message (nil: the end) at once, or nil after registering `continuation` to get it
+    /// The next message (nil: the end) at once, or nil after registering `consumer` to get it
     /// later.
-    mutating func takeMessage(as id: UInt64, or continuation: ChannelEffects.Consumer, cancelled: Bool)
-        -> Result<IPCMessage, IPCError>??
-    {
+    mutating func takeMessage(or consumer: ChannelEffects.Consumer, cancelled: Bool) -> Result<IPCMessage, IPCError>?? {
         if let message = inbox.popFirst() { return message }
         if phase == .closed || cancelled { return .some(nil) }
-        consumers.append((id, continuation))
+        consumers.append(consumer)
         return nil
     }
 
-    /// Removes a consumer whose task was cancelled; returns its continuation to be resumed with nil.
-    mutating func cancelConsumer(_ id: UInt64) -> ChannelEffects.Consumer? {
-        guard let index = consumers.firstIndex(where: { $0.id == id }) else { return nil }
-        return consumers.remove(at: index).continuation
+    /// Removes a consumer whose task was cancelled, to be completed with nil; false when it is
+    /// not waiting here.
+    mutating func cancelConsumer(_ consumer: ChannelEffects.Consumer) -> Bool {
+        guard let index = consumers.firstIndex(where: { $0 === consumer }) else { return false }
+        consumers.remove(at: index)
+        return true
     }
 
     // MARK: Closing
@@ -243,7 +243,7 @@ struct ChannelState {
         }
         effects.descriptorsToClose += receivedDescriptors.removeAll()
         if let failure { inbox.append(.failure(.system(failure))) }
-        for consumer in consumers { effects.consumers.append((consumer.continuation, inbox.popFirst())) }
+        for consumer in consumers { effects.consumers.append((consumer, inbox.popFirst())) }
         consumers = []
         effects.disconnected = true
         return true

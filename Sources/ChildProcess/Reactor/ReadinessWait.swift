@@ -18,7 +18,8 @@ extension FileDescriptor {
         let watcher = Watcher(copy)
         defer {
             watcher.invalidate()
-            copy.close()
+            // A private duplicate, only polled: nothing to lose in its close.
+            try? copy.close()
         }
         return await watcher.wait(until: reading ? .readable : .writable)
     }

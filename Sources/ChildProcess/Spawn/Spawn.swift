@@ -241,7 +241,7 @@ struct Launch: ~Copyable {
                 return SpawnError(errno: .current, syscall: "chdir", path: cwd, spawnargs: arguments)
             }
             if (info.st_mode & S_IFMT) != S_IFDIR {
-                return SpawnError(errno: .notADirectory, syscall: "chdir", path: cwd, spawnargs: arguments)
+                return SpawnError(errno: .notDirectory, syscall: "chdir", path: cwd, spawnargs: arguments)
             }
         }
         let syscall = switch step {
@@ -253,12 +253,14 @@ struct Launch: ~Copyable {
     }
 
     mutating func closeChildEnds() {
-        for end in childEnds { end.close() }
+        // The child has its copies (or failed to start): the parent's are released either way.
+        for end in childEnds { try? end.close() }
         childEnds = []
     }
 
     mutating func closeParentEnds() {
-        for end in parentEnds { end?.close() }
+        // Only on a failed spawn, whose error is the one to report.
+        for end in parentEnds { try? end?.close() }
         parentEnds = []
     }
 }
