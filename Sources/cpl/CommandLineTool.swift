@@ -52,7 +52,8 @@ enum CommandLineTool {
                 return 126
             }
         }
-        if options.syntaxCheckOnly { return 0 }
+        // Exit here: freeing the syntax tree of a long script would only cost time.
+        if options.syntaxCheckOnly { exit(0) }
 
         var interpreterOptions = Interpreter.Options(
             scriptName: scriptName, inheritedDescriptors: openDescriptors(), shellOptions: options.shellOptions)

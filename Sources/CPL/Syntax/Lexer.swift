@@ -25,8 +25,7 @@ extension Parser {
 
     @discardableResult
     mutating func advance() throws(ParseError) -> Token {
-        let token = try peek()
-        peeked = nil
+        guard let token = peeked.take() else { return try lexToken() }
         return token
     }
 
@@ -153,7 +152,14 @@ extension Parser {
             }
             return Token(kind: .ioNumber(number), start: start, end: end)
         }
-        let word = Word(parts: parts, range: range(start, end), sourceText: text(start, end))
+        // A plain word's text is its one literal part: share that string rather than decode it again.
+        let sourceText: String
+        if parts.count == 1, case .literal(let literal) = parts[0], literal.utf8.count == end - start {
+            sourceText = literal
+        } else {
+            sourceText = text(start, end)
+        }
+        let word = Word(parts: parts, range: range(start, end), sourceText: sourceText)
         return Token(kind: .word(word), start: start, end: end)
     }
 }

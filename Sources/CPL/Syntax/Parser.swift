@@ -60,7 +60,20 @@ public struct Parser {
     /// Bodies read so far, keyed by the source offset of their redirection.
     var hereDocumentBodies: [Int: HereDocumentBody] = [:]
 
+    /// Shared with the parsers of inner buffers.
+    let scan: ScanState
+
     static let maximumDepth = 100
+
+    /// What a parse and the parsers of its inner buffers share, mutable from any of them.
+    final class ScanState {
+        /// Bytes the lexer looked at plus bytes walked to count columns: a measure of the parse's
+        /// work that does not depend on the machine's load, so tests can check that it grows
+        /// linearly with the input.
+        var steps = 0
+        /// The location found last, where the next lookup starts.
+        var lastLocation: SourceLocation?
+    }
 
     /// A construct the parser is inside of, and what it expects next (prose: "`then`").
     struct OpenConstruct {
@@ -76,6 +89,7 @@ public struct Parser {
         self.offsetMap = nil
         self.isNested = false
         self.depth = 0
+        self.scan = ScanState()
     }
 
     /// A parser for an inner buffer.
@@ -88,6 +102,7 @@ public struct Parser {
         self.depth = parent.depth + 1
         self.aliases = parent.aliases
         self.posix = parent.posix
+        self.scan = parent.scan
     }
 
     /// Parses the buffer as a program up to its end and attaches the
@@ -108,7 +123,8 @@ public struct Parser {
     var atEnd: Bool { position >= bytes.count }
 
     func byte(at index: Int) -> UInt8? {
-        index < bytes.count ? bytes[index] : nil
+        scan.steps += 1
+        return index < bytes.count ? bytes[index] : nil
     }
 
     /// Source offset of a buffer index.
@@ -118,7 +134,10 @@ public struct Parser {
     }
 
     func location(_ index: Int) -> SourceLocation {
-        source.location(at: sourceOffset(index))
+        let (location, walked) = source.location(at: sourceOffset(index), from: scan.lastLocation)
+        scan.steps += walked
+        scan.lastLocation = location
+        return location
     }
 
     func range(_ start: Int, _ end: Int) -> SourceRange {

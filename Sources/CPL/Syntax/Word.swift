@@ -24,6 +24,8 @@ public struct Word: Sendable, Equatable {
     }
 }
 
+/// The expansions are boxed (`indirect`): inline they would make every part, most of which are
+/// plain text, several times larger.
 public enum WordPart: Sendable, Equatable {
     /// Text as written without quotes (see `Word` for what "quoted" means
     /// when this is nested in `.doubleQuoted`).
@@ -37,11 +39,11 @@ public enum WordPart: Sendable, Equatable {
     /// removed by the lexer and never appears.
     case escaped(Character)
     /// `$NAME`, `${NAME…}`, `$1`, `$?`…
-    case parameter(ParameterExpansion)
+    indirect case parameter(ParameterExpansion)
     /// `$(…)` or the same between backquotes.
-    case commandSubstitution(CommandSubstitution)
+    indirect case commandSubstitution(CommandSubstitution)
     /// `$((…))`.
-    case arithmetic(ArithmeticExpansion)
+    indirect case arithmetic(ArithmeticExpansion)
     /// `~` (user nil) or `~user` at the start of an unquoted word, or at the
     /// start of an assignment value or after an unquoted `:` in it. The `/`
     /// that ends the prefix is part of the following `.literal`. If `user`

@@ -2,6 +2,8 @@ import Glibc
 
 extension FileDescriptor {
     /// A new O_CLOEXEC descriptor for the same open file, numbered at least `minimum`.
+    /// (swift-system's `duplicate()` is a plain dup, inheritable by every child spawned meanwhile:
+    /// this library calls this one, with the label.)
     ///
     /// The corresponding C function is `fcntl(F_DUPFD_CLOEXEC)`.
     public func duplicate(atLeast minimum: Int32) throws(Errno) -> FileDescriptor {
