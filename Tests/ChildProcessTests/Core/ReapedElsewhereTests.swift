@@ -35,8 +35,8 @@ struct ReapedElsewhereTests {
         return Task {
             defer {
                 watcher.invalidate()
-                wakeRead.close()
-                wakeWrite.close()
+                try? wakeRead.close()
+                try? wakeWrite.close()
             }
             for await reaped in stream { return reaped }
             return -1
