@@ -54,6 +54,7 @@ let package = Package(
                 "Differential/cases-special-errors.txt", "Differential/cases-shell-builtins.txt",
                 "Differential/cases-lexing.txt", "Differential/cases-extensions.txt", "Differential/cases-descriptors.txt",
                 "Differential/cases-immediate.txt",
+                "Differential/cases-full-device.txt",
                 "Differential/validate-oracle.py",
                 "Differential/cases-ifs.txt", "Autoconf/demo", "Autoconf/more",
             ]),
