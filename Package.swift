@@ -10,10 +10,20 @@ let package = Package(
         // The fuzz harnesses' bodies, for `Fuzz/` (its own package) and the regression-corpus test.
         .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
     ],
+    dependencies: [
+        // `swift package generate-documentation`: the DocC catalogs in Sources/*/*.docc (a command
+        // plugin only; nothing of it is linked into the libraries).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // FileDescriptor, Errno and FilePath: one set of system types shared with swift-subprocess
+        // and SwiftNIO users (ChildProcess re-exports them).
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.0"),
+    ],
     targets: [
         // The only C: what Swift cannot express (fork-path child code, CMSG macros, raw syscalls).
         .target(name: "CChildProcessShims"),
-        .target(name: "ChildProcess", dependencies: ["CChildProcessShims"]),
+        .target(
+            name: "ChildProcess",
+            dependencies: ["CChildProcessShims", .product(name: "SystemPackage", package: "swift-system")]),
         // Async functions run on their caller's executor: an interpreter loop of builtins and
         // arithmetic makes no executor switch per command.
         .target(
@@ -29,7 +39,7 @@ let package = Package(
         .executableTarget(name: "ChildProcessFixture", dependencies: ["ChildProcess"]),
         // The seed's IPC examples (the JavaScript sides live in examples/ipc/).
         .executableTarget(name: "ipc-examples", dependencies: ["ChildProcess"], path: "examples/ipc/swift"),
-        .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess", "ChildProcessFixture"]),
+        .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess", "ChildProcessFixture", "TestSupport"]),
         // What the test targets share (temporary files, /proc, waiting for effects); no module of ours.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // The fuzzers' harness bodies (Fuzz/), replayed on their regression corpus by CPLTests.
@@ -43,7 +53,10 @@ let package = Package(
                 "Differential/cases-arith.txt", "Differential/cases-builtins.txt", "Differential/cases-splitting.txt", "Differential/cases-posix.txt",
                 "Differential/cases-special-errors.txt", "Differential/cases-shell-builtins.txt",
                 "Differential/cases-lexing.txt", "Differential/cases-extensions.txt", "Differential/cases-descriptors.txt",
+                "Differential/cases-immediate.txt",
+                "Differential/cases-full-device.txt",
                 "Differential/validate-oracle.py",
+                "Differential/cases-ifs.txt", "Autoconf/demo", "Autoconf/more",
             ]),
     ],
     swiftLanguageModes: [.v6]

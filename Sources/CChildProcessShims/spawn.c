@@ -163,7 +163,7 @@ static void _Noreturn exec_in_child(const cp_spawn_request *r, const int *source
 
 static int spawn_with_fork(const cp_spawn_request *r, const int *sources, pid_t *pid, int *failed_step) {
     int report[2];
-    if (pipe2(report, O_CLOEXEC) < 0) { *failed_step = CP_STEP_FORK; return errno; }
+    if (pipe2(report, O_CLOEXEC) < 0) { *failed_step = CP_STEP_REPORT_PIPE; return errno; }
     pid_t child = fork();
     if (child < 0) {
         int error = errno;
@@ -226,8 +226,6 @@ int cp_wifsignaled(int status) { return WIFSIGNALED(status); }
 int cp_wtermsig(int status) { return WTERMSIG(status); }
 int cp_wifstopped(int status) { return WIFSTOPPED(status); }
 int cp_wstopsig(int status) { return WSTOPSIG(status); }
-
-int cp_pipe_cloexec(int descriptors[2]) { return pipe2(descriptors, O_CLOEXEC); }
 
 int cp_wait_job_state(int pidfd, int *signal) {
     siginfo_t info;

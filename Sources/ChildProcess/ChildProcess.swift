@@ -23,8 +23,7 @@ public final class ChildProcess: Sendable {
     /// The message channel of a child started with `fork` (or `.ipc` in `stdio`).
     public let channel: IPCChannel?
     /// The parent's end of the child's pseudo-terminal (`.terminal` in `stdio`). Dropping the
-    /// child closes it, which hangs the terminal up. `waitForClose` does not wait for its end:
-    /// reading it to the end does.
+    /// child closes it, which hangs the terminal up. `waitForClose` waits for its end, as for a pipe.
     public let terminal: PseudoTerminal?
 
     let killSignal: Signal
@@ -36,20 +35,24 @@ public final class ChildProcess: Sendable {
     let closeTimeout: Duration?
     let pidfd: FileDescriptor
     private let exitWatcher: Watcher
+    /// Done when the child has been reaped: its status, or nil when something else reaped it.
+    private let exit = OneShot<ExitStatus?>()
     let events = EventListeners()
 
     private struct State {
         var status: ExitStatus?
-        var waiters: [UnsafeContinuation<ExitStatus, Never>] = []
+        /// Set when the child has been reaped (by us, or by someone else: then `status` stays nil).
+        var exitedAt: ContinuousClock.Instant?
+        var reaped: Bool { exitedAt != nil }
         var killed = false
         var aborted = false
         var timedOut = false
         var referenced = true
-        var exitedAt: ContinuousClock.Instant?
         var closeTimedOut = false
-        /// The teardown under way: why, and the step whose signal was sent last.
-        var teardown: (cause: TeardownReport.Cause, sequence: [TeardownStep], step: Int)?
-        /// Sleeps through the grace periods; cancelled when the child exits.
+        /// The teardown under way.
+        var teardown: TeardownProgress?
+        /// Sleeps through the grace periods; cancelled when the child exits and nothing it
+        /// targets outlived it.
         var escalation: Task<Void, Never>?
         var teardownReport: TeardownReport?
         /// Sleeps until the timeout; cancelled when the child exits first.
@@ -58,6 +61,16 @@ public final class ChildProcess: Sendable {
         var cancellation: (handle: CancellationHandle, token: UInt64)?
     }
     private let state = Mutex(State())
+
+    private struct TeardownProgress {
+        let cause: TeardownReport.Cause
+        let sequence: [TeardownStep]
+        let target: SignalTarget
+        /// The step whose signal was sent last while the child ran.
+        var step = 0
+        /// What the tree walks found: orphaned when the child dies, still chased by the later steps.
+        var descendants: [Descendants] = []
+    }
 
     init(pid: Int32, pidfd: FileDescriptor, spawnfile: String, spawnargs: [String], stdio: [StdioPipe?],
          leadsProcessGroup: Bool, killSignal: Signal, teardown: Teardown? = nil, closeTimeout: Duration? = nil,
@@ -79,7 +92,8 @@ public final class ChildProcess: Sendable {
         reapWhenExited()
     }
 
-    deinit { pidfd.close() }
+    // A pidfd holds no data, and a deinit has no one to tell: the close cannot fail in a way that matters.
+    deinit { try? pidfd.close() }
 
     // MARK: State (Node's properties)
 
@@ -96,8 +110,8 @@ public final class ChildProcess: Sendable {
     /// How the library's teardown ended the child, once it has; nil when it exited by itself
     /// (or by a plain `kill`).
     public var teardownReport: TeardownReport? { state.withLock { $0.teardownReport } }
-    /// True when `waitForClose` (or `exec`) stopped waiting for an output pipe that a descendant
-    /// still held open `closeTimeout` after the exit, and closed it.
+    /// True when `waitForClose` (or `exec`) stopped waiting for an output pipe, the terminal or
+    /// the channel that a descendant still held open `closeTimeout` after the exit, and closed it.
     public var closeTimedOut: Bool { state.withLock { $0.closeTimedOut } }
 
     // MARK: Waiting
@@ -106,7 +120,8 @@ public final class ChildProcess: Sendable {
     /// down (`killSignal`, or the options' `teardown`), waits for it to die, and throws
     /// `ChildProcessError.aborted`; so does a
     /// `CancellationHandle` given in the options. A child that had already exited is left as it
-    /// ended: the wait returns its status.
+    /// ended: the wait returns its status. Throws `.childAlreadyReaped` when something else in
+    /// this process reaped the child first, so that its status is lost.
     @discardableResult
     public func waitForExit() async throws(ChildProcessError) -> ExitStatus {
         let status = await withTaskCancellationHandler {
@@ -115,52 +130,53 @@ public final class ChildProcess: Sendable {
             abort()
         }
         if state.withLock({ $0.aborted }) { throw .aborted(status) }
+        guard let status else { throw .childAlreadyReaped }
         return status
     }
 
-    /// Waits until the child exited, every output pipe reached its end and the channel (if any)
-    /// disconnected (Node's 'close'). With `closeTimeout`, a pipe that a descendant still holds
-    /// that long after the exit is closed (`closeTimedOut` tells).
+    /// Waits until the child exited, every output pipe and the terminal (if any) reached its end
+    /// and the channel (if any) disconnected (Node's 'close'). With `closeTimeout`, what a
+    /// descendant still holds that long after the exit is closed (`closeTimedOut` tells).
     @discardableResult
     public func waitForClose() async throws(ChildProcessError) -> ExitStatus {
         let status = try await waitForExit()
-        await closeOutputAfterTimeout()
-        for pipe in outputPipes { await pipe.waitForEnd() }
-        await channel?.waitForDisconnect()
+        await closeAfterTimeout()
+        await waitForEnds()
         return status
     }
 
-    private var outputPipes: [StdioPipe] { stdio.compactMap { $0 }.filter { $0.childDescriptor != 0 } }
+    /// The pipes the child writes, and its terminal: what 'close' waits to see end.
+    private var outputStreams: [StdioPipe] {
+        stdio.compactMap { $0 }.filter { $0.childDescriptor != 0 } + (terminal.map { [$0.stream] } ?? [])
+    }
 
-    /// Go's `WaitDelay`: once the child has exited, its output pipes get `closeTimeout` to reach
-    /// their ends; past it, the ones still open (a grandchild inherited them) are closed, which
-    /// ends their readers. Returns at once without `closeTimeout`.
-    func closeOutputAfterTimeout() async {
+    private func waitForEnds() async {
+        for stream in outputStreams { await stream.waitForEnd() }
+        await channel?.waitForDisconnect()
+    }
+
+    /// Go's `WaitDelay`: once the child has exited, its output pipes, terminal and channel get
+    /// `closeTimeout` to reach their ends; past it, the ones still open (a descendant inherited
+    /// them) are closed, which ends their readers. Returns at once without `closeTimeout`.
+    func closeAfterTimeout() async {
         guard let closeTimeout, let exitedAt = state.withLock({ $0.exitedAt }) else { return }
-        let pipes = outputPipes
         await withTaskGroup(of: Bool.self) { group in
             group.addTask {
-                for pipe in pipes { await pipe.waitForEnd() }
+                await self.waitForEnds()
                 return true
             }
             group.addTask { (try? await Task.sleep(until: exitedAt + closeTimeout)) == nil }
             if await group.next() == false {
                 state.withLock { $0.closeTimedOut = true }
-                for pipe in pipes { pipe.close() }
+                for stream in outputStreams { stream.close() }
+                channel?.close()
             }
             group.cancelAll()
         }
     }
 
-    func exitStatusWhenAvailable() async -> ExitStatus {
-        await withUnsafeContinuation { continuation in
-            let status = state.withLock { state -> ExitStatus? in
-                if state.status == nil { state.waiters.append(continuation) }
-                return state.status
-            }
-            if let status { continuation.resume(returning: status) }
-        }
-    }
+    /// The status once the child has been reaped; nil when something else reaped it.
+    func exitStatusWhenAvailable() async -> ExitStatus? { await exit.wait() }
 
     /// Reaps on the reactor thread the moment the pidfd reports the exit: one wake-up, no task hop.
     private func reapWhenExited() {
@@ -168,38 +184,45 @@ public final class ChildProcess: Sendable {
         let reaped = waitpid(pid, &status, WNOHANG)
         if reaped == pid { return finish(ExitStatus(waitStatus: status)) }
         if reaped < 0, errno != EINTR {
-            // Someone else reaped our child (SIGCHLD set to SIG_IGN, or a stray waitpid(-1)).
-            return finish(.exited(-1))
+            // ECHILD: someone else reaped our child (SIGCHLD set to SIG_IGN, or a stray
+            // waitpid(-1)), and its status is lost.
+            return finish(nil)
         }
         exitWatcher.notify(when: .readable) { [self] _ in reapWhenExited() }
     }
 
-    private func finish(_ status: ExitStatus) {
+    private func finish(_ status: ExitStatus?) {
         exitWatcher.invalidate()
         // The child's messages and end of channel, already in the socket, come before its exit
         // (Node's order: message… → disconnect → exit). The end may come later still: a process
         // being started by another thread holds a copy of the socket until its exec.
         channel?.receiveAvailable(rearm: false)
-        let (waiters, timeout, escalation, cancellation) = state.withLock { state in
+        let (timeout, escalation, cancellation) = state.withLock { state in
             state.status = status
             state.exitedAt = .now
+            var escalation = state.escalation
             if let teardown = state.teardown {
-                state.teardownReport = TeardownReport(
-                    cause: teardown.cause, step: teardown.step, signal: teardown.sequence[teardown.step].signal, status: status)
+                if let status {
+                    state.teardownReport = TeardownReport(
+                        cause: teardown.cause, step: teardown.step, signal: teardown.sequence[teardown.step].signal, status: status)
+                }
+                // Members of its group or tree that outlived the child still get the next steps.
+                if SignalDelivery.survivorsRemain(of: teardown.target, pid: pid, descendants: teardown.descendants) {
+                    escalation = nil
+                }
             }
             defer {
-                state.waiters = []
                 state.cancellation = nil
                 state.escalation = nil
             }
-            return (state.waiters, state.timeout, state.escalation, state.cancellation)
+            return (state.timeout, escalation, state.cancellation)
         }
         timeout?.cancel()
         escalation?.cancel()
         if let cancellation { cancellation.handle.removeAction(cancellation.token) }
         ReferencedChildren.shared.remove(self)
         JobStateMonitor.forget(self)
-        for waiter in waiters { waiter.resume(returning: status) }
+        exit.complete(status)
     }
 
     // MARK: Signals
@@ -221,7 +244,7 @@ public final class ChildProcess: Sendable {
 
     /// Called under the lock, so the reaper cannot finish in between: the pidfd still names our child.
     private func send(_ signal: Signal, to target: SignalTarget, _ state: inout State) -> Bool {
-        guard state.status == nil else { return false }
+        guard !state.reaped else { return false }
         let sent = SignalDelivery.send(signal, to: target, pid: pid, pidfd: pidfd.rawValue)
         if sent && signal.rawValue != 0 { state.killed = true }
         return sent
@@ -239,30 +262,43 @@ public final class ChildProcess: Sendable {
 
     /// The one way the library ends a child (tearDown, timeout, cancellation, maxBuffer): the first
     /// step's signal now, the later ones from a task that sleeps through each grace period and
-    /// that the exit cancels. False when the child has exited; a teardown under way is kept.
+    /// that the exit cancels, unless members of the targeted group or tree outlived the child:
+    /// they get the remaining steps. False when the child has exited; a teardown under way is kept.
     private func beginTeardown(_ cause: TeardownReport.Cause, using teardown: Teardown, _ state: inout State) -> Bool {
-        guard state.status == nil else { return false }
+        guard !state.reaped else { return false }
         guard state.teardown == nil else { return true }
         let sequence = teardown.sequence
-        let target = teardown.target ?? defaultTarget
-        state.teardown = (cause, sequence, 0)
-        _ = send(sequence[0].signal, to: target, &state)
-        if sequence.count > 1 {
-            state.escalation = Task { [self] in
-                for index in 1..<sequence.count {
-                    guard let grace = sequence[index - 1].gracePeriod,
-                          (try? await Task.sleep(for: grace)) != nil else { return }
-                    let running = self.state.withLock { state -> Bool in
-                        guard state.status == nil else { return false }
-                        state.teardown?.step = index
-                        _ = send(sequence[index].signal, to: target, &state)
-                        return true
-                    }
-                    if !running { return }
-                }
+        state.teardown = TeardownProgress(cause: cause, sequence: sequence, target: teardown.target ?? defaultTarget)
+        sendStep(0, &state)
+        guard sequence.count > 1 else {
+            state.teardown?.descendants = []
+            return true
+        }
+        state.escalation = Task { [self] in
+            defer { self.state.withLock { $0.teardown?.descendants = [] } }
+            for index in 1..<sequence.count {
+                guard let grace = sequence[index - 1].gracePeriod,
+                      (try? await Task.sleep(for: grace)) != nil else { return }
+                self.state.withLock { sendStep(index, &$0) }
             }
         }
         return true
+    }
+
+    /// Sends the teardown's step `index`: to its target while the child runs (`kill`'s rules),
+    /// to what outlived the child once it has been reaped.
+    private func sendStep(_ index: Int, _ state: inout State) {
+        guard var teardown = state.teardown else { return }
+        let signal = teardown.sequence[index].signal
+        if state.reaped {
+            SignalDelivery.sendToSurvivors(signal, of: teardown.target, pid: pid, descendants: &teardown.descendants)
+        } else {
+            teardown.step = index
+            let sent = SignalDelivery.send(signal, to: teardown.target, pid: pid, pidfd: pidfd.rawValue,
+                                           descendants: &teardown.descendants)
+            if sent && signal.rawValue != 0 { state.killed = true }
+        }
+        state.teardown = teardown
     }
 
     /// Tears the child down for `cause` and records why (`reason`); a child that has already
@@ -270,7 +306,7 @@ public final class ChildProcess: Sendable {
     @discardableResult
     private func end(_ cause: TeardownReport.Cause, marking reason: WritableKeyPath<State, Bool>? = nil) -> Bool {
         state.withLock { state in
-            guard state.status == nil else { return false }
+            guard !state.reaped else { return false }
             if let reason { state[keyPath: reason] = true }
             return beginTeardown(cause, using: teardown, &state)
         }
@@ -288,7 +324,7 @@ public final class ChildProcess: Sendable {
     /// Ends the child with `killSignal` once it has run for `duration`.
     func expire(after duration: Duration) {
         state.withLock { state in
-            guard state.status == nil else { return }
+            guard !state.reaped else { return }
             state.timeout = Task { [weak self] in
                 guard (try? await Task.sleep(for: duration)) != nil else { return }
                 self?.expire()
@@ -303,8 +339,8 @@ public final class ChildProcess: Sendable {
     func abort(on handle: CancellationHandle) {
         guard let token = handle.onCancel({ [weak self] in self?.abort() }) else { return }
         let exited = state.withLock { state in
-            if state.status == nil { state.cancellation = (handle, token) }
-            return state.status != nil
+            if !state.reaped { state.cancellation = (handle, token) }
+            return state.reaped
         }
         if exited { handle.removeAction(token) }
     }
@@ -317,7 +353,7 @@ public final class ChildProcess: Sendable {
     public func ref() {
         let alive = state.withLock { state -> Bool in
             state.referenced = true
-            return state.status == nil
+            return !state.reaped
         }
         if alive { ReferencedChildren.shared.insert(self) }
     }
@@ -336,6 +372,10 @@ public final class ChildProcess: Sendable {
 public enum ChildProcessError: Error, Sendable, Equatable {
     /// The wait was cancelled and the child killed with `killSignal`; carries its final status.
     case aborted(ExitStatus?)
+    /// Something else in this process reaped the child first (waitpid's ECHILD): SIGCHLD set to
+    /// SIG_IGN, which makes the kernel reap every child, or a stray `waitpid(-1)`. Its exit
+    /// status is lost (`exitStatus` stays nil). `exec` reports it as `.childAlreadyReaped` too.
+    case childAlreadyReaped
 }
 
 /// The children whose exit a program should still wait for.

@@ -58,7 +58,10 @@ final class EventListeners: Sendable {
         if start {
             Task {
                 for listener in state.withLock({ $0.emitted.insert(.spawn); return $0.spawn }) { listener() }
-                let status = await child.exitStatusWhenAvailable()
+                // No status to give: the child was reaped elsewhere, and that is the error.
+                guard let status = await child.exitStatusWhenAvailable() else {
+                    return self.emitError(ChildProcessError.childAlreadyReaped)
+                }
                 for listener in state.withLock({ $0.emitted.insert(.exit); return $0.exit }) { listener(status) }
                 _ = try? await child.waitForClose()
                 for listener in state.withLock({ $0.emitted.insert(.close); return $0.close }) { listener(status) }

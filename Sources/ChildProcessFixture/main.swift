@@ -291,10 +291,36 @@ case "tree-hygiene":
         return [WeakReference(object: child)] + child.stdio.compactMap { WeakReference(object: $0) }
     }
     print(try await hygieneReport(rounds: count) { try await round($0) })
+case "survivor-hygiene":
+    // survivor-hygiene N: N times, a shell that dies of SIGTERM with a background grandchild that
+    // ignores it and holds stdout; a tree teardown's SIGKILL must reach the orphan for close to
+    // come. Reports fds and zombies before/after.
+    let count = Int(arguments[2]) ?? 1000
+    func round(_: Int) async throws -> [WeakReference] {
+        let script = #"( trap "" TERM; echo ready; exec sleep 1000 ) & wait"#
+        let child = try ChildProcess.spawn("sh", ["-c", script], options: SpawnOptions(stdio: [.ignore, .pipe, .ignore]))
+        var lines = child.stdout!.lines.makeAsyncIterator()
+        _ = try await lines.next()
+        await child.tearDown(using: .terminate(gracePeriod: .milliseconds(1), target: .processTree))
+        try await child.waitForClose()
+        return [WeakReference(object: child)] + child.stdio.compactMap { WeakReference(object: $0) }
+    }
+    print(try await hygieneReport(rounds: count) { try await round($0) })
+case "starve-descriptors":
+    await starveDescriptors(maximumFree: Int(arguments[2]) ?? 10)
+case "starve-processes":
+    await starveProcesses()
+case "foreign-children":
+    await foreignChildren(count: Int(arguments[2]) ?? 10000, libraryCount: Int(arguments[3]) ?? 1000)
+case "ipc-large":
+    try await receiveLargeMessage(mebibytes: Int(arguments[2]) ?? 64)
+case "soak":
+    try await soak(spawns: Int(arguments[2]) ?? 100_000, pipelines: Int(arguments[3]) ?? 10_000, roundTrips: Int(arguments[4]) ?? 1000)
 default:
     print("""
         usage: ChildProcessFixture detach LOG | hygiene N | terminal-hygiene N | file-hygiene PATH N | signals
-          | ipc-ROLE … | ipc-hygiene N | unref | dies-with-parent | tree-hygiene N
+          | ipc-ROLE … | ipc-hygiene N | unref | dies-with-parent | tree-hygiene N | survivor-hygiene N
+          | starve-descriptors MAXFREE | starve-processes | foreign-children N M | ipc-large MIB | soak SPAWNS PIPELINES ROUNDTRIPS
         """)
     exit(2)
 }

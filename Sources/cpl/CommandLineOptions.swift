@@ -7,7 +7,8 @@ import CPL
 ///     cpl [options]                 script from stdin, or interactive on a terminal
 ///
 /// Options: -n (syntax check), -x, -e, -u, -C, -o NAME, -i (interactive),
-/// --plan (print the plan, run nothing), --help, --version, -- (end).
+/// --plan (print the plan, run nothing), --posix (`-o posix`), --help, --version, -- (end).
+/// Run under the name `sh` (a symlink), cpl starts with `-o posix`, as bash does.
 struct CommandLineOptions {
     /// The release's semantic version: the one place it is kept. `scripts/version` reads it from
     /// here for the packages and the tarball, and CHANGELOG.md's newest entry and the git tag
@@ -36,6 +37,7 @@ struct CommandLineOptions {
     }
 
     init(_ argv: [String]) throws(UsageError) {
+        if let name = argv.first, name == "sh" || name.hasSuffix("/sh") { shellOptions.posix = true }
         var index = 1
         var commandText: String?
         var wantsCommand = false
@@ -51,6 +53,8 @@ struct CommandLineOptions {
                 showVersion = true
             case "--plan":
                 printPlan = true
+            case "--posix":
+                shellOptions.posix = true
             case "-o", "+o":
                 guard index + 1 < argv.count else { throw UsageError(message: "\(argument) needs an option name") }
                 let name = argv[index + 1]
@@ -105,12 +109,15 @@ struct CommandLineOptions {
           -c SCRIPT    run SCRIPT (ARG0 becomes $0, ARGS $1…)
           -n           check the syntax only
           --plan       print what would run (a dry run: $(…) is not evaluated)
+          --posix      POSIX mode (set -o posix; also on when run as `sh`): read and run
+                       the script as sh does: $VAR is split and globbed, echo is dash's,
+                       no &> |& &! <<< {a,b}
           -x           trace commands to stderr (set -x)
           -e           exit on the first failing command (set -e)
           -u           unset variables are errors (set -u)
           -C           > does not overwrite files (set -C)
           -o NAME      set -o NAME (allexport errexit noclobber noexec noglob nounset
-                       pipefail verbose xtrace); +o NAME turns it off
+                       pipefail posix verbose xtrace); +o NAME turns it off
           -i           interactive mode (readline, history in $CPL_HISTORY or ~/.cpl_history)
           --help       this text
           --version    print the version (cpl VERSION)

@@ -28,16 +28,16 @@ enum CommandLineTool {
             switch options.source {
             case .command(let text):
                 scriptName = options.commandName ?? "cpl"
-                do { script = try Script(text: text, fileName: "-c") } catch { throw .syntax(error) }
+                do { script = try Script(text: text, fileName: "-c", posix: options.shellOptions.posix) } catch { throw .syntax(error) }
             case .file(let path):
                 scriptName = path
-                script = try Script.load(path: path)
+                script = try Script.load(path: path, posix: options.shellOptions.posix)
             case .standardInput:
                 if options.forceInteractive || isatty(0) != 0 {
                     return InteractiveMode.run(options)
                 }
                 scriptName = "cpl"
-                do { script = try Script(text: String(losslessBytes: readAll(0)), fileName: "<stdin>") } catch { throw .syntax(error) }
+                do { script = try Script(text: String(losslessBytes: readAll(0)), fileName: "<stdin>", posix: options.shellOptions.posix) } catch { throw .syntax(error) }
             }
         } catch {
             switch error {
@@ -52,7 +52,8 @@ enum CommandLineTool {
                 return 126
             }
         }
-        if options.syntaxCheckOnly { return 0 }
+        // Exit here: freeing the syntax tree of a long script would only cost time.
+        if options.syntaxCheckOnly { exit(0) }
 
         var interpreterOptions = Interpreter.Options(
             scriptName: scriptName, inheritedDescriptors: openDescriptors(), shellOptions: options.shellOptions)

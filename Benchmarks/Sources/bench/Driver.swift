@@ -44,6 +44,8 @@ struct Target {
     var ratio: Double
     /// Peak RSS at most this many times the output (capture).
     var peakRSSOverOutput: Double?
+    /// Peak RSS at most this many MiB (parsing).
+    var peakRSSMiB: Double?
 }
 
 struct Contender {
@@ -239,7 +241,8 @@ final class Driver {
                         let r = value / reference
                         ratio = isReference ? "1.00×" : "\(Format.fixed(r, 2))×"
                         if let target = contender.target {
-                            verdict = judge(target, ratio: r, rssRatio: rssRatio, metric: benchmark.metric)
+                            verdict = judge(
+                                target, ratio: r, rssRatio: rssRatio, rssMiB: Double(rssKiB) / 1024, metric: benchmark.metric)
                         }
                     }
                 }
@@ -270,7 +273,7 @@ final class Driver {
         return lines.joined(separator: "\n")
     }
 
-    private func judge(_ target: Target, ratio: Double, rssRatio: Double?, metric: Metric) -> String {
+    private func judge(_ target: Target, ratio: Double, rssRatio: Double?, rssMiB: Double, metric: Metric) -> String {
         func verdict(_ met: Bool) -> String { met ? "met" : "**missed**" }
         var parts: [String] = []
         if metric.higherIsBetter {
@@ -280,6 +283,9 @@ final class Driver {
         }
         if let limit = target.peakRSSOverOutput, let rssRatio {
             parts.append("RSS ≤ \(Format.fixed(limit, 1))× output: \(verdict(rssRatio <= limit))")
+        }
+        if let limit = target.peakRSSMiB {
+            parts.append("RSS ≤ \(Format.number(limit)) MiB: \(verdict(rssMiB <= limit))")
         }
         return parts.joined(separator: "; ")
     }

@@ -1,4 +1,4 @@
-// What `bench drive` measures: the eleven benchmarks, their contenders, sizes and targets.
+// What `bench drive` measures: the twelve benchmarks, their contenders, sizes and targets.
 import Glibc
 
 struct Plan {
@@ -25,11 +25,12 @@ struct Plan {
     var fibonacciArgument: Int { quick ? 12 : 18 }
     var caseRounds: Int { quick ? 25 : 250 }
     var readLines: Int { quick ? 5000 : 50_000 }
+    var parseLines: Int { quick ? 5000 : 50_000 }
 
     func benchmarks() -> [Benchmark] {
         [spawnBenchmark(), captureBenchmark(), relayBenchmark(), pipelineBenchmark(), startupBenchmark(),
          scriptBenchmark(), ipcRoundTripBenchmark(), ipcBulkBenchmark(), loopBenchmark(), functionBenchmark(),
-         caseBenchmark(), readBenchmark()]
+         caseBenchmark(), readBenchmark(), parseBenchmark()]
     }
 
     // MARK: Peers that may be missing
@@ -179,6 +180,10 @@ struct Plan {
         for line in 1...lines {
             text += line % every == 0 ? "echo x | cat >/dev/null\n" : "/bin/true\n"
         }
+        write(text, to: path)
+    }
+
+    private func write(_ text: String, to path: String) {
         guard let file = fopen(path, "w") else { return }
         fputs(text, file)
         fclose(file)
@@ -237,10 +242,7 @@ struct Plan {
         for line in 0..<lines {
             text += "\(names[line % 4]) \(line % 1000) \(String(repeating: "x", count: line % 13)) and the rest\n"
         }
-        if let file = fopen(path, "w") {
-            fputs(text, file)
-            fclose(file)
-        }
+        write(text, to: path)
         let total = (0..<lines).reduce(0) { $0 + $1 % 1000 }
         return languageBenchmark(
             number: "11", title: "`while read -r a b c` over \(lines) lines", script: "read", argument: path,
@@ -248,6 +250,27 @@ struct Plan {
             notes: ["`Benchmarks/scripts/read.sh`: counts the lines of `\(path)` (written by the driver: "
                 + "`WORD NUMBER x… and the rest`), sums the numbers, counts one word with `case`. dash reads a byte "
                 + "at a time; a shell may read a regular file in blocks and seek back."])
+    }
+
+    // MARK: 12. Parsing
+
+    func parseBenchmark() -> Benchmark {
+        let lines = parseLines
+        let line = #"printf "%s" a | cat > /dev/null"#
+        let path = "Benchmarks/.build/parse-\(lines).sh"
+        write(String(repeating: line + "\n", count: lines), to: path)
+        func row(_ name: String, _ shell: String, own: Bool = false, target: Target? = nil) -> Contender {
+            Contender(name: name, argv: [cbench, "cmd", "1", "-", shell, "-n", path], target: target, own: own)
+        }
+        var cplRow = row("cpl -n", cpl, own: true, target: Target(ratio: 2.0, peakRSSMiB: 16))
+        cplRow.unavailable = cplProblem
+        return Benchmark(
+            number: "12", title: "parse a script of \(lines) lines (`-n`)", metric: .time(unit: "ms", scale: 1e3), reference: 0,
+            contenders: [needs("dash", row("dash -n", "dash")), cplRow, needs("bash", row("bash -n", "bash"))],
+            notes: ["`\(path)` is written by the driver: \(lines) lines of `\(line)`; `-n` parses without running. "
+                + "cpl parses a whole script before it runs any of it, so this is start-up for every script; dash "
+                + "parses and runs (here: drops) one command at a time."
+                + (quick ? " The peak RSS target is for the full run's 50,000 lines." : "")])
     }
 
     // MARK: 7. IPC

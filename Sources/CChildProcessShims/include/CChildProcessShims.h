@@ -34,7 +34,9 @@ typedef struct cp_spawn_request {
 } cp_spawn_request;
 
 /// Which step of starting the child failed (only the fork path can tell; posix_spawn reports exec).
-enum { CP_STEP_EXEC = 0, CP_STEP_CHDIR = 1, CP_STEP_CREDENTIALS = 2, CP_STEP_DESCRIPTORS = 3, CP_STEP_FORK = 4 };
+/// CP_STEP_REPORT_PIPE: the fork path's pipe for the child's failure report could not be made.
+enum { CP_STEP_EXEC = 0, CP_STEP_CHDIR = 1, CP_STEP_CREDENTIALS = 2, CP_STEP_DESCRIPTORS = 3, CP_STEP_FORK = 4,
+       CP_STEP_REPORT_PIPE = 5 };
 
 /// Starts a child: posix_spawn when it can, fork+exec only for uid/gid, the foreground terminal, the
 /// controlling terminal and the parent-death signal (glibc 2.36's posix_spawn can call neither
@@ -52,9 +54,6 @@ int cp_open_pseudo_terminal(int descriptors[2], char *name, size_t capacity, uns
 /// TIOCSWINSZ and TIOCGWINSZ (ioctl is variadic: Swift cannot call it). 0, or -1 and errno.
 int cp_set_window_size(int descriptor, unsigned short rows, unsigned short columns);
 int cp_get_window_size(int descriptor, unsigned short *rows, unsigned short *columns);
-
-/// pipe2(O_CLOEXEC), which Swift's Glibc module does not export.
-int cp_pipe_cloexec(int descriptors[2]);
 
 /// splice(2) of at most `count` bytes from `from` to `to` (one of them a pipe), without blocking
 /// (SPLICE_F_NONBLOCK | SPLICE_F_MOVE); Swift's Glibc module does not export splice. Bytes moved

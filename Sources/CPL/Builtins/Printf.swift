@@ -1,3 +1,4 @@
+import ChildProcess
 import Glibc
 
 /// What one `printf` produced.
@@ -7,7 +8,7 @@ public struct PrintfResult: Sendable, Equatable {
     /// dash's messages in order, without its `printf: ` prefix, e.g. `abc: expected numeric value`.
     public var diagnostics: [String]
     /// 0; 1 after an operand that was not (completely) a number or out of range; 2 for a bad
-    /// format or usage (output stops there, what came before is kept).
+    /// format, a directive C cannot print, or usage (output stops there, what came before is kept).
     public var status: Int32
     /// A `\c` in a `%b` operand ended the output.
     public var stopped: Bool
@@ -137,26 +138,44 @@ private struct Formatter {
 
     /// One directive (`%` to its conversion byte), whose `*` values are in `starred`.
     private mutating func convert(_ directive: [UInt8], _ starred: [CVarArg]) throws(PrintfHalt) {
-        let conversion = directive[directive.count - 1]
-        switch conversion {
+        let converted: (bytes: [UInt8], stops: Bool)?
+        do {
+            converted = try conversion(directive, starred)
+        } catch {
+            // A directive C cannot print (a width or precision over INT_MAX, an output over
+            // INT_MAX bytes) ends the format with status 2, as in dash (whose message is
+            // "xvsnprintf failed"); here the message names the directive and the reason.
+            throw .failed("\(String(losslessBytes: directive)): \(error)")
+        }
+        guard let converted else { throw .failed("\(String(losslessBytes: directive)): invalid directive") }
+        output += converted.bytes
+        if converted.stops { throw .stopped }
+    }
+
+    /// The output of one directive and whether a `\c` in a `%b` operand ends the output there;
+    /// nil for an unknown conversion.
+    private mutating func conversion(_ directive: [UInt8], _ starred: [CVarArg]) throws(Errno) -> (bytes: [UInt8], stops: Bool)? {
+        switch directive[directive.count - 1] {
         case UInt8(ascii: "b"):
             let (bytes, stops) = PrintfEscapes.expand(nextString())
-            output += Self.padded(bytes, by: directive.dropLast() + [UInt8(ascii: "s")], starred)
-            if stops { throw .stopped }
+            return (try Self.padded(bytes, by: directive.dropLast() + [UInt8(ascii: "s")], starred), stops)
         case UInt8(ascii: "c"):
-            output += Self.render(directive, starred + [Int32(nextString().first ?? 0)])
+            return (try Self.render(directive, starred + [Int32(nextString().first ?? 0)]), false)
         case UInt8(ascii: "s"):
             let text = nextString().map { CChar(bitPattern: $0) } + [0]
-            output += text.withUnsafeBufferPointer { Self.render(directive, starred + [$0.baseAddress!]) }
+            let bytes = try text.withUnsafeBufferPointer { pointer throws(Errno) in
+                try Self.render(directive, starred + [pointer.baseAddress!])
+            }
+            return (bytes, false)
         case UInt8(ascii: "d"), UInt8(ascii: "i"):
-            output += Self.render(Self.intmaxDirective(directive), starred + [nextInteger(signed: true)])
+            return (try Self.render(Self.intmaxDirective(directive), starred + [nextInteger(signed: true)]), false)
         case UInt8(ascii: "o"), UInt8(ascii: "u"), UInt8(ascii: "x"), UInt8(ascii: "X"):
-            output += Self.render(Self.intmaxDirective(directive), starred + [nextInteger(signed: false)])
+            return (try Self.render(Self.intmaxDirective(directive), starred + [nextInteger(signed: false)]), false)
         case UInt8(ascii: "a"), UInt8(ascii: "A"), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "f"),
             UInt8(ascii: "F"), UInt8(ascii: "g"), UInt8(ascii: "G"):
-            output += Self.render(directive, starred + [nextDouble()])
+            return (try Self.render(directive, starred + [nextDouble()]), false)
         default:
-            throw .failed("\(String(losslessBytes: directive)): invalid directive")
+            return nil
         }
     }
 
@@ -167,20 +186,28 @@ private struct Formatter {
 
     /// `bytes` (which may hold NULs) laid out by a `%…s` directive: dash formats a run of `X`s of
     /// the same length and puts the bytes where the `X`s landed.
-    private static func padded(_ bytes: [UInt8], by directive: [UInt8], _ starred: [CVarArg]) -> [UInt8] {
+    private static func padded(_ bytes: [UInt8], by directive: [UInt8], _ starred: [CVarArg]) throws(Errno) -> [UInt8] {
         let placeholder = [CChar](repeating: CChar(UInt8(ascii: "X")), count: bytes.count) + [0]
-        var laidOut = placeholder.withUnsafeBufferPointer { render(directive, starred + [$0.baseAddress!]) }
+        var laidOut = try placeholder.withUnsafeBufferPointer { pointer throws(Errno) in
+            try render(directive, starred + [pointer.baseAddress!])
+        }
         let start = laidOut.firstIndex(of: UInt8(ascii: "X")) ?? laidOut.endIndex
         let end = laidOut[start...].firstIndex { $0 != UInt8(ascii: "X") } ?? laidOut.endIndex
         laidOut.replaceSubrange(start..<end, with: bytes[..<(end - start)])
         return laidOut
     }
 
-    /// C's snprintf of one directive.
-    private static func render(_ directive: [UInt8], _ values: [CVarArg]) -> [UInt8] {
+    /// C's snprintf of one directive, or why C cannot print it.
+    private static func render(_ directive: [UInt8], _ values: [CVarArg]) throws(Errno) -> [UInt8] {
+        // glibc makes a negative `*` width a left-justified one by negating it; INT_MIN has no
+        // negation, and glibc takes tens of seconds to find that out.
+        if hasStarredWidth(directive), let width = values.first as? Int32, width == .min {
+            throw Errno(rawValue: EOVERFLOW)
+        }
         let format = directive.map { CChar(bitPattern: $0) } + [0]
-        return format.withUnsafeBufferPointer { format in
+        return try format.withUnsafeBufferPointer { format throws(Errno) in
             let length = Int(withVaList(values) { vsnprintf(nil, 0, format.baseAddress, $0) })
+            guard length >= 0 else { throw Errno(rawValue: errno) }
             guard length > 0 else { return [] }
             return [UInt8](unsafeUninitializedCapacity: length + 1) { buffer, count in
                 buffer.withMemoryRebound(to: CChar.self) { buffer in
@@ -189,6 +216,11 @@ private struct Formatter {
                 count = length
             }
         }
+    }
+
+    /// Whether the width of a directive is `*` (its value is then the first of the directive's).
+    private static func hasStarredWidth(_ directive: [UInt8]) -> Bool {
+        directive.dropFirst().first { !flags.contains($0) } == star
     }
 
     // MARK: Operands

@@ -48,6 +48,9 @@ public protocol ExpansionContext {
     /// Whether the output of an unquoted `$(…)` is split into fields (false for
     /// a dry run, which shows the substitution as written).
     var splitsSubstitutionOutput: Bool { get }
+    /// POSIX mode (`set -o posix`): the values of unquoted expansions are split at IFS and
+    /// globbed, as in sh (see POSIXExpansion.swift).
+    var splitsExpansionValues: Bool { get }
     /// Runs `$(…)` and returns everything it wrote to standard output (the
     /// expander removes the trailing newlines).
     mutating func substituteCommand(_ substitution: CommandSubstitution) async throws(ExpansionError) -> String
@@ -57,6 +60,7 @@ extension ExpansionContext {
     public var shellProcessID: Int32 { getpid() }
     public var optionFlags: String { treatsUnsetVariablesAsErrors ? "u" : "" }
     public var splitsSubstitutionOutput: Bool { true }
+    public var splitsExpansionValues: Bool { false }
     public var globbingDisabled: Bool { false }
     public var fileSystem: FileSystem { .system }
     public func isReadOnly(_ name: String) -> Bool { false }
@@ -91,6 +95,8 @@ public struct ExpansionError: Error, Sendable, Equatable, CustomStringConvertibl
         case cancelled
         /// `$((…))` that does not parse, divides by zero or reads a variable that is no number.
         case arithmetic
+        /// `@host cmd` whose hosts expand to nothing or to a name ssh would take as an option.
+        case remoteHost
     }
 
     public var kind: Kind

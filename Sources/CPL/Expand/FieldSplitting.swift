@@ -18,9 +18,10 @@ struct FieldSplitter {
         scalar == " " || scalar == "\t" || scalar == "\n"
     }
 
-    func split(_ value: String, into fields: inout FieldAccumulator) {
+    /// `wildcardsActive`: the pieces are glob candidates (POSIX mode's parameter expansions).
+    func split(_ value: String, into fields: inout FieldAccumulator, wildcardsActive: Bool = false) {
         guard !separators.isEmpty else {
-            fields.append(value)
+            fields.append(value, wildcardsActive: wildcardsActive)
             return
         }
         let scalars = Array(value.unicodeScalars)
@@ -33,7 +34,7 @@ struct FieldSplitter {
                 index += 1
                 continue
             }
-            fields.append(String(piece))
+            fields.append(String(piece), wildcardsActive: wildcardsActive)
             piece = String.UnicodeScalarView()
             // One delimiter: white space, at most one other IFS character, white space.
             var sawOther = false
@@ -51,6 +52,6 @@ struct FieldSplitter {
                 fields.breakField()
             }
         }
-        fields.append(String(piece))
+        fields.append(String(piece), wildcardsActive: wildcardsActive)
     }
 }

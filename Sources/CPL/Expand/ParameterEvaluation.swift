@@ -5,6 +5,14 @@ import ChildProcess
 extension WordExpander {
     /// The raw value of a parameter, nil when unset. `$@`/`$*` join with spaces.
     func value(of name: String) async -> String? {
+        if name == "!", context.runTimeStandIn(for: name) == nil {
+            return await context.lastBackgroundProcessID.map { String($0) }
+        }
+        return storedValue(of: name)
+    }
+
+    /// The raw value of any parameter but `$!` (which may wait for a job to start).
+    func storedValue(of name: String) -> String? {
         if let standIn = context.runTimeStandIn(for: name) { return standIn }
         if let first = name.unicodeScalars.first, ("0"..."9").contains(first) {
             guard let index = Int(name) else { return nil }
@@ -15,7 +23,6 @@ extension WordExpander {
         switch name {
         case "?": return String(context.lastStatus)
         case "$": return String(context.shellProcessID)
-        case "!": return await context.lastBackgroundProcessID.map { String($0) }
         case "#": return String(context.positionalParameters.count)
         case "-": return context.optionFlags
         case "@": return context.positionalParameters.joined(separator: " ")
@@ -25,13 +32,24 @@ extension WordExpander {
         }
     }
 
+    /// `$@`, `$*` and `$!`, `$-` are never "unset" errors (as in dash).
+    static func isNeverUnset(_ name: String) -> Bool { name == "@" || name == "*" || name == "!" || name == "-" }
+
+    /// The value of a parameter without an operator, other than `$!`.
+    func plainValue(of parameter: ParameterExpansion) throws(ExpansionError) -> String {
+        let value = storedValue(of: parameter.name)
+        if value == nil, context.treatsUnsetVariablesAsErrors, !Self.isNeverUnset(parameter.name) {
+            throw .unset(parameter.name, at: parameter.range)
+        }
+        return value ?? ""
+    }
+
     /// The value of `parameter` with its operator applied, and whether a
     /// quoted word (`${x:-""}`) produced it (then it is kept even if empty).
     mutating func evaluate(_ parameter: ParameterExpansion) async throws(ExpansionError) -> (String, Bool) {
         let name = parameter.name
         let value = await value(of: name)
-        // `$@`, `$*` and `$!`, `$-` are never "unset" errors (as in dash).
-        let exempt = name == "@" || name == "*" || name == "!" || name == "-"
+        let exempt = Self.isNeverUnset(name)
         func unsetError() -> ExpansionError { .unset(name, at: parameter.range) }
 
         guard let op = parameter.op else {
@@ -111,15 +129,19 @@ extension WordExpander {
     }
 }
 
-/// A value's scalars, sliced and matched against a pattern as a plain string (wildcards match `/`
-/// and leading dots): what removal and replacement share.
+/// A value's scalars as pattern characters, and the pattern matched at either end of a slice of
+/// them: what removal and replacement share.
 private struct ScalarMatcher {
     let scalars: [Unicode.Scalar]
-    let pattern: GlobPattern
+    let characters: [UInt32]
+    let forwards: AnchoredGlobMatch
+    let backwards: AnchoredGlobMatch
 
     init(_ value: String, _ pattern: GlobPattern) {
         scalars = Array(value.unicodeScalars)
-        self.pattern = pattern
+        characters = scalars.map(GlobSegment.character)
+        forwards = AnchoredGlobMatch(pattern, at: .start)
+        backwards = AnchoredGlobMatch(pattern, at: .end)
     }
 
     var count: Int { scalars.count }
@@ -130,7 +152,15 @@ private struct ScalarMatcher {
         return String(result)
     }
 
-    func matches(_ range: Range<Int>) -> Bool { pattern.matches(text(range), as: .string) }
+    /// The end of the shortest or longest match that starts at `start`.
+    func matchEnd(from start: Int, longest: Bool) -> Int? {
+        forwards.length(in: characters[start...], longest: longest).map { start + $0 }
+    }
+
+    /// The start of the shortest or longest match that ends at the end of the value.
+    func matchStart(longest: Bool) -> Int? {
+        backwards.length(in: characters[...], longest: longest).map { count - $0 }
+    }
 }
 
 /// `${x#p}`, `${x##p}`, `${x%p}`, `${x%%p}` with the pattern matched as a
@@ -138,20 +168,16 @@ private struct ScalarMatcher {
 enum PatternRemoval {
     static func apply(_ op: ParameterOperator, pattern: GlobPattern, to value: String) -> String {
         let matcher = ScalarMatcher(value, pattern)
-        let (text, matches, count) = (matcher.text, matcher.matches, matcher.count)
         switch op {
-        case .removeSmallestPrefix:
-            for end in 0...count where matches(0..<end) { return text(end..<count) }
-        case .removeLargestPrefix:
-            for end in (0...count).reversed() where matches(0..<end) { return text(end..<count) }
-        case .removeSmallestSuffix:
-            for start in (0...count).reversed() where matches(start..<count) { return text(0..<start) }
-        case .removeLargestSuffix:
-            for start in 0...count where matches(start..<count) { return text(0..<start) }
+        case .removeSmallestPrefix, .removeLargestPrefix:
+            guard let end = matcher.matchEnd(from: 0, longest: op == .removeLargestPrefix) else { return value }
+            return matcher.text(end..<matcher.count)
+        case .removeSmallestSuffix, .removeLargestSuffix:
+            guard let start = matcher.matchStart(longest: op == .removeLargestSuffix) else { return value }
+            return matcher.text(0..<start)
         default:
-            break
+            return value
         }
-        return value
     }
 }
 
@@ -162,29 +188,29 @@ enum PatternRemoval {
 enum PatternReplacement {
     static func apply(_ pattern: GlobPattern, with replacement: String, all: Bool, anchor: ReplacementAnchor?, to value: String) -> String {
         let matcher = ScalarMatcher(value, pattern)
-        let (text, matches, count) = (matcher.text, matcher.matches, matcher.count)
+        let count = matcher.count
         switch anchor {
         case .start:
-            guard let end = (0...count).reversed().first(where: { matches(0..<$0) }) else { return value }
-            return replacement + text(end..<count)
+            guard let end = matcher.matchEnd(from: 0, longest: true) else { return value }
+            return replacement + matcher.text(end..<count)
         case .end:
-            guard let start = (0...count).first(where: { matches($0..<count) }) else { return value }
-            return text(0..<start) + replacement
+            guard let start = matcher.matchStart(longest: true) else { return value }
+            return matcher.text(0..<start) + replacement
         case nil:
             var result = ""
             var copied = 0
             var start = 0
             while start < count {
-                guard let end = ((start + 1)...count).reversed().first(where: { matches(start..<$0) }) else {
+                guard let end = matcher.matchEnd(from: start, longest: true), end > start else {
                     start += 1
                     continue
                 }
-                result += text(copied..<start) + replacement
+                result += matcher.text(copied..<start) + replacement
                 copied = end
                 start = end
                 if !all { break }
             }
-            return result + text(copied..<count)
+            return result + matcher.text(copied..<count)
         }
     }
 }

@@ -30,7 +30,8 @@ public enum UserDatabase {
 
     static func accounts(in path: String) -> [UserAccount] {
         guard let file = try? FileDescriptor.open(path, O_RDONLY) else { return [] }
-        defer { file.close() }
+        // Read only: its close has nothing to report.
+        defer { try? file.close() }
         return accounts(parsing: file.readToEnd())
     }
 

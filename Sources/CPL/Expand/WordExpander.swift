@@ -26,8 +26,9 @@ public struct WordExpander<Context: ExpansionContext> {
     /// `x=$(cmd)` (whose status is the substitution's).
     public private(set) var lastSubstitutionStatus: Int32?
     /// Splitting happens only where fields are made (arguments, `for` words), not in
-    /// assignments, redirection targets or patterns.
-    private var splitsSubstitutions = false
+    /// assignments, redirection targets or patterns (nor in those nested in a field's word:
+    /// `${x=$y}`, `${x#$y}`).
+    private(set) var splitsSubstitutions = false
     /// Inside `pattern(_:)`: unquoted expansion values keep their wildcards.
     private var expansionsArePatterns = false
 
@@ -59,7 +60,9 @@ public struct WordExpander<Context: ExpansionContext> {
         {
             return [text]
         }
-        if let (value, solid) = try await loneExpansion(word) { return value.isEmpty && !solid ? [] : [value] }
+        if let (value, solid) = try immediateValue(word, splitting: context.splitsExpansionValues) {
+            return value.isEmpty && !solid ? [] : [value]
+        }
         var accumulator = FieldAccumulator()
         splitsSubstitutions = true
         defer { splitsSubstitutions = false }
@@ -90,27 +93,75 @@ public struct WordExpander<Context: ExpansionContext> {
     /// redirection targets. `$@` is joined with spaces.
     public mutating func string(_ word: Word) async throws(ExpansionError) -> String {
         if word.parts.count == 1, case .literal(let text) = word.parts[0] { return text }
-        if let (value, _) = try await loneExpansion(word) { return value }
+        if let (value, _) = try immediateValue(word) { return value }
+        let splits = splitsSubstitutions
+        splitsSubstitutions = false
+        defer { splitsSubstitutions = splits }
         var accumulator = FieldAccumulator()
         try await expand(word.parts, quoted: false, into: &accumulator)
         return accumulator.finish().map(\.text).joined(separator: " ")
     }
 
-    /// The value of a word that is only `$NAME`, `"$NAME"` or `$((…))` (not `$@` or `$*`), without
-    /// the field machinery (most words of a loop are these); nil for any other word. `solid`: the
-    /// field stays when empty. Such a value is one field, never split nor globbed.
-    private mutating func loneExpansion(_ word: Word) async throws(ExpansionError) -> (value: String, solid: Bool)? {
-        guard word.parts.count == 1 else { return nil }
-        switch word.parts[0] {
-        case .parameter(let parameter) where parameter.op == nil && parameter.name != "@" && parameter.name != "*":
-            return (try await evaluate(parameter).0, false)
-        case .doubleQuoted(let inner) where inner.count == 1:
-            guard case .parameter(let parameter) = inner[0], parameter.op == nil, parameter.name != "@" else { return nil }
-            return (try await evaluate(parameter).0, true)
-        case .arithmetic(let arithmetic):
-            return (String(try await evaluate(arithmetic)), true)
-        default:
-            return nil
+    /// The value of a word whose expansion cannot suspend nor make more than one field: text
+    /// without unquoted wildcards, `$NAME` and `${NAME}` (not `$@`, `$*` or `$!`) and `$((…))`
+    /// parsed ahead, in any mix and quoting (most words of a loop are these); nil, before anything
+    /// is expanded, for any other word. `solid`: the field stays when empty. Such a value is one
+    /// field, never split nor globbed: with `splitting` (POSIX mode's fields), unquoted `$NAME`
+    /// and `$((…))` are split, so a word holding them is not such a word.
+    ///
+    /// Synchronous, so that a command made only of such words needs no task machinery at all.
+    mutating func immediateValue(_ word: Word, splitting: Bool = false) throws(ExpansionError) -> (value: String, solid: Bool)? {
+        guard Self.expandsImmediately(word, splitting: splitting) else { return nil }
+        var value = ""
+        var solid = false
+        try appendImmediately(word.parts, to: &value, solid: &solid)
+        return (value, solid)
+    }
+
+    /// Whether `immediateValue(_:splitting:)` can expand `word`.
+    static func expandsImmediately(_ word: Word, splitting: Bool = false) -> Bool {
+        expandsImmediately(word.parts, quoted: false, splitting: splitting)
+    }
+
+    private static func expandsImmediately(_ parts: [WordPart], quoted: Bool, splitting: Bool) -> Bool {
+        parts.allSatisfy { part in
+            switch part {
+            case .literal(let text): quoted || !text.utf8.mayHoldWildcards
+            case .singleQuoted, .escaped: true
+            case .doubleQuoted(let inner): expandsImmediately(inner, quoted: true, splitting: splitting)
+            case .parameter(let parameter):
+                (quoted || !splitting) && parameter.op == nil && parameter.name != "@" && parameter.name != "*"
+                    && parameter.name != "!"
+            case .arithmetic(let arithmetic): (quoted || !splitting) && arithmetic.expression != nil
+            case .tilde, .commandSubstitution: false
+            }
+        }
+    }
+
+    /// What `expand(_:quoted:into:)` makes of parts that `expandsImmediately` accepts.
+    private mutating func appendImmediately(
+        _ parts: [WordPart], to value: inout String, solid: inout Bool
+    ) throws(ExpansionError) {
+        for part in parts {
+            switch part {
+            case .literal(let text), .singleQuoted(let text):
+                value += text
+                solid = true
+            case .escaped(let character):
+                value.append(character)
+                solid = true
+            case .doubleQuoted(let inner):
+                solid = true
+                try appendImmediately(inner, to: &value, solid: &solid)
+            case .parameter(let parameter):
+                value += try plainValue(of: parameter)
+            case .arithmetic(let arithmetic):
+                guard let expression = arithmetic.expression else { continue }  // excluded by expandsImmediately
+                value += String(try evaluate(expression, of: arithmetic, text: ""))
+                solid = true
+            case .tilde, .commandSubstitution:
+                continue  // excluded by expandsImmediately
+            }
         }
     }
 
@@ -128,7 +179,12 @@ public struct WordExpander<Context: ExpansionContext> {
     /// `"${x%'*'}"` match a literal `*`.
     public mutating func pattern(_ word: Word) async throws(ExpansionError) -> GlobPattern {
         expansionsArePatterns = true
-        defer { expansionsArePatterns = false }
+        let splits = splitsSubstitutions
+        splitsSubstitutions = false
+        defer {
+            expansionsArePatterns = false
+            splitsSubstitutions = splits
+        }
         var accumulator = FieldAccumulator()
         for part in word.parts {
             switch part {
@@ -196,7 +252,8 @@ public struct WordExpander<Context: ExpansionContext> {
                 // By scalar: `removeLast()` would take a whole "\r\n" Character.
                 while output.unicodeScalars.last == "\n" { output.unicodeScalars.removeLast() }
                 if splitsSubstitutions && !quoted && context.splitsSubstitutionOutput {
-                    FieldSplitter(ifs: context.variable("IFS")).split(output, into: &fields)
+                    FieldSplitter(ifs: context.variable("IFS")).split(
+                        output, into: &fields, wildcardsActive: context.splitsExpansionValues)
                 } else {
                     fields.append(output, wildcardsActive: expansionsArePatterns && !quoted)
                     if quoted { fields.markSolid() }
@@ -204,8 +261,13 @@ public struct WordExpander<Context: ExpansionContext> {
             case .parameter(let parameter):
                 try await expandParameter(parameter, quoted: quoted, into: &fields)
             case .arithmetic(let arithmetic):
-                fields.append(String(try await evaluate(arithmetic)))
-                fields.markSolid()
+                let value = String(try await evaluate(arithmetic))
+                if !quoted && splitsValues {
+                    appendSplitting(value, into: &fields)
+                } else {
+                    fields.append(value)
+                    fields.markSolid()
+                }
             }
         }
     }
@@ -225,15 +287,22 @@ public struct WordExpander<Context: ExpansionContext> {
         if parameter.op == nil, parameter.name == "@" || (parameter.name == "*" && !quoted),
             context.runTimeStandIn(for: parameter.name) == nil
         {
-            // One field per positional parameter.
+            // One field per positional parameter (each split in POSIX mode when unquoted).
+            let splits = !quoted && splitsValues
             for (index, value) in context.positionalParameters.enumerated() {
                 if index > 0 { fields.breakField() }
+                if splits { appendSplitting(value, into: &fields); continue }
                 fields.append(value)
                 if quoted { fields.markSolid() }
             }
             return
         }
+        if context.splitsExpansionValues, try await expandChosenWord(of: parameter, quoted: quoted, into: &fields) { return }
         let (value, hadQuotes) = try await evaluate(parameter)
+        if !quoted && !hadQuotes && splitsValues {
+            appendSplitting(value, into: &fields)
+            return
+        }
         fields.append(value, wildcardsActive: expansionsArePatterns && !quoted && !hadQuotes)
         if quoted || hadQuotes { fields.markSolid() }
     }
@@ -266,6 +335,13 @@ extension WordExpander: ArithmeticVariables {
                 throw ExpansionError(kind: .arithmetic, message: error.diagnostic(in: text), range: arithmetic.range)
             }
         }
+        return try evaluate(expression, of: arithmetic, text: text)
+    }
+
+    /// Evaluates `expression`, parsed from `arithmetic` (from `text` when it was parsed after expanding).
+    mutating func evaluate(
+        _ expression: ArithmeticExpression, of arithmetic: ArithmeticExpansion, text: String
+    ) throws(ExpansionError) -> Int64 {
         do {
             return try expression.evaluate(&self)
         } catch {

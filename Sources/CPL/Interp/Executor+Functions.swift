@@ -52,10 +52,9 @@ extension Executor {
 
     /// A function's body runs like any compound command, with its redirections applied.
     private func runBody(_ body: Command) async throws(ShellExit) -> Int32 {
-        let pipeline = Pipeline(negated: false, stages: [body], pipeStderr: [], range: body.range)
         let stage: PlannedStage
         do {
-            stage = try await planStage(pipeline, index: 0)
+            stage = try await planLone(Pipeline(negated: false, stages: [body], pipeStderr: [], range: body.range))
         } catch {
             await report(error.message, at: error.range ?? body.range)
             throw ShellExit(status: error.status, reason: .fatalError)

@@ -41,7 +41,7 @@ extension Executor {
         if pipeline.stages.count == 1 {
             let stage: PlannedStage
             do {
-                stage = try await planStage(pipeline, index: 0)
+                stage = try await planLone(pipeline)
             } catch {
                 // As in sh, an expansion error ends the script (a REPL's run: only that run).
                 reporter?.lastStageLaunched(pid: nil)
@@ -49,6 +49,7 @@ extension Executor {
                 state.lastStatus = error.status
                 throw ShellExit(status: error.status, reason: .fatalError)
             }
+            if let status = try runImmediately(stage, reporter: reporter) { return status }
             return try await run(stage, reporter: reporter)
         }
         return await executeStages(of: pipeline, reporter: reporter)
@@ -57,10 +58,21 @@ extension Executor {
     /// Plans stage `index` of `pipeline` with this context's variables.
     func planStage(_ pipeline: Pipeline, index: Int, catchingErrors: Bool = false) async throws(ExpansionError) -> PlannedStage {
         lastSubstitutionStatus = nil
-        var planner = Planner(
+        var planner = makePlanner()
+        return try await planner.planStage(pipeline, index: index, catchingErrors: catchingErrors)
+    }
+
+    /// Plans a pipeline of one stage, synchronously when it can.
+    func planLone(_ pipeline: Pipeline) async throws(ExpansionError) -> PlannedStage {
+        if let stage = try planImmediately(pipeline.stages[0]) { return stage }
+        return try await planStage(pipeline, index: 0)
+    }
+
+    /// A planner that expands with this context's variables.
+    func makePlanner() -> Planner<LiveExpansionContext> {
+        Planner(
             context: LiveExpansionContext(executor: self), noclobber: state.options.noclobber, isBuiltin: isBuiltinName,
             isFunction: isFunctionName)
-        return try await planner.planStage(pipeline, index: index, catchingErrors: catchingErrors)
     }
 
     /// A multi-stage pipeline: each stage is a subshell running concurrently.

@@ -101,6 +101,8 @@ struct Launcher: Sendable {
         } catch {
             switch error {
             case .aborted(let status): return status?.shellStatus ?? 128 + SIGTERM
+            // The status is lost: 127, as `wait` answers for a process it does not know.
+            case .childAlreadyReaped: return 127
             }
         }
     }

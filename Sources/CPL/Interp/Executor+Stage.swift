@@ -87,14 +87,22 @@ extension Executor {
         case .assignmentsOnly:
             reporter?.lastStageLaunched(pid: nil)
             if !stage.assignments.isEmpty { await trace([], assignments: stage.assignments) }
-            for assignment in stage.assignments {
-                state.variables[assignment.name] = assignment.value
-                if state.options.allexport { state.exported.insert(assignment.name) }
-            }
+            setVariables(stage.assignments)
             return lastSubstitutionStatus ?? 0
+
+        case .remote(let remote):
+            return await run(remote, descriptors: table, reporter: reporter)
 
         case .expansionFailed:
             return 2  // handled above
+        }
+    }
+
+    /// `NAME=value` without a command: shell variables (exported under `set -a`).
+    func setVariables(_ assignments: [PlannedAssignment]) {
+        for assignment in assignments {
+            state.variables[assignment.name] = assignment.value
+            if state.options.allexport { state.exported.insert(assignment.name) }
         }
     }
 

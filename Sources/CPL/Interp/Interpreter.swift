@@ -63,6 +63,7 @@ public final class Interpreter: Sendable {
     private let currentRun = Mutex<Task<(Int32, RunResult.Ending, ShellState), Never>?>(nil)
 
     /// - Parameters:
+    ///   - options: job control, the file-system seam and the other settings fixed for its life.
     ///   - environment: the initial variables, all exported; nil: this process's environment.
     ///   - workingDirectory: nil: `$PWD` when it names the current directory, else `getcwd`.
     public init(options: Options = Options(), environment: [String: String]? = nil, workingDirectory: String? = nil) {
@@ -251,9 +252,12 @@ public final class Interpreter: Sendable {
     /// The program and its plan, with the variables known now and those the
     /// script assigns (see `StaticPlanner`): a dry run.
     public func plan(_ source: String, fileName: String = "<input>") async throws(ParseError) -> (program: Program, plan: Plan) {
-        let program = try Parser.parse(source, fileName: fileName)
+        let program = try Parser.parse(source, fileName: fileName, posix: readsPOSIX)
         return (program, await plan(program, source: source))
     }
+
+    /// `set -o posix` is on: text is parsed as sh reads it.
+    private var readsPOSIX: Bool { stored.withLock { $0.state.options.posix } }
 
     public func plan(_ program: Program, source: String) async -> Plan {
         let state = stored.withLock { $0.state }
@@ -261,7 +265,7 @@ public final class Interpreter: Sendable {
         var planner = StaticPlanner(
             source: source, variables: state.variables, positionalParameters: state.positionalParameters,
             scriptName: state.scriptName, workingDirectory: state.workingDirectory,
-            noclobber: state.options.noclobber, nounset: state.options.nounset,
+            noclobber: state.options.noclobber, nounset: state.options.nounset, posix: state.options.posix,
             functionNames: Set(state.functions.keys), isBuiltin: { Builtins.isBuiltin($0, in: session) })
         return await planner.plan(program)
     }
@@ -274,7 +278,7 @@ public final class Interpreter: Sendable {
         _ source: String, fileName: String = "<input>", stdin: RunInput = .inherit, stdout: RunOutput = .inherit,
         stderr: RunOutput = .inherit
     ) async throws(ParseError) -> RunResult {
-        let program = try Parser.parse(source, fileName: fileName)
+        let program = try Parser.parse(source, fileName: fileName, posix: readsPOSIX)
         return await run(program, source: source, fileName: fileName, stdin: stdin, stdout: stdout, stderr: stderr)
     }
 
@@ -410,7 +414,7 @@ public final class Interpreter: Sendable {
         _ path: String, arguments: [String] = [], stdin: RunInput = .inherit, stdout: RunOutput = .inherit,
         stderr: RunOutput = .inherit
     ) async throws(InterpreterError) -> RunResult {
-        let script = try Script.load(path: path, in: session.fileSystem)
+        let script = try Script.load(path: path, posix: readsPOSIX, in: session.fileSystem)
         stored.withLock { stored in
             stored.state.scriptName = path
             stored.state.positionalParameters = arguments

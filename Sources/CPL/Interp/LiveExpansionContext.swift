@@ -23,6 +23,7 @@ struct LiveExpansionContext: ExpansionContext {
     }
     var optionFlags: String { executor.state.options.flags + (executor.session.jobControl ? "i" : "") }
     var globbingDisabled: Bool { executor.state.options.noglob }
+    var splitsExpansionValues: Bool { executor.state.options.posix }
     func isReadOnly(_ name: String) -> Bool { executor.state.readonlyNames.quicklyContains(name) }
     var treatsUnsetVariablesAsErrors: Bool { executor.state.options.nounset }
     var workingDirectory: String { executor.state.workingDirectory }

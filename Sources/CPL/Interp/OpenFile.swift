@@ -25,7 +25,9 @@ final class OpenFile: Sendable {
     }
 
     deinit {
-        if owned { descriptor.close() }
+        // The last table let go, after the command that wrote through it has finished: like dash,
+        // a redirection's close has no command left to fail.
+        if owned { try? descriptor.close() }
     }
 
     /// Regular files never block, so they are written in one piece.
@@ -90,8 +92,9 @@ final class OpenFile: Sendable {
         guard bytes.count > 4096 else {
             // A new pipe holds at least one page: this never blocks.
             let (readEnd, writeEnd) = try FileDescriptor.pipe()
-            defer { writeEnd.close() }
-            do { try writeEnd.writeAll(bytes) } catch { readEnd.close(); throw error }
+            // Pipe ends: their close loses no data, and the write's error is the one to report.
+            defer { try? writeEnd.close() }
+            do { try writeEnd.writeAll(bytes) } catch { try? readEnd.close(); throw error }
             return OpenFile(owning: readEnd)
         }
         let (readEnd, writer) = try StdioPipe.makeWriter()

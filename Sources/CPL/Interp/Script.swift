@@ -9,9 +9,10 @@ public struct Script: Sendable {
     /// The name messages use (the path as given).
     public let fileName: String
 
-    /// Parses `text` (the file's name is for messages) with `aliases` in force.
-    public init(text: String, fileName: String, aliases: [String: String] = [:]) throws(ParseError) {
-        self.program = try Parser.parse(text, fileName: fileName, aliases: aliases)
+    /// Parses `text` (the file's name is for messages) with `aliases` in force; `posix`: as sh
+    /// reads it (see `Parser.parse`).
+    public init(text: String, fileName: String, aliases: [String: String] = [:], posix: Bool = false) throws(ParseError) {
+        self.program = try Parser.parse(text, fileName: fileName, aliases: aliases, posix: posix)
         self.text = text
         self.fileName = fileName
     }
@@ -19,11 +20,12 @@ public struct Script: Sendable {
     /// Reads and parses the file at `path` (relative to the process's directory; callers
     /// resolve it against the interpreter's first), opened through `fileSystem`.
     public static func load(
-        path: String, fileName: String? = nil, aliases: [String: String] = [:], in fileSystem: FileSystem = .system
+        path: String, fileName: String? = nil, aliases: [String: String] = [:], posix: Bool = false,
+        in fileSystem: FileSystem = .system
     ) throws(InterpreterError) -> Script {
         let text = try read(path, in: fileSystem)
         do {
-            return try Script(text: text, fileName: fileName ?? path, aliases: aliases)
+            return try Script(text: text, fileName: fileName ?? path, aliases: aliases, posix: posix)
         } catch {
             throw .syntax(error)
         }
@@ -38,7 +40,8 @@ public struct Script: Sendable {
         } catch {
             throw .cannotRead(path: path, errno: error)
         }
-        defer { descriptor.close() }
+        // Read only: its close has nothing to report.
+        defer { try? descriptor.close() }
         var info = stat()
         if fstat(descriptor.rawValue, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
             throw .cannotRead(path: path, errno: Errno(rawValue: EISDIR))

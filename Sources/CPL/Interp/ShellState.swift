@@ -26,6 +26,10 @@ public struct ShellOptions: Sendable, Equatable {
     /// a script may set them, to no effect, as in dash).
     public var vi = false
     public var emacs = false
+    /// `set -o posix` (`cpl --posix`, or cpl run as `sh`): sh's reading of a script. Unquoted
+    /// expansions are field-split at IFS and pathname-expanded, `echo` is dash's, and text parsed
+    /// from then on has no cpl extensions (`&>`, `|&`, `&!`, `<<<`, `{a,b}`). See POSIXMode.swift.
+    public var posix = false
 
     public init(errexit: Bool = false, nounset: Bool = false, xtrace: Bool = false, pipefail: Bool = false, noclobber: Bool = false) {
         self.errexit = errexit
@@ -38,7 +42,7 @@ public struct ShellOptions: Sendable, Equatable {
     private static let options: [(name: String, flag: Character?, path: WritableKeyPath<ShellOptions, Bool> & Sendable)] = [
         ("allexport", "a", \.allexport), ("emacs", nil, \.emacs), ("errexit", "e", \.errexit),
         ("noclobber", "C", \.noclobber), ("noexec", "n", \.noexec), ("noglob", "f", \.noglob),
-        ("nounset", "u", \.nounset), ("pipefail", nil, \.pipefail), ("verbose", "v", \.verbose),
+        ("nounset", "u", \.nounset), ("pipefail", nil, \.pipefail), ("posix", nil, \.posix), ("verbose", "v", \.verbose),
         ("vi", nil, \.vi), ("xtrace", "x", \.xtrace),
     ]
 

@@ -193,7 +193,7 @@ extension Executor {
         let status = state.lastStatus
         let program: Program
         do {
-            program = try Parser.parse(action, fileName: "trap")
+            program = try Parser.parse(action, fileName: "trap", posix: state.options.posix)
         } catch {
             try? await ShellOutput(files[2]).write(error.rendered)
             return

@@ -106,6 +106,8 @@ public struct PlannedStage: Sendable, Equatable {
         /// Expanding the stage's words failed (`set -u`, `${x?}`); the stage
         /// reports the message and ends with status 2.
         case expansionFailed(ExpansionError)
+        /// `@host cmd`: ssh runs the command on each host.
+        case remote(RemoteStage)
     }
 
     public var action: Action
@@ -142,6 +144,7 @@ public struct PlannedStage: Sendable, Equatable {
         case .compound(let compound): "\(compound.keyword)…"
         case .defineFunction(let function): "\(function.name)()"
         case .assignmentsOnly, .expansionFailed: ""
+        case .remote(let remote): remote.command.first ?? ""
         }
     }
 }

@@ -56,8 +56,10 @@ extension PlannedStage {
         case .defineFunction(let definition): line += "define function \(definition.name)()"
         case .assignmentsOnly: line += assignments.isEmpty ? "redirections only" : "set variables"
         case .expansionFailed(let error): line += "expansion error: \(error.message)"
+        case .remote(let remote): line += remote.planHeader
         }
         out += line + "\n"
+        if case .remote(let remote) = action { out += remote.planLines(indent: indent + "  ") }
         let assignmentPrefix: String
         switch action {
         case .assignmentsOnly: assignmentPrefix = "set "

@@ -70,6 +70,9 @@ public struct Planner<Context: ExpansionContext> {
     public mutating func plan(_ command: Command) async throws(ExpansionError) -> PlannedStage {
         switch command {
         case .simple(let simple):
+            if let placement = simple.remotePlacement {
+                return try await planRemote(simple, hosts: placement.hosts, command: placement.command)
+            }
             let arguments = try await arguments(of: simple.words)
             let descriptors = try await plan(simple.redirections)
             // Left to right, each seeing the ones before it (`X=2 Y=$X cmd`: Y is 2).
@@ -103,6 +106,48 @@ public struct Planner<Context: ExpansionContext> {
         case .functionDefinition(let function):
             return PlannedStage(action: .defineFunction(function), range: function.range)
         }
+    }
+
+    /// A command planned synchronously: one without redirections that is a group, a compound
+    /// command, a function definition, or a simple command whose words all expand without
+    /// suspending (see `WordExpander.immediateValue`). Most commands of a loop are such, and the
+    /// executor runs them without the task machinery of `plan(_:)`. nil, before anything is
+    /// expanded, for any other command (and for prefix assignments before a command, which are
+    /// undone).
+    mutating func planImmediately(_ command: Command) throws(ExpansionError) -> PlannedStage? {
+        switch command {
+        case .simple(let simple): return try planImmediately(simple)
+        case .braceGroup(let group) where group.redirections.isEmpty:
+            return PlannedStage(action: .group(group.body), range: group.range)
+        case .compound(let compound) where compound.redirections.isEmpty:
+            return PlannedStage(action: .compound(compound), range: compound.range)
+        case .functionDefinition(let function): return PlannedStage(action: .defineFunction(function), range: function.range)
+        case .subshell, .braceGroup, .compound: return nil
+        }
+    }
+
+    private mutating func planImmediately(_ simple: SimpleCommand) throws(ExpansionError) -> PlannedStage? {
+        typealias Expander = WordExpander<Context>
+        // A stage on other hosts (`@h cmd`) is planned by `plan(_:)`, which starts its ssh.
+        guard simple.redirections.isEmpty, simple.assignments.isEmpty || simple.words.isEmpty,
+            simple.words.first?.droppingHostMarker() == nil,
+            simple.words.allSatisfy({ Expander.expandsImmediately($0, splitting: context.splitsExpansionValues) }),
+            simple.assignments.allSatisfy({ Expander.expandsImmediately($0.value) })
+        else { return nil }
+        // Each word is one field or none; `local a=$x` keeps the field (as `arguments(of:)` does),
+        // since its text makes it solid.
+        var arguments: [String] = []
+        for word in simple.words {
+            guard let (value, solid) = try expander.immediateValue(word, splitting: context.splitsExpansionValues) else { return nil }
+            if solid || !value.isEmpty { arguments.append(value) }
+        }
+        var assignments: [PlannedAssignment] = []
+        for assignment in simple.assignments {
+            guard let (value, _) = try expander.immediateValue(assignment.value) else { return nil }
+            context.assignVariable(assignment.name, value)
+            assignments.append(PlannedAssignment(name: assignment.name, value: value))
+        }
+        return PlannedStage(action: action(for: arguments), assignments: assignments, range: simple.range)
     }
 
     /// The argument fields of a command's words.

@@ -30,6 +30,8 @@ public struct StaticPlanner {
 
         /// Planning a function's body: its parameters are shown as written.
         var parametersAreRunTime = false
+        /// POSIX mode: known values are split and globbed as the run will (`$(…)` stays whole).
+        public var splitsExpansionValues = false
 
         public func runTimeStandIn(for name: String) -> String? {
             guard parametersAreRunTime, let first = name.unicodeScalars.first,
@@ -70,15 +72,23 @@ public struct StaticPlanner {
     /// - Parameters:
     ///   - source: the text `program` was parsed from (to show `$(…)` and job text).
     ///   - variables: the variables known before the script starts (the environment).
+    ///   - positionalParameters: `$1`, `$2`… of the script.
+    ///   - scriptName: `$0`.
+    ///   - workingDirectory: where relative paths and globs are resolved.
+    ///   - noclobber: `set -C` is on: `>` onto an existing file would fail.
+    ///   - nounset: `set -u` is on: an unset variable is an error.
+    ///   - functionNames: functions defined before the script starts (their calls are shown as calls).
+    ///   - isBuiltin: whether a command name is a builtin (shown as run in the shell, not spawned).
     public init(
         source: String, variables: [String: String], positionalParameters: [String] = [],
         scriptName: String = "cpl", workingDirectory: String, noclobber: Bool = false, nounset: Bool = false,
-        functionNames: Set<String> = [], isBuiltin: @escaping @Sendable (String) -> Bool
+        posix: Bool = false, functionNames: Set<String> = [], isBuiltin: @escaping @Sendable (String) -> Bool
     ) {
-        let context = Context(
+        var context = Context(
             variables: variables, positionalParameters: positionalParameters, scriptName: scriptName,
             workingDirectory: workingDirectory, treatsUnsetVariablesAsErrors: nounset,
             sourceBytes: Array(source.utf8), functionNames: functionNames)
+        context.splitsExpansionValues = posix
         planner = Planner(context: context, noclobber: noclobber, isBuiltin: isBuiltin)
     }
 

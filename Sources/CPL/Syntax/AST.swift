@@ -94,14 +94,16 @@ public struct Pipeline: Sendable, Equatable {
     }
 }
 
+/// Only simple commands, the most common kind, are stored inline: the other cases are boxed so
+/// that every stage of a pipeline is no larger than a simple command.
 public enum Command: Sendable, Equatable {
     case simple(SimpleCommand)
     /// `( list )`, run in a subshell.
-    case subshell(GroupCommand)
+    indirect case subshell(GroupCommand)
     /// `{ list; }`, run in the current shell.
-    case braceGroup(GroupCommand)
+    indirect case braceGroup(GroupCommand)
     /// `if`, `while`, `until`, `for`, `case`: run in the current shell.
-    case compound(CompoundCommand)
+    indirect case compound(CompoundCommand)
     /// `name() compound-command`: defines a function (running it does nothing else).
     indirect case functionDefinition(FunctionDefinition)
 
@@ -334,7 +336,7 @@ public enum RedirectionTarget: Sendable, Equatable {
     /// A file name, a descriptor number or `-` (for `>&`/`<&`; the planner
     /// validates those), or the here-string word.
     case word(Word)
-    case hereDocument(HereDocument)
+    indirect case hereDocument(HereDocument)
 }
 
 /// `[n]op target`.
@@ -370,7 +372,7 @@ public struct HereDocument: Sendable, Equatable {
     /// The body as written (after tab stripping), without the delimiter line.
     public var text: String
     /// The body to expand. Quoted: one `.literal(text)` (none if empty).
-    /// Unquoted: `.literal` runs, `.escaped` (for `\$` `` \` `` `\\`;
+    /// Unquoted: `.literal` runs, `.escaped` (for `\$`, backslash-backquote and `\\`;
     /// backslash-newline is removed), `.parameter` and `.commandSubstitution`
     /// parts. Like the inside of double quotes, nothing here is globbed or split.
     public var parts: [WordPart]

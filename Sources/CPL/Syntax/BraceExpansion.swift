@@ -5,12 +5,20 @@
 // and `{a}` are literal. Applied to the words of a simple command and of `for … in`.
 
 extension Word {
-    /// The words this one stands for after brace expansion (itself when it has none). Words that
-    /// come out empty are dropped, as bash drops them (`x{,}` → `x x`… `{,}` → nothing).
-    func braceExpanded() -> [Word] {
-        guard parts.contains(where: { if case .literal(let text) = $0 { text.contains("{") } else { false } }) else {
-            return [self]
+    /// Appends the words this one stands for after brace expansion (itself when it has none).
+    /// Words that come out empty are dropped, as bash drops them (`x{,}` → `x x`… `{,}` → nothing).
+    func appendBraceExpanded(to words: inout [Word]) {
+        let hasBrace = parts.contains {
+            if case .literal(let text) = $0 { text.utf8.contains(UInt8(ascii: "{")) } else { false }
         }
+        if hasBrace {
+            words += braceExpanded()
+        } else {
+            words.append(self)
+        }
+    }
+
+    private func braceExpanded() -> [Word] {
         var atoms: [BraceAtom] = []
         for part in parts {
             if case .literal(let text) = part {

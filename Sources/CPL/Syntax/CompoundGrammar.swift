@@ -110,7 +110,7 @@ extension Parser {
             var list: [Word] = []
             while case .word(let word) = try peek().kind {
                 try advance()
-                list += word.braceExpanded()
+                if posix { list.append(word) } else { word.appendBraceExpanded(to: &list) }
             }
             words = list
             let separator = try peek()

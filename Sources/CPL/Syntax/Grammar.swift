@@ -248,7 +248,7 @@ extension Parser {
                     assignments.append(assignment)
                     checksAlias = true
                 } else {
-                    words += word.braceExpanded()
+                    if posix { words.append(word) } else { word.appendBraceExpanded(to: &words) }
                 }
                 end = word.range.end
             } else if let redirection = try parseRedirectionIfPresent() {

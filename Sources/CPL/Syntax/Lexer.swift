@@ -9,7 +9,8 @@
 // - `#` starts a comment only where a token could start; it runs to the end
 //   of the line (the newline is a token).
 // - Operators, longest match first: `|| |& | && &>> &> &! & ;; ; ( )
-//   <<< <<- << <& <> < >> >& >| >`.
+//   <<< <<- << <& <> < >> >& >| >`. In POSIX mode `|&`, `&>`, `&>>`, `&!` and `<<<` are not
+//   operators: their first character is one on its own (`a &> f` is `a &` then `> f`).
 // - Everything else up to an unquoted blank or one of `| & ; < > ( )` or a
 //   newline is one word. Digits forming a whole unquoted word directly
 //   followed by `<` or `>` are an IO number (`2>f`; but `\2>f` is a word).
@@ -24,8 +25,7 @@ extension Parser {
 
     @discardableResult
     mutating func advance() throws(ParseError) -> Token {
-        let token = try peek()
-        peeked = nil
+        guard let token = peeked.take() else { return try lexToken() }
         return token
     }
 
@@ -105,14 +105,14 @@ extension Parser {
         switch first {
         case UInt8(ascii: "|"):
             if second == UInt8(ascii: "|") { return take(2, .orIf) }
-            if second == UInt8(ascii: "&") { return take(2, .pipeBoth) }
+            if second == UInt8(ascii: "&"), !posix { return take(2, .pipeBoth) }
             return take(1, .pipe)
         case UInt8(ascii: "&"):
             if second == UInt8(ascii: "&") { return take(2, .andIf) }
-            if second == UInt8(ascii: ">") {
+            if second == UInt8(ascii: ">"), !posix {
                 return third == UInt8(ascii: ">") ? take(3, .andDoubleGreat) : take(2, .andGreat)
             }
-            if second == UInt8(ascii: "!") { return take(2, .detach) }
+            if second == UInt8(ascii: "!"), !posix { return take(2, .detach) }
             return take(1, .ampersand)
         case UInt8(ascii: ";"):
             return second == UInt8(ascii: ";") ? take(2, .doubleSemicolon) : take(1, .semicolon)
@@ -122,7 +122,7 @@ extension Parser {
             return take(1, .rightParen)
         case UInt8(ascii: "<"):
             if second == UInt8(ascii: "<") {
-                if third == UInt8(ascii: "<") { return take(3, .tripleLess) }
+                if third == UInt8(ascii: "<"), !posix { return take(3, .tripleLess) }
                 if third == UInt8(ascii: "-") { return take(3, .doubleLessDash) }
                 return take(2, .doubleLess)
             }
@@ -152,7 +152,14 @@ extension Parser {
             }
             return Token(kind: .ioNumber(number), start: start, end: end)
         }
-        let word = Word(parts: parts, range: range(start, end), sourceText: text(start, end))
+        // A plain word's text is its one literal part: share that string rather than decode it again.
+        let sourceText: String
+        if parts.count == 1, case .literal(let literal) = parts[0], literal.utf8.count == end - start {
+            sourceText = literal
+        } else {
+            sourceText = text(start, end)
+        }
+        let word = Word(parts: parts, range: range(start, end), sourceText: sourceText)
         return Token(kind: .word(word), start: start, end: end)
     }
 }

@@ -14,13 +14,19 @@ public struct Parser {
     ///
     /// - Throws: `ParseError`; its `isIncomplete` is true when the input ended
     ///   while a construct was still open (a REPL should read another line).
-    /// - Parameter aliases: `alias` definitions in force for this text (dash's rule: an alias
-    ///   applies to text parsed after it was defined, so a script's own aliases do not apply to it).
+    /// - Parameters:
+    ///   - source: the whole text, parsed before any of it runs.
+    ///   - fileName: the name diagnostics give the text.
+    ///   - aliases: `alias` definitions in force for this text (dash's rule: an alias
+    ///     applies to text parsed after it was defined, so a script's own aliases do not apply to it).
+    ///   - posix: read the text as sh does, without cpl's extensions: `&>`, `|&` and `&!`
+    ///     are not operators, `<<<` is an error and `{a,b}` is a literal word (as dash does).
     public static func parse(
-        _ source: String, fileName: String = "<input>", aliases: [String: String] = [:]
+        _ source: String, fileName: String = "<input>", aliases: [String: String] = [:], posix: Bool = false
     ) throws(ParseError) -> Program {
         var parser = Parser(source: SourceText(source), fileName: fileName)
         parser.aliases = aliases
+        parser.posix = posix
         return try parser.parseWholeBuffer()
     }
 
@@ -37,6 +43,8 @@ public struct Parser {
     var aliasesInUse: [(name: String, end: Int)] = []
     /// Where the text of an alias that ended in a blank ends (the next word is checked too).
     var wordAfterBlankAlias: Int?
+    /// POSIX mode: sh's operators only, no brace expansion.
+    var posix = false
     /// Scanning an inner buffer whose end is not the end of the input: no
     /// error from here can be "incomplete".
     let isNested: Bool
@@ -52,7 +60,20 @@ public struct Parser {
     /// Bodies read so far, keyed by the source offset of their redirection.
     var hereDocumentBodies: [Int: HereDocumentBody] = [:]
 
+    /// Shared with the parsers of inner buffers.
+    let scan: ScanState
+
     static let maximumDepth = 100
+
+    /// What a parse and the parsers of its inner buffers share, mutable from any of them.
+    final class ScanState {
+        /// Bytes the lexer looked at plus bytes walked to count columns: a measure of the parse's
+        /// work that does not depend on the machine's load, so tests can check that it grows
+        /// linearly with the input.
+        var steps = 0
+        /// The location found last, where the next lookup starts.
+        var lastLocation: SourceLocation?
+    }
 
     /// A construct the parser is inside of, and what it expects next (prose: "`then`").
     struct OpenConstruct {
@@ -68,6 +89,7 @@ public struct Parser {
         self.offsetMap = nil
         self.isNested = false
         self.depth = 0
+        self.scan = ScanState()
     }
 
     /// A parser for an inner buffer.
@@ -79,6 +101,8 @@ public struct Parser {
         self.isNested = true
         self.depth = parent.depth + 1
         self.aliases = parent.aliases
+        self.posix = parent.posix
+        self.scan = parent.scan
     }
 
     /// Parses the buffer as a program up to its end and attaches the
@@ -99,7 +123,8 @@ public struct Parser {
     var atEnd: Bool { position >= bytes.count }
 
     func byte(at index: Int) -> UInt8? {
-        index < bytes.count ? bytes[index] : nil
+        scan.steps += 1
+        return index < bytes.count ? bytes[index] : nil
     }
 
     /// Source offset of a buffer index.
@@ -109,7 +134,10 @@ public struct Parser {
     }
 
     func location(_ index: Int) -> SourceLocation {
-        source.location(at: sourceOffset(index))
+        let (location, walked) = source.location(at: sourceOffset(index), from: scan.lastLocation)
+        scan.steps += walked
+        scan.lastLocation = location
+        return location
     }
 
     func range(_ start: Int, _ end: Int) -> SourceRange {

@@ -5,15 +5,33 @@
 /// - `column` is 1-based and counts **Unicode scalars** from the start of the
 ///   line (a tab counts as one column, as does `é` written as one scalar).
 ///   Diagnostics expand tabs when they draw the caret, so it still lines up.
+///
+/// Every syntax node holds two of these, so they are stored in 32 bits each (a script is far
+/// below 4 GiB; larger values are clamped).
 public struct SourceLocation: Sendable, Equatable, Hashable, CustomStringConvertible {
-    public var offset: Int
-    public var line: Int
-    public var column: Int
+    private var storedOffset: UInt32
+    private var storedLine: UInt32
+    private var storedColumn: UInt32
+
+    public var offset: Int {
+        get { Int(storedOffset) }
+        set { storedOffset = UInt32(clamping: newValue) }
+    }
+
+    public var line: Int {
+        get { Int(storedLine) }
+        set { storedLine = UInt32(clamping: newValue) }
+    }
+
+    public var column: Int {
+        get { Int(storedColumn) }
+        set { storedColumn = UInt32(clamping: newValue) }
+    }
 
     public init(offset: Int, line: Int, column: Int) {
-        self.offset = offset
-        self.line = line
-        self.column = column
+        storedOffset = UInt32(clamping: offset)
+        storedLine = UInt32(clamping: line)
+        storedColumn = UInt32(clamping: column)
     }
 
     /// `line:column`.
@@ -83,18 +101,41 @@ struct SourceText: Sendable {
     }
 
     func location(at rawOffset: Int) -> SourceLocation {
+        location(at: rawOffset, from: nil).location
+    }
+
+    /// The location of `rawOffset`, and how many bytes were walked to count its column. On a
+    /// line that is not ASCII the column is counted from `known`, a location found before, when
+    /// that is on the same line and nearer than the line's start: the parser asks for locations
+    /// in nearly ascending order, so a long line is walked about once, not once per token.
+    func location(at rawOffset: Int, from known: SourceLocation?) -> (location: SourceLocation, walked: Int) {
         let offset = min(max(rawOffset, 0), bytes.count)
-        let index = lineIndex(of: offset)
-        if lineIsASCII[index] {
-            return SourceLocation(offset: offset, line: index + 1, column: offset - lineStarts[index] + 1)
+        let line: Int
+        if let known, known.offset <= offset, offset < lineEnd(known.line - 1) {
+            line = known.line - 1
+        } else {
+            line = lineIndex(of: offset)
         }
-        var column = 1
-        var position = lineStarts[index]
-        while position < offset {
-            if bytes[position] & 0xC0 != 0x80 { column += 1 }
-            position += 1
+        let lineStart = lineStarts[line]
+        if lineIsASCII[line] {
+            return (SourceLocation(offset: offset, line: line + 1, column: offset - lineStart + 1), 0)
         }
-        return SourceLocation(offset: offset, line: index + 1, column: column)
+        var from = SourceLocation(offset: lineStart, line: line + 1, column: 1)
+        if let known, known.line == line + 1, abs(known.offset - offset) < offset - lineStart {
+            from = known
+        }
+        // Columns count scalars: every byte but UTF-8 continuation bytes starts one.
+        var scalars = 0
+        for index in min(from.offset, offset)..<max(from.offset, offset) where bytes[index] & 0xC0 != 0x80 {
+            scalars += 1
+        }
+        let column = from.offset <= offset ? from.column + scalars : from.column - scalars
+        return (SourceLocation(offset: offset, line: line + 1, column: column), abs(from.offset - offset))
+    }
+
+    /// Where the 0-based line `index` ends: the offset of the next line's start, or past the end.
+    private func lineEnd(_ index: Int) -> Int {
+        index + 1 < lineStarts.count ? lineStarts[index + 1] : bytes.count + 1
     }
 
     /// The text of a 1-based line, without its newline.

@@ -76,8 +76,10 @@ struct Token: Sendable, Equatable {
 
     /// `{`, `}`, `!`, `if`… written as a whole unquoted word.
     func isReservedWord(_ text: String) -> Bool {
-        guard case .word(let word) = kind, word.sourceText == text else { return false }
-        return word.parts == [.literal(text)]
+        guard case .word(let word) = kind, word.sourceText == text, word.parts.count == 1,
+            case .literal(let literal) = word.parts[0]
+        else { return false }
+        return literal == text
     }
 
     /// The POSIX reserved words (they are reserved only where a command may start).
@@ -85,10 +87,13 @@ struct Token: Sendable, Equatable {
         "!", "{", "}", "case", "do", "done", "elif", "else", "esac", "fi", "for", "if", "in", "then", "until", "while",
     ]
 
+    /// Longer words are not looked up (most words of a script are, and hashing them is not free).
+    static let longestReservedWord = reservedWords.map(\.utf8.count).max() ?? 0
+
     /// The reserved word this token spells, if it is one (whole and unquoted).
     var reservedWord: String? {
         guard case .word(let word) = kind, word.parts.count == 1, case .literal(let text) = word.parts[0],
-            Token.reservedWords.contains(text)
+            text.utf8.count <= Token.longestReservedWord, Token.reservedWords.contains(text)
         else { return nil }
         return text
     }

@@ -24,6 +24,8 @@ public struct Word: Sendable, Equatable {
     }
 }
 
+/// The expansions are boxed (`indirect`): inline they would make every part, most of which are
+/// plain text, several times larger.
 public enum WordPart: Sendable, Equatable {
     /// Text as written without quotes (see `Word` for what "quoted" means
     /// when this is nested in `.doubleQuoted`).
@@ -37,11 +39,11 @@ public enum WordPart: Sendable, Equatable {
     /// removed by the lexer and never appears.
     case escaped(Character)
     /// `$NAME`, `${NAME…}`, `$1`, `$?`…
-    case parameter(ParameterExpansion)
-    /// `$(…)` or `` `…` ``.
-    case commandSubstitution(CommandSubstitution)
+    indirect case parameter(ParameterExpansion)
+    /// `$(…)` or the same between backquotes.
+    indirect case commandSubstitution(CommandSubstitution)
     /// `$((…))`.
-    case arithmetic(ArithmeticExpansion)
+    indirect case arithmetic(ArithmeticExpansion)
     /// `~` (user nil) or `~user` at the start of an unquoted word, or at the
     /// start of an assignment value or after an unquoted `:` in it. The `/`
     /// that ends the prefix is part of the following `.literal`. If `user`
@@ -153,7 +155,7 @@ public struct ArithmeticExpansion: Sendable, Equatable {
     }
 }
 
-/// `$(program)` or `` `program` ``, parsed in full.
+/// `$(program)` or the same between backquotes, parsed in full.
 public struct CommandSubstitution: Sendable, Equatable {
     public var program: Program
     public var backquoted: Bool

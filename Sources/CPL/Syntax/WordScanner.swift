@@ -2,12 +2,31 @@
 // quotes, tilde prefixes. `$` and backquotes are in Expansions.swift.
 
 /// Collects word parts, merging adjacent literal bytes into one `.literal`.
+///
+/// Literal text is almost always one stretch of the buffer: it is kept as a range and decoded
+/// once, when the part is added. Only text that a removed line continuation split is copied.
 struct PartsBuilder {
+    private let bytes: [UInt8]
     private(set) var parts: [WordPart] = []
+    /// Literal text before the gap(s) of `run`.
     private var pendingBytes: [UInt8] = []
+    /// The latest stretch of literal text in `bytes`.
+    private var run = 0..<0
 
-    mutating func appendLiteral(_ byte: UInt8) {
-        pendingBytes.append(byte)
+    init(scanning bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    /// Adds the byte at `index` of the scanned buffer to the literal text.
+    mutating func appendLiteral(at index: Int) {
+        if run.isEmpty {
+            run = index..<index + 1
+        } else if run.upperBound == index {
+            run = run.lowerBound..<index + 1
+        } else {
+            pendingBytes += bytes[run]
+            run = index..<index + 1
+        }
     }
 
     mutating func append(_ part: WordPart) {
@@ -16,9 +35,15 @@ struct PartsBuilder {
     }
 
     private mutating func flush() {
-        guard !pendingBytes.isEmpty else { return }
-        parts.append(.literal(String(decoding: pendingBytes, as: UTF8.self)))
-        pendingBytes.removeAll()
+        guard !run.isEmpty else { return }
+        if pendingBytes.isEmpty {
+            parts.append(.literal(String(decoding: bytes[run], as: UTF8.self)))
+        } else {
+            pendingBytes += bytes[run]
+            parts.append(.literal(String(decoding: pendingBytes, as: UTF8.self)))
+            pendingBytes.removeAll()
+        }
+        run = 0..<0
     }
 
     mutating func finish() -> [WordPart] {
@@ -87,7 +112,7 @@ extension Parser {
 
     /// Scans unquoted word text from `position` until the context's end.
     mutating func scanWord(context: UnquotedContext) throws(ParseError) -> [WordPart] {
-        var builder = PartsBuilder()
+        var builder = PartsBuilder(scanning: bytes)
         let start = position
         while let byte = byte(at: position) {
             switch context {
@@ -116,7 +141,7 @@ extension Parser {
                 } else if let part = try scanDollar(inDoubleQuotes: false) {
                     builder.append(part)
                 } else {
-                    builder.appendLiteral(byte)
+                    builder.appendLiteral(at: position)
                     position += 1
                 }
             case UInt8(ascii: "`"):
@@ -127,11 +152,11 @@ extension Parser {
                     builder.append(.tilde(user: user.isEmpty ? nil : user))
                     position = end
                 } else {
-                    builder.appendLiteral(byte)
+                    builder.appendLiteral(at: position)
                     position += 1
                 }
             default:
-                builder.appendLiteral(byte)
+                builder.appendLiteral(at: position)
                 position += 1
             }
         }
@@ -201,7 +226,7 @@ extension Parser {
     /// Scans double-quote-like text from `position` up to (not including) its
     /// closer, or the end of the buffer; the caller checks the closer.
     mutating func scanQuoted(context: QuotedContext) throws(ParseError) -> [WordPart] {
-        var builder = PartsBuilder()
+        var builder = PartsBuilder(scanning: bytes)
         var parentheses = 0
         while let byte = byte(at: position) {
             switch context {
@@ -220,7 +245,7 @@ extension Parser {
             switch byte {
             case UInt8(ascii: "\\"):
                 guard let next = self.byte(at: position + 1) else {
-                    builder.appendLiteral(byte)
+                    builder.appendLiteral(at: position)
                     position += 1
                     continue
                 }
@@ -230,14 +255,14 @@ extension Parser {
                     builder.append(.escaped(Character(Unicode.Scalar(next))))
                     position += 2
                 } else {
-                    builder.appendLiteral(byte)
+                    builder.appendLiteral(at: position)
                     position += 1
                 }
             case UInt8(ascii: "$"):
                 if let part = try scanDollar(inDoubleQuotes: true) {
                     builder.append(part)
                 } else {
-                    builder.appendLiteral(byte)
+                    builder.appendLiteral(at: position)
                     position += 1
                 }
             case UInt8(ascii: "`"):
@@ -247,7 +272,7 @@ extension Parser {
                 || context == .arithmetic:
                 builder.append(try scanDoubleQuoted())
             default:
-                builder.appendLiteral(byte)
+                builder.appendLiteral(at: position)
                 position += 1
             }
         }

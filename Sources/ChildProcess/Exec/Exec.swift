@@ -35,24 +35,28 @@ extension ChildProcess {
             try? await stdin.write(input)
             stdin.end()
         }
-        let status: ExitStatus
+        let status: ExitStatus?
         var aborted = false
         do {
             status = try await child.waitForExit()
         } catch {
-            guard case .aborted(let final) = error else { fatalError("unreachable") }
-            aborted = true
-            status = final ?? .signaled(child.killSignal)
+            switch error {
+            case .aborted(let final):
+                aborted = true
+                status = final
+            case .childAlreadyReaped:
+                status = nil
+            }
         }
-        await child.closeOutputAfterTimeout()
+        await child.closeAfterTimeout()
         let output = ExecOutput(stdoutBytes: await stdoutBytes, stderrBytes: await stderrBytes, encoding: options.encoding,
                                 closeTimedOut: child.closeTimedOut)
         let reason: ExecError.Reason? =
             if let descriptor = overflow.descriptor.withLock({ $0 }) { .maxBufferExceeded(descriptor: descriptor) }
             else if aborted { .aborted }
             else if child.timedOut { .timedOut }
-            else if status.isSuccess { nil }
-            else { .failed }
+            else if let status { status.isSuccess ? nil : .failed }
+            else { .childAlreadyReaped }
         guard let reason else { return output }
         throw ExecError(reason: reason, cmd: cmd, status: status, killed: child.killed,
                         stdoutBytes: output.stdoutBytes, stderrBytes: output.stderrBytes, encoding: options.encoding,

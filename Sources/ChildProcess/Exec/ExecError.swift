@@ -14,7 +14,8 @@ public struct ExecError: Error, Sendable, CustomStringConvertible {
         case aborted
         /// The child ran, but something else in this process reaped it first (waitpid's ECHILD):
         /// SIGCHLD set to SIG_IGN, which makes the kernel reap every child, or a stray
-        /// `waitpid(-1)`. Its exit status is lost (`status` is nil).
+        /// `waitpid(-1)`. Its exit status is lost (`status` is nil). Reported by the async forms
+        /// and the sync ones alike.
         case childAlreadyReaped
         /// poll(2) failed with this error (not EINTR) while the sync forms followed the child's
         /// pipes; the child was killed with `killSignal` and reaped.

@@ -239,26 +239,38 @@ struct SyncDriver {
 
     /// The blocking form of `ChildProcess`'s teardown, on the calling thread: each step's signal,
     /// then poll(2) on the pidfd through its grace period. Returns once the last step's signal
-    /// is sent or the child has exited; the caller reaps it.
+    /// is sent or the child has exited; the caller reaps it. When members of the targeted group
+    /// or tree outlive the child, they get the remaining steps first, as in the async form.
     private mutating func tearDown(_ cause: TeardownReport.Cause, using plan: Teardown) {
         let sequence = plan.sequence
         let leadsGroup = options.detached || options.processGroup == 0
         let target = plan.target ?? (leadsGroup ? .processGroup : .process)
+        var descendants: [Descendants] = []
+        var childExited = false
         for (index, step) in sequence.enumerated() {
-            teardown = (cause, sequence, index)
-            if pidfd >= 0 {
-                _ = SignalDelivery.send(step.signal, to: target, pid: pid, pidfd: pidfd)
+            if childExited {
+                SignalDelivery.sendToSurvivors(step.signal, of: target, pid: pid, descendants: &descendants)
             } else {
-                Glibc.kill(pid, step.signal.rawValue)
+                teardown = (cause, sequence, index)
+                if pidfd >= 0 {
+                    _ = SignalDelivery.send(step.signal, to: target, pid: pid, pidfd: pidfd, descendants: &descendants)
+                } else {
+                    Glibc.kill(pid, step.signal.rawValue)
+                }
             }
             guard let grace = step.gracePeriod, pidfd >= 0 else { return }
             let deadline = ContinuousClock.now + grace
             while true {
                 let left = deadline - ContinuousClock.now
                 if left <= .zero { break }
+                // Once the child has exited its pidfd stays readable: then only the time is waited for.
                 var entry = pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)
-                let ready = Glibc.poll(&entry, 1, pollTimeout(left))
-                if ready > 0 { return }
+                let ready = childExited ? Glibc.poll(nil, 0, pollTimeout(left)) : Glibc.poll(&entry, 1, pollTimeout(left))
+                if ready > 0 {
+                    // Not reaped yet: a zombie leader still holds its group's id.
+                    childExited = true
+                    if !SignalDelivery.survivorsRemain(of: target, pid: pid, descendants: descendants) { return }
+                }
                 if ready < 0 && errno != EINTR { break }
             }
         }
@@ -266,7 +278,9 @@ struct SyncDriver {
 
     private mutating func closePipe(_ index: Int) {
         guard index < pipes.count, let pipe = pipes[index] else { return }
-        pipe.close()
+        // A pipe end's close loses no data (pipe writes are complete when write returns) and
+        // Linux releases the number even when it reports EINTR.
+        try? pipe.close()
         pipes[index] = nil
     }
 

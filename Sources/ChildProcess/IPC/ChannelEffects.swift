@@ -1,8 +1,9 @@
-/// What the channel must do once its lock is released: resume the tasks its state change let go,
+/// What the channel must do once its lock is released: complete the waits its state change let go,
 /// arm the reactor, close what it no longer holds. Collected under the lock, performed outside it,
 /// because resuming or closing may re-enter the channel.
 struct ChannelEffects {
-    typealias Consumer = UnsafeContinuation<Result<IPCMessage, IPCError>?, Never>
+    /// One task waiting for the next message: it gets a message, or nil at the end.
+    typealias Consumer = OneShot<Result<IPCMessage, IPCError>?>
 
     var completions: [(OutgoingMessage.Completion, Result<Void, IPCError>)] = []
     var consumers: [(Consumer, Result<IPCMessage, IPCError>?)] = []

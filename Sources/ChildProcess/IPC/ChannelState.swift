@@ -4,7 +4,8 @@ import Glibc
 /// The bookkeeping of one channel, always used under its lock: the write queue with Node's
 /// handle-acknowledgement gate, the received messages and the tasks waiting for them. The only I/O
 /// here is non-blocking `sendmsg`/`recvmsg`, done under the lock so that closing the socket can
-/// never race with a call still using its number.
+/// never race with a call still using its number, and the close of a received descriptor that no
+/// NODE_HANDLE line claimed.
 struct ChannelState {
     enum Phase {
         case open
@@ -24,11 +25,19 @@ struct ChannelState {
     private var handleInFlight = false
     private var waitingForWritable = false
 
-    /// Descriptors received but not yet claimed by a NODE_HANDLE line: the kernel may deliver a
-    /// descriptor with bytes that complete an earlier line, so they are matched in order.
-    private var receivedDescriptors = FIFO<FileDescriptor>()
+    /// Descriptors received with earlier reads and not yet claimed by a NODE_HANDLE line, each
+    /// with the number of the last line that may still claim it. The kernel delivers a descriptor
+    /// with the read that holds the start of the bytes sent with it (never two such sends in one
+    /// read), and Node sends a NODE_HANDLE line and its descriptor together; so a descriptor
+    /// belongs to a line of its own read, or to the line that read left incomplete. Past that line
+    /// it came without a NODE_HANDLE line, and is closed instead of being given to a later one.
+    private var receivedDescriptors = FIFO<(descriptor: FileDescriptor, lastLine: UInt64)>()
+    /// Descriptors of the read being dispatched: any of its lines may claim them.
+    private var descriptorsOfThisRead: [FileDescriptor] = []
+    /// Number of the line being dispatched (lines are numbered from 1, in the order received).
+    private var lineNumber: UInt64 = 0
     private var inbox = FIFO<Result<IPCMessage, IPCError>>()
-    private var consumers: [(id: UInt64, continuation: ChannelEffects.Consumer)] = []
+    private var consumers: [ChannelEffects.Consumer] = []
     private var socketLists = ReceivedSocketLists()
 
     /// Node retransmits a rejected handle this many times (MAX_HANDLE_RETRANSMISSIONS).
@@ -153,16 +162,43 @@ struct ChannelState {
             return (count, Errno.current)
         }
         for descriptor in descriptors.prefix(Int(descriptorCount)) {
-            receivedDescriptors.append(FileDescriptor(rawValue: descriptor))
+            descriptorsOfThisRead.append(FileDescriptor(rawValue: descriptor))
         }
         if count > 0 { return .received(count) }
         if count == 0 || error.rawValue == ECONNRESET { return .end }
         return error == .wouldBlock ? .wouldBlock : .failed(error)
     }
 
+    /// Counts a line received, before it is dispatched.
+    mutating func beginLine() {
+        lineNumber += 1
+    }
+
+    /// Called once the lines a read completed are dispatched: its unclaimed descriptors may go
+    /// only to the line it left incomplete, if any; the ones no later line may claim are closed.
+    mutating func endRead(leavingLineIncomplete incomplete: Bool) {
+        let lastLine = incomplete ? lineNumber + 1 : lineNumber
+        for descriptor in descriptorsOfThisRead { receivedDescriptors.append((descriptor, lastLine)) }
+        descriptorsOfThisRead = []
+        closeUnclaimable(before: lineNumber + 1)
+    }
+
+    /// Closes, at once (before any answer to the line goes out), the descriptors no line from
+    /// number `line` on may claim.
+    private mutating func closeUnclaimable(before line: UInt64) {
+        while let first = receivedDescriptors.first, first.lastLine < line {
+            _ = receivedDescriptors.popFirst()
+            // A descriptor nobody will use: a failed close loses nothing.
+            try? first.descriptor.close()
+        }
+    }
+
     /// A NODE_HANDLE line: answer at once, then deliver its message with the descriptor that came.
     mutating func receiveHandle(_ line: JSONValue, on socket: FileDescriptor, _ effects: inout ChannelEffects) {
-        guard let descriptor = receivedDescriptors.popFirst() else {
+        closeUnclaimable(before: lineNumber)
+        let claimed = receivedDescriptors.popFirst()?.descriptor
+            ?? (descriptorsOfThisRead.isEmpty ? nil : descriptorsOfThisRead.removeFirst())
+        guard let descriptor = claimed else {
             submit(OutgoingMessage(bytes: InternalMessage.handleNotReceived, handle: nil, keepOpen: false, completion: nil),
                    on: socket, &effects)
             return
@@ -206,25 +242,25 @@ struct ChannelState {
         if consumers.isEmpty {
             inbox.append(message)
         } else {
-            effects.consumers.append((consumers.removeFirst().continuation, message))
+            effects.consumers.append((consumers.removeFirst(), message))
         }
     }
 
-    /// The next message (nil: the end) at once, or nil after registering `continuation` to get it
+    /// The next message (nil: the end) at once, or nil after registering `consumer` to get it
     /// later.
-    mutating func takeMessage(as id: UInt64, or continuation: ChannelEffects.Consumer, cancelled: Bool)
-        -> Result<IPCMessage, IPCError>??
-    {
+    mutating func takeMessage(or consumer: ChannelEffects.Consumer, cancelled: Bool) -> Result<IPCMessage, IPCError>?? {
         if let message = inbox.popFirst() { return message }
         if phase == .closed || cancelled { return .some(nil) }
-        consumers.append((id, continuation))
+        consumers.append(consumer)
         return nil
     }
 
-    /// Removes a consumer whose task was cancelled; returns its continuation to be resumed with nil.
-    mutating func cancelConsumer(_ id: UInt64) -> ChannelEffects.Consumer? {
-        guard let index = consumers.firstIndex(where: { $0.id == id }) else { return nil }
-        return consumers.remove(at: index).continuation
+    /// Removes a consumer whose task was cancelled, to be completed with nil; false when it is
+    /// not waiting here.
+    mutating func cancelConsumer(_ consumer: ChannelEffects.Consumer) -> Bool {
+        guard let index = consumers.firstIndex(where: { $0 === consumer }) else { return false }
+        consumers.remove(at: index)
+        return true
     }
 
     // MARK: Closing
@@ -241,9 +277,10 @@ struct ChannelState {
         for message in abandoned {
             if let completion = message.completion { effects.completions.append((completion, .failure(.channelClosed))) }
         }
-        effects.descriptorsToClose += receivedDescriptors.removeAll()
+        effects.descriptorsToClose += receivedDescriptors.removeAll().map(\.descriptor) + descriptorsOfThisRead
+        descriptorsOfThisRead = []
         if let failure { inbox.append(.failure(.system(failure))) }
-        for consumer in consumers { effects.consumers.append((consumer.continuation, inbox.popFirst())) }
+        for consumer in consumers { effects.consumers.append((consumer, inbox.popFirst())) }
         consumers = []
         effects.disconnected = true
         return true

@@ -17,7 +17,6 @@ public final class IPCChannel: Sendable {
     /// The read side: only one read (and the dispatch of what it read) at a time, so lines are
     /// delivered in order even when the parent drains the channel as the child exits.
     private let reader = Mutex(Reader())
-    private let consumerIDs = Atomic<UInt64>(0)
 
     private struct Reader {
         var decoder = JSONLineDecoder()
@@ -29,7 +28,8 @@ public final class IPCChannel: Sendable {
         do {
             try socket.setNonBlocking()
         } catch {
-            socket.close()
+            // The setNonBlocking error is the one to report; the socket holds no data yet.
+            try? socket.close()
             throw error
         }
         self.socket = socket
@@ -41,8 +41,9 @@ public final class IPCChannel: Sendable {
         // Only reachable without a disconnect if the reactor refused the socket at once: while the
         // channel is open its read registration keeps it alive.
         var effects = ChannelEffects()
-        if state.withLock({ $0.close(failure: nil, &effects) }) { socket.close() }
-        for descriptor in effects.descriptorsToClose { descriptor.close() }
+        // Teardown with no one to tell; closing a socket loses nothing the peer has not been sent.
+        if state.withLock({ $0.close(failure: nil, &effects) }) { try? socket.close() }
+        for descriptor in effects.descriptorsToClose { try? descriptor.close() }
     }
 
     // MARK: Public API
@@ -59,15 +60,14 @@ public final class IPCChannel: Sendable {
     /// descriptor, `.handleClosed` if the handle was closed before it could be sent.
     public func send(_ message: JSONValue, handle: IPCHandle? = nil, keepOpen: Bool = false) async throws(IPCError) {
         let line = handle.map { InternalMessage.handle(carrying: message, type: $0.wireType) } ?? message
-        let result = await withUnsafeContinuation { completion in
-            var effects = ChannelEffects()
-            state.withLock { state in
-                state.submit(OutgoingMessage(bytes: line.serializedLine(), handle: handle, keepOpen: keepOpen,
-                                             completion: completion), on: socket, &effects)
-            }
-            perform(effects)
+        let completion = OutgoingMessage.Completion()
+        var effects = ChannelEffects()
+        state.withLock { state in
+            state.submit(OutgoingMessage(bytes: line.serializedLine(), handle: handle, keepOpen: keepOpen,
+                                         completion: completion), on: socket, &effects)
         }
-        try result.get()
+        perform(effects)
+        try await completion.wait().get()
     }
 
     /// Sends any `Encodable` value, encoded as JSON (see `send(_:handle:keepOpen:)`).
@@ -103,15 +103,14 @@ public final class IPCChannel: Sendable {
     // MARK: Messages
 
     func nextMessage() async -> Result<IPCMessage, IPCError>? {
-        // Known before waiting, so that a cancellation arriving at any moment can find the waiter.
-        let id = consumerIDs.add(1, ordering: .relaxed).newValue
+        // Made before waiting, so that a cancellation arriving at any moment can find the waiter.
+        let consumer = ChannelEffects.Consumer()
         return await withTaskCancellationHandler {
-            await withUnsafeContinuation { (consumer: ChannelEffects.Consumer) in
-                let taken = state.withLock { $0.takeMessage(as: id, or: consumer, cancelled: Task.isCancelled) }
-                if let taken { consumer.resume(returning: taken) }
-            }
+            if let taken = state.withLock({ $0.takeMessage(or: consumer, cancelled: Task.isCancelled) }) { return taken }
+            return await consumer.wait()
         } onCancel: {
-            state.withLock { $0.cancelConsumer(id) }?.resume(returning: nil)
+            // Not found: never registered (the cancelled check above ends it) or already given a message.
+            if state.withLock({ $0.cancelConsumer(consumer) }) { consumer.complete(nil) }
         }
     }
 
@@ -136,6 +135,8 @@ public final class IPCChannel: Sendable {
                 case .received(let count):
                     reader.decoder.append(contentsOf: reader.buffer[..<count])
                     while let line = reader.decoder.next() { dispatch(line) }
+                    let incomplete = reader.decoder.pendingByteCount > 0
+                    state.withLock { $0.endRead(leavingLineIncomplete: incomplete) }
                     // A short read emptied the socket: re-arming (level-triggered) is cheaper than
                     // a read that would only say EAGAIN.
                     if count < reader.buffer.count { return true }
@@ -159,6 +160,7 @@ public final class IPCChannel: Sendable {
     private func dispatch(_ line: Result<JSONValue, JSONError>) {
         var effects = ChannelEffects()
         state.withLock { state in
+            state.beginLine()
             switch line {
             case .failure(let error):
                 state.deliver(.failure(.invalidMessage(error)), &effects)
@@ -195,10 +197,11 @@ public final class IPCChannel: Sendable {
         for (connection, key) in effects.receivedFromServers {
             connection.socket.whenClosed { [weak self] in self?.receivedConnectionClosed(key: key) }
         }
-        for (completion, result) in effects.completions { completion.resume(returning: result) }
-        for (consumer, message) in effects.consumers { consumer.resume(returning: message) }
+        for (completion, result) in effects.completions { completion.complete(result) }
+        for (consumer, message) in effects.consumers { consumer.complete(message) }
         for connection in effects.connectionsToClose { connection.close() }
-        for descriptor in effects.descriptorsToClose { descriptor.close() }
+        // Received descriptors nobody took (the channel is closing): nothing was done with them.
+        for descriptor in effects.descriptorsToClose { try? descriptor.close() }
         if effects.disconnected { disconnection.complete(()) }
         switch effects.shutDown {
         case nil: break
@@ -213,11 +216,15 @@ public final class IPCChannel: Sendable {
         perform(effects)
     }
 
-    private func close(failure: Errno?) {
+    /// Closes the socket at once, without writing what is queued (sends throw `.channelClosed`):
+    /// `closeTimeout` giving up on a channel that a descendant still holds.
+    func close(failure: Errno? = nil) {
         var effects = ChannelEffects()
         guard state.withLock({ $0.close(failure: failure, &effects) }) else { return }
         watcher.invalidate()
-        socket.close()
+        // The channel's end is reported through `effects` (failure or disconnect); a socket's close
+        // fails only on EINTR, after Linux has released it.
+        try? socket.close()
         perform(effects)
     }
 }

@@ -36,7 +36,8 @@ public enum IPCHandle: Sendable {
             guard let connection = try? TCPConnection(adopting: descriptor) else { return nil }
             self = .connection(connection)
         default:
-            descriptor.close()
+            // A handle of a kind this side does not know: refused unused, nothing to report.
+            try? descriptor.close()
             return nil
         }
     }

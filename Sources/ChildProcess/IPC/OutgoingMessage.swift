@@ -3,7 +3,7 @@ import Glibc
 
 /// One line waiting to be written to the channel, with whoever waits for it to be sent.
 struct OutgoingMessage {
-    typealias Completion = UnsafeContinuation<Result<Void, IPCError>, Never>
+    typealias Completion = OneShot<Result<Void, IPCError>>
 
     let bytes: [UInt8]
     /// Bytes already written: the kernel may take a line in several pieces.

@@ -7,11 +7,14 @@ import Synchronization
 final class OwnedDescriptor: Sendable {
     private let descriptor: FileDescriptor
     private let watcher: Watcher
+    /// Done when the other side has hung up or this side was closed; watched from the first wait.
+    private let hangup = OneShot<Void>()
 
     private struct State {
         var closing = false
         var closed = false
         var operationsInFlight = 0
+        var watchingHangup = false
         var closeHandlers: [@Sendable () -> Void] = []
     }
     private let state = Mutex(State())
@@ -21,7 +24,8 @@ final class OwnedDescriptor: Sendable {
         do {
             try descriptor.setNonBlocking()
         } catch {
-            descriptor.close()
+            // The setNonBlocking error is the one to report; nothing was read or written yet.
+            try? descriptor.close()
             throw error
         }
         self.descriptor = descriptor
@@ -64,9 +68,13 @@ final class OwnedDescriptor: Sendable {
     /// Suspends until the other side has hung up (or this side was closed), without reading.
     func waitForHangup() async {
         if isClosed { return }
-        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
-            watcher.notify(when: .hangup) { _ in continuation.resume() }
+        let first = state.withLock { state in
+            defer { state.watchingHangup = true }
+            return !state.watchingHangup
         }
+        // Invalidating the watcher (on close) calls the handler too.
+        if first { watcher.notify(when: .hangup) { [hangup] _ in hangup.complete(()) } }
+        await hangup.wait()
     }
 
     /// Calls `handler` once the descriptor is closed (at once if it already is).
@@ -114,7 +122,9 @@ final class OwnedDescriptor: Sendable {
         }
         guard let handlers else { return }
         watcher.invalidate()
-        descriptor.close()
+        // The reactor's descriptors are pipe, socket and terminal ends: their close loses no data
+        // and fails only on EINTR, after Linux has released the number.
+        try? descriptor.close()
         for handler in handlers { handler() }
     }
 }

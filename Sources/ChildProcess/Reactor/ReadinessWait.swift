@@ -10,7 +10,7 @@ extension FileDescriptor {
         if poll(&entry, 1, 0) != 0 { return true }
         // A registration of its own, on a copy: epoll keys registrations by descriptor number,
         // and another task may be waiting for this same descriptor now.
-        guard let copy = try? duplicate() else {
+        guard let copy = try? duplicate(atLeast: 0) else {
             // No descriptor left for the copy: the caller's system call blocks instead, which
             // is slower but never wrong.
             return true
@@ -18,7 +18,8 @@ extension FileDescriptor {
         let watcher = Watcher(copy)
         defer {
             watcher.invalidate()
-            copy.close()
+            // A private duplicate, only polled: nothing to lose in its close.
+            try? copy.close()
         }
         return await watcher.wait(until: reading ? .readable : .writable)
     }

@@ -66,7 +66,7 @@ package enum ExecutableLookup {
     static func resolve(_ command: String, searchPath: String?, cwd: String?) -> Result<String, Errno> {
         switch search(command, searchPath: searchPath, workingDirectory: cwd, judge: programVerdict) {
         case .found(let path): .success(path)
-        case .notFound: .failure(.noSuchFile)
+        case .notFound: .failure(.noSuchFileOrDirectory)
         case .refused: .failure(.permissionDenied)
         }
     }

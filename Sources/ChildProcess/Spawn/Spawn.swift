@@ -241,24 +241,27 @@ struct Launch: ~Copyable {
                 return SpawnError(errno: .current, syscall: "chdir", path: cwd, spawnargs: arguments)
             }
             if (info.st_mode & S_IFMT) != S_IFDIR {
-                return SpawnError(errno: .notADirectory, syscall: "chdir", path: cwd, spawnargs: arguments)
+                return SpawnError(errno: .notDirectory, syscall: "chdir", path: cwd, spawnargs: arguments)
             }
         }
         let syscall = switch step {
         case Int32(CP_STEP_CREDENTIALS): options.uid != nil ? "setuid" : "setgid"
         case Int32(CP_STEP_FORK): "fork"
+        case Int32(CP_STEP_REPORT_PIPE): "pipe"
         default: "spawn \(file)"
         }
         return SpawnError(errno: error, syscall: syscall, path: file, spawnargs: arguments)
     }
 
     mutating func closeChildEnds() {
-        for end in childEnds { end.close() }
+        // The child has its copies (or failed to start): the parent's are released either way.
+        for end in childEnds { try? end.close() }
         childEnds = []
     }
 
     mutating func closeParentEnds() {
-        for end in parentEnds { end?.close() }
+        // Only on a failed spawn, whose error is the one to report.
+        for end in parentEnds { try? end?.close() }
         parentEnds = []
     }
 }

@@ -37,8 +37,9 @@ public struct SpawnOptions: Sendable {
     /// escalates to SIGKILL; `target: .processTree` reaches the child's descendants too.
     public var teardown: Teardown?
     /// Go's `WaitDelay`: how long `waitForClose`, `exec` and `execFile` wait, once the child has
-    /// exited, for output pipes that a descendant still holds open (`sh -c 'sleep 100 &'`);
-    /// then they close them and report it (`closeTimedOut`). Nil waits as long as it takes.
+    /// exited, for output pipes, the terminal or the IPC channel that a descendant still holds
+    /// open (`sh -c 'sleep 100 &'`); then they close them and report it (`closeTimedOut`). Nil
+    /// waits as long as it takes.
     public var closeTimeout: Duration?
     /// The signal the child gets when this process dies, however it dies (PR_SET_PDEATHSIG);
     /// nil: it lives on. Only the child gets it, not the processes it starts.

@@ -32,8 +32,8 @@ public final class StdioPipe: Sendable {
         do {
             return (try StdioPipe(adopting: readEnd), writeEnd)
         } catch {
-            // The failed adoption has closed readEnd already.
-            writeEnd.close()
+            // The failed adoption has closed readEnd already; its error is the one to report.
+            try? writeEnd.close()
             throw error
         }
     }
@@ -45,8 +45,8 @@ public final class StdioPipe: Sendable {
         do {
             return (readEnd, try StdioPipe(adopting: writeEnd))
         } catch {
-            // The failed adoption has closed writeEnd already.
-            readEnd.close()
+            // The failed adoption has closed writeEnd already; its error is the one to report.
+            try? readEnd.close()
             throw error
         }
     }

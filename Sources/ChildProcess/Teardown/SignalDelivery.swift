@@ -5,7 +5,22 @@ import Glibc
 /// The caller guarantees the child is not reaped yet: then neither its pid nor its group id
 /// can have been reused.
 enum SignalDelivery {
+    /// A process and the pidfd that names it.
+    struct Process: Sendable {
+        let pid: Int32
+        let pidfd: Int32
+    }
+
     static func send(_ signal: Signal, to target: SignalTarget, pid: Int32, pidfd: Int32) -> Bool {
+        var descendants: [Descendants] = []
+        return send(signal, to: target, pid: pid, pidfd: pidfd, descendants: &descendants)
+    }
+
+    /// As `send(_:to:pid:pidfd:)`, for a teardown: a tree's `descendants` found by the earlier
+    /// steps are signalled too (walked from again, as one may have been orphaned since), and the
+    /// ones found now are added.
+    static func send(_ signal: Signal, to target: SignalTarget, pid: Int32, pidfd: Int32,
+                     descendants: inout [Descendants]) -> Bool {
         switch target {
         case .process:
             return cp_pidfd_send_signal(pidfd, signal.rawValue) == 0
@@ -14,38 +29,70 @@ enum SignalDelivery {
             // ESRCH while the child, which the caller still has to reap, is reachable by its pidfd.
             return Glibc.kill(-pid, signal.rawValue) == 0 || cp_pidfd_send_signal(pidfd, signal.rawValue) == 0
         case .processTree:
-            return sendToTree(signal, pid: pid, pidfd: pidfd)
+            if signal.rawValue == 0 { return cp_pidfd_send_signal(pidfd, 0) == 0 }
+            let (sent, found) = sendToTree(signal, roots: [Process(pid: pid, pidfd: pidfd)] + descendants.flatMap(\.remaining))
+            descendants.append(found)
+            return sent
         }
     }
 
-    /// Stops the root, then each child found under a stopped parent (a stopped process cannot fork,
+    /// Whether a member of the child's group, or one of the tree's `descendants`, outlived the
+    /// child (which has been reaped): what the rest of a teardown is for.
+    static func survivorsRemain(of target: SignalTarget, pid: Int32, descendants: [Descendants]) -> Bool {
+        switch target {
+        case .process: false
+        // Its members keep the group's id from being reused; an empty group's comes back only
+        // after the kernel's pids have gone all the way round.
+        case .processGroup: Glibc.kill(-pid, 0) == 0
+        case .processTree: descendants.contains { !$0.remaining.isEmpty }
+        }
+    }
+
+    /// A teardown step once the child has been reaped: `signal` to what is left of its group, or
+    /// to the tree's remaining `descendants` and what they have started since.
+    static func sendToSurvivors(_ signal: Signal, of target: SignalTarget, pid: Int32, descendants: inout [Descendants]) {
+        switch target {
+        case .process:
+            break
+        case .processGroup:
+            Glibc.kill(-pid, signal.rawValue)
+        case .processTree:
+            let roots = descendants.flatMap(\.remaining)
+            guard !roots.isEmpty else { return }
+            descendants.append(sendToTree(signal, roots: roots).found)
+        }
+    }
+
+    /// Stops the roots, then each child found under a stopped parent (a stopped process cannot fork,
     /// and a fork that raced with SIGSTOP is undone by the kernel), until a walk finds nobody new;
     /// then signals everyone and lets them continue to act on it (unless the signal is itself a stop).
-    private static func sendToTree(_ signal: Signal, pid: Int32, pidfd: Int32) -> Bool {
-        if signal.rawValue == 0 { return cp_pidfd_send_signal(pidfd, 0) == 0 }
-        guard cp_pidfd_send_signal(pidfd, SIGSTOP) == 0 else { return false }
-        var tree: [Int32] = [pid]
-        var known: Set<Int32> = [pid]
+    /// Whether the first root got the signal, and the descendants found (the roots not among them).
+    private static func sendToTree(_ signal: Signal, roots: [Process]) -> (sent: Bool, found: Descendants) {
+        let stopped = roots.map { cp_pidfd_send_signal($0.pidfd, SIGSTOP) == 0 }
+        var tree = zip(roots, stopped).filter(\.1).map(\.0)
+        var known = Set(tree.map(\.pid))
+        var found: [Process] = []
         var foundNew = true
         while foundNew {
             foundNew = false
             var index = 0
             while index < tree.count {
-                for child in children(of: tree[index]) where known.insert(child).inserted {
-                    Glibc.kill(child, SIGSTOP)
-                    tree.append(child)
+                for child in children(of: tree[index].pid) where known.insert(child).inserted {
+                    let pidfd = cp_pidfd_open(child)
+                    guard pidfd >= 0 else { continue }
+                    cp_pidfd_send_signal(pidfd, SIGSTOP)
+                    tree.append(Process(pid: child, pidfd: pidfd))
+                    found.append(Process(pid: child, pidfd: pidfd))
                     foundNew = true
                 }
                 index += 1
             }
         }
-        let sent = cp_pidfd_send_signal(pidfd, signal.rawValue) == 0
-        for descendant in tree.dropFirst() { Glibc.kill(descendant, signal.rawValue) }
+        let sent = tree.map { cp_pidfd_send_signal($0.pidfd, signal.rawValue) == 0 }
         if signal != .stop && signal != .kill {
-            cp_pidfd_send_signal(pidfd, SIGCONT)
-            for descendant in tree.dropFirst() { Glibc.kill(descendant, SIGCONT) }
+            for member in tree { cp_pidfd_send_signal(member.pidfd, SIGCONT) }
         }
-        return sent
+        return (stopped.first == true && sent.first == true, Descendants(found))
     }
 
     /// The children of every thread of `pid` (each thread is the parent of what it forked).
@@ -63,7 +110,8 @@ enum SignalDelivery {
 
     private static func contents(of path: String) -> String {
         guard let file = try? FileDescriptor.open(path, O_RDONLY) else { return "" }
-        defer { file.close() }
+        // Read-only /proc file: its close has nothing to report.
+        defer { try? file.close() }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while let count = try? buffer.withUnsafeMutableBytes({ try file.read(into: $0) }), count > 0 {

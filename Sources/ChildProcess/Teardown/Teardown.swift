@@ -34,7 +34,9 @@ public struct TeardownStep: Sendable, Hashable {
 /// `maxBuffer`, and in `tearDown()`. The default is Node's: `killSignal` once, to the child (or
 /// its group when it leads one), then a wait for as long as the child takes. Steps with a grace
 /// period escalate: when the last grace period runs out, SIGKILL follows, so an escalating
-/// teardown always ends with the child dead and reaped.
+/// teardown always ends with the child dead and reaped. With the group or the tree as target, the
+/// steps go on after the child is reaped for the members that outlived it (a descendant that
+/// ignored the SIGTERM its parent died of still gets the SIGKILL that follows).
 public struct Teardown: Sendable, Hashable {
     public var steps: [TeardownStep]
     /// Who gets the signals; nil: the process group when the child leads one, else the child.

@@ -10,7 +10,8 @@ import Glibc
 public final class PseudoTerminal: Sendable {
     /// The child's terminal device, such as `/dev/pts/3`: what `tty` prints in the child.
     public let devicePath: String
-    private let stream: StdioPipe
+    /// `ChildProcess.waitForClose` waits for its end as for a pipe's.
+    let stream: StdioPipe
 
     init(adopting parentEnd: FileDescriptor, devicePath: String) throws(Errno) {
         stream = try StdioPipe(parentEnd, childDescriptor: -1, readsEIOAsEnd: true)

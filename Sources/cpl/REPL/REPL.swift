@@ -121,7 +121,8 @@ final class REPL {
 
     private func parse(_ text: String) -> Parsed {
         do {
-            return .complete(try Parser.parse(text, fileName: "<stdin>", aliases: interpreter.aliases))
+            return .complete(try Parser.parse(
+                text, fileName: "<stdin>", aliases: interpreter.aliases, posix: interpreter.shellOptions.posix))
         } catch {
             return error.isIncomplete ? .incomplete : .invalid(error.rendered)
         }

@@ -12,8 +12,8 @@ struct BlockedBuiltinTests {
         defer { removeTree(directory) }
         let (readEnd, writeEnd) = try FileDescriptor.pipe()
         defer {
-            readEnd.close()
-            writeEnd.close()
+            try? readEnd.close()
+            try? writeEnd.close()
         }
         let shell = makeInterpreter(in: directory)
         let task = Task {
@@ -32,7 +32,7 @@ struct BlockedBuiltinTests {
         let directory = makeTemporaryDirectory()
         defer { removeTree(directory) }
         let (readEnd, writeEnd) = try FileDescriptor.pipe()
-        defer { readEnd.close() }
+        defer { try? readEnd.close() }
         let shell = makeInterpreter(in: directory)
         // 100 in-process stages, each blocked in `read` on the same silent pipe, then released at once.
         // Each says it is about to read; the pipe's first reader takes stdin, the others read
@@ -48,7 +48,7 @@ struct BlockedBuiltinTests {
         let threads = threadCount()
         // Each of the 100 waits would be a thread of its own if waits took threads.
         #expect(threads < 90, "\(threads) threads while 100 builtins wait")
-        writeEnd.close()
+        try writeEnd.close()
         let result = try await task.value
         #expect(result.status == 0)
         #expect(result.stdoutText.split(separator: " ").last == "100\n")

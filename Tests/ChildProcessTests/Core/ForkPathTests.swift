@@ -69,7 +69,7 @@ struct ForkPathTests {
     func foregroundTerminal() throws {
         // Not a terminal: tcsetpgrp fails in the child, which carries on (it only matters for a tty).
         let notATerminal = try FileDescriptor.open("/dev/null", O_RDONLY)
-        defer { notATerminal.close() }
+        defer { try? notATerminal.close() }
         var options = SpawnOptions(cwd: "/no/such/dir", stdio: .all(.ignore))
         options.processGroup = 0
         options.foregroundTerminal = notATerminal.rawValue

@@ -106,11 +106,11 @@ struct LosslessBytesTests {
     }
 
     @Test func typedErrorsPassThroughWithLosslessCString() {
-        #expect(throws: Errno.noSuchFile) {
-            try "\u{10FFFF}".withLosslessCString { _ throws(Errno) in throw Errno.noSuchFile }
+        #expect(throws: Errno.noSuchFileOrDirectory) {
+            try "\u{10FFFF}".withLosslessCString { _ throws(Errno) in throw Errno.noSuchFileOrDirectory }
         }
-        #expect(throws: Errno.noSuchFile) {
-            try "plain".withLosslessCString { _ throws(Errno) in throw Errno.noSuchFile }
+        #expect(throws: Errno.noSuchFileOrDirectory) {
+            try "plain".withLosslessCString { _ throws(Errno) in throw Errno.noSuchFileOrDirectory }
         }
     }
 

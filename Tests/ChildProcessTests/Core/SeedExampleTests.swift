@@ -38,8 +38,8 @@ struct SeedExampleTests {
         let ps = try ChildProcess.spawn("ps", ["ax"], options: SpawnOptions(stdio: [.ignore, .fd(writeEnd), .inherit]))
         let grep = try ChildProcess.spawn("grep", ["PID"], options: SpawnOptions(stdio: [.fd(readEnd), .pipe, .inherit]))
         // The parent's copies must go, or grep never sees end of file.
-        readEnd.close()
-        writeEnd.close()
+        try readEnd.close()
+        try writeEnd.close()
         let matched = try await within { try await grep.stdout!.text() }
         #expect(try await ps.waitForExit() == .exited(0))
         #expect(try await grep.waitForExit() == .exited(0))
@@ -52,7 +52,7 @@ struct SeedExampleTests {
             _ = try ChildProcess.spawn("bad_command")
             Issue.record("spawn of a missing program succeeded")
         } catch {
-            #expect(error.errno == .noSuchFile)
+            #expect(error.errno == .noSuchFileOrDirectory)
             #expect(error.code == "ENOENT")
             #expect(error.syscall == "spawn bad_command")
             #expect(error.path == "bad_command")

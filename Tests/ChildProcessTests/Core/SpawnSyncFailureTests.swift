@@ -13,8 +13,8 @@ struct SpawnSyncFailureTests {
         // got there): a second close could end another test's descriptor that reused the number.
         var released = false
         defer {
-            [pidWrite, releaseRead].forEach { $0.close() }
-            if !released { releaseWrite.close() }
+            [pidWrite, releaseRead].forEach { try? $0.close() }
+            if !released { try? releaseWrite.close() }
         }
         var options = ExecOptions()
         options.stdio = [.ignore, .pipe, .pipe, .fd(pidWrite), .fd(releaseRead)]
@@ -26,7 +26,7 @@ struct SpawnSyncFailureTests {
         let pid = try #require(try await lines.next().flatMap { Int32($0) })
         var status: Int32 = 0
         #expect(waitpid(pid, &status, 0) == pid)
-        releaseWrite.close()
+        try releaseWrite.close()
         released = true
         let outcome = try await within { await run.value }
         #expect(throws: ExecError.self) { try outcome.get() }

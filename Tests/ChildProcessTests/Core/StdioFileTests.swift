@@ -90,7 +90,7 @@ struct StdioFileTests {
         let path = directory + "/out.log"
         let handedOver = try FileDescriptor.open(path, O_WRONLY | O_CREAT | O_TRUNC)
         let borrowed = try FileDescriptor.open(path, O_WRONLY | O_APPEND)
-        defer { borrowed.close() }
+        defer { try? borrowed.close() }
         let file = identity(of: handedOver)
         #expect(file != nil)
         let child = try ChildProcess.spawn(

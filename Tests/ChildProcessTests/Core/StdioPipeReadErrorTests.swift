@@ -11,7 +11,7 @@ private typealias Dup3 = @convention(c) (Int32, Int32, Int32) -> Int32
 struct StdioPipeReadErrorTests {
     @Test func aDescriptorReplacedUnderThePipeIsAnErrorNotAnEnd() async throws {
         let (readEnd, writeEnd) = try FileDescriptor.pipe()
-        defer { writeEnd.close() }
+        defer { try? writeEnd.close() }
         let pipe = try StdioPipe(adopting: readEnd)
         defer { pipe.close() }
         try writeEnd.writeAll(Array("lost".utf8))
@@ -19,7 +19,7 @@ struct StdioPipeReadErrorTests {
         // close-on-exec (no program another test starts inherits it): a write-only descriptor
         // there makes read(2) fail with EBADF while the pipe is still open.
         let writeOnly = try FileDescriptor.open("/dev/null", O_WRONLY)
-        defer { writeOnly.close() }
+        defer { try? writeOnly.close() }
         let dup3 = try #require(dlsym(nil, "dup3").map { unsafeBitCast($0, to: Dup3.self) })
         #expect(dup3(writeOnly.rawValue, readEnd.rawValue, O_CLOEXEC) == readEnd.rawValue)
         await #expect(throws: Errno(rawValue: EBADF)) { try await pipe.bytes() }
@@ -27,7 +27,7 @@ struct StdioPipeReadErrorTests {
 
     @Test func aPipeClosedByItsOwnerEndsQuietly() async throws {
         let (pipe, writeEnd) = try StdioPipe.makeReader()
-        defer { writeEnd.close() }
+        defer { try? writeEnd.close() }
         pipe.close()
         #expect(try await pipe.bytes() == [])
     }

@@ -14,14 +14,14 @@ func removeTree(_ path: String) {
 
 func writeFile(_ path: String, _ contents: String, mode: mode_t = 0o644) throws {
     let fd = try FileDescriptor.open(path, O_WRONLY | O_CREAT | O_TRUNC, permissions: mode)
-    defer { fd.close() }
+    defer { try? fd.close() }
     try fd.writeAll(Array(contents.utf8))
     fchmod(fd.rawValue, mode)
 }
 
 func readFile(_ path: String) throws -> String {
     let fd = try FileDescriptor.open(path, O_RDONLY)
-    defer { fd.close() }
+    defer { try? fd.close() }
     var bytes: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 4096)
     while true {

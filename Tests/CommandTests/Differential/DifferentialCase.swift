@@ -31,6 +31,15 @@ struct DifferentialCase: Sendable, CustomTestStringConvertible, CustomStringConv
     var bashDiffers: String? = nil  // reason the bash cross-check is skipped
     var bashOracle = false          // cpl-only: plain bash must meet the expectations too
     var timeout: Double = 10
+    var posix = POSIXExpectation.sameAsDefault
+
+    /// What the case expects of `cpl --posix` (every case runs in POSIX mode too).
+    enum POSIXExpectation: Sendable, Equatable {
+        case sameAsDefault     // what the case expects of cpl, it expects of cpl --posix
+        case only              // #@ posix-only: a shared case checked in POSIX mode only
+        case asDash            // #@ posix-as-dash: cpl-only, but cpl --posix must agree with dash
+        case differs(String)   // #@ posix-differs REASON: not run in POSIX mode
+    }
 
     var testDescription: String { name }
     var description: String { name }
@@ -69,8 +78,12 @@ enum CaseCorpus {
     }()
 
     static var all: [DifferentialCase] { loaded.cases }
-    static var differential: [DifferentialCase] { all.filter { !$0.cplOnly } }
+    static var differential: [DifferentialCase] { all.filter { !$0.cplOnly && $0.posix != .only } }
     static var cplOnly: [DifferentialCase] { all.filter { $0.cplOnly } }
+    /// The cases `cpl --posix` runs: all but the #@ posix-differs ones.
+    static var posix: [DifferentialCase] {
+        all.filter { if case .differs = $0.posix { false } else { true } }
+    }
 
     static func parse(_ text: String, file: String) -> (cases: [DifferentialCase], problems: [String]) {
         var cases: [DifferentialCase] = []
@@ -110,6 +123,8 @@ enum CaseCorpus {
             guard var c = current else { return }
             let script = trimmedTrailingBlankLines(body)
             c.script = script.isEmpty ? "" : script.joined(separator: "\n") + "\n"
+            if c.posix == .only && c.cplOnly { problems.append("\(c.name) (\(c.file):\(c.line)): posix-only is for shared cases") }
+            if c.posix == .asDash && !c.cplOnly { problems.append("\(c.name) (\(c.file):\(c.line)): posix-as-dash is for cpl-only cases") }
             if c.cplOnly && c.expectedStdout == nil && c.expectedStderr == nil && c.status == .same && c.stderr == .ignored {
                 problems.append("\(c.name) (\(c.file):\(c.line)): cpl-only case without any expectation")
             }
@@ -179,6 +194,12 @@ enum CaseCorpus {
             c.bashDiffers = rest.isEmpty ? "(no reason given)" : rest.joined(separator: " ")
         case "bash-oracle":
             c.bashOracle = true
+        case "posix-only":
+            c.posix = .only
+        case "posix-as-dash":
+            c.posix = .asDash
+        case "posix-differs":
+            c.posix = .differs(rest.isEmpty ? "(no reason given)" : rest.joined(separator: " "))
         case "timeout":
             guard rest.count == 1, let t = Double(rest[0]) else { return "timeout takes seconds" }
             c.timeout = t

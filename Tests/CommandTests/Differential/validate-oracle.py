@@ -100,6 +100,8 @@ def apply_directive(directive, c):
         c.bash_differs = " ".join(rest) or "(no reason given)"
     elif key == "bash-oracle":
         c.bash_oracle = True
+    elif key in ("posix-only", "posix-as-dash", "posix-differs"):
+        pass  # what cpl --posix must do; the oracles run such cases as any other
     elif key == "timeout":
         try:
             c.timeout = float(rest[0]) if len(rest) == 1 else None

@@ -1,13 +1,15 @@
 // Aliases at the REPL: defined by the start-up file or by an earlier line, expanded in later lines.
 
-import Foundation
 import Testing
 
 extension REPLTests {
     @Test func aliasesApplyToTheLinesAfterTheirDefinition() throws {
-        let rc = NSTemporaryDirectory() + "cpl-alias-rc-" + UUID().uuidString
-        #expect(FileManager.default.createFile(atPath: rc, contents: Data("alias shout='tr a-z A-Z <<<'\n".utf8)))
-        defer { try? FileManager.default.removeItem(atPath: rc) }
+        // TestSupport's createFile opens it close-on-exec: a cpl that another test starts meanwhile
+        // must not inherit it (Foundation's createFile leaves it inheritable, and one did).
+        let directory = makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        let rc = directory + "/rc"
+        createFile(rc, "alias shout='tr a-z A-Z <<<'\n")
         let (terminal, _) = try session(["CPL_RC": rc])
         terminal.type("shout from-rc\n")
         try terminal.expect("FROM-RC\n")

@@ -116,8 +116,7 @@ struct REPLTests {
 
     @Test func theStartupFileRunsInTheSessionAndBackgroundJobsAreAnnounced() throws {
         let directory = makeDirectory()
-        #expect(FileManager.default.createFile(
-            atPath: directory + "/.cplrc", contents: Data("greet() { echo \"hi, $1\"; }\nSTARTED=yes\n".utf8)))
+        createFile(directory + "/.cplrc", "greet() { echo \"hi, $1\"; }\nSTARTED=yes\n")
         let (terminal, _) = try session(in: directory)
         terminal.type("greet you; echo $STARTED $-\n")
         try terminal.expect("hi, you\nyes i\n")
@@ -128,7 +127,7 @@ struct REPLTests {
         terminal.type("kill %1; wait\n")
         try terminal.expect("~")
         // $CPL_RC names another file.
-        #expect(FileManager.default.createFile(atPath: directory + "/other-rc", contents: Data("OTHER=picked\n".utf8)))
+        createFile(directory + "/other-rc", "OTHER=picked\n")
         let (other, _) = try session(["CPL_RC": directory + "/other-rc"], in: directory)
         other.type("echo ${OTHER:-none} ${STARTED:-none}\n")
         try other.expect("picked none\n")
@@ -136,7 +135,7 @@ struct REPLTests {
 
     @Test func tildeAndVariablePathsCompleteWithoutEscapingTheirStart() throws {
         let directory = makeDirectory()
-        #expect(FileManager.default.createFile(atPath: directory + "/.hidden-file", contents: Data("dotted\n".utf8)))
+        createFile(directory + "/.hidden-file", "dotted\n")
         let (terminal, _) = try session(in: directory)
         terminal.type("cat ~/.hidden-f\t\n")
         try terminal.expect("cat ~/.hidden-file")
@@ -148,9 +147,9 @@ struct REPLTests {
 
     @Test func tabCompletesProgramsBuiltinsFilesAndVariables() throws {
         let directory = makeDirectory()
-        #expect(FileManager.default.createFile(atPath: directory + "/my notes.txt", contents: Data("spaced\n".utf8)))
+        createFile(directory + "/my notes.txt", "spaced\n")
         try FileManager.default.createDirectory(atPath: directory + "/folder", withIntermediateDirectories: true)
-        #expect(FileManager.default.createFile(atPath: directory + "/folder/inner", contents: Data("inside\n".utf8)))
+        createFile(directory + "/folder/inner", "inside\n")
         let (terminal, _) = try session(["GREETING_WORD": "hello"], in: directory)
         terminal.type("tou\t")          // a program from PATH: touch
         try terminal.expect("touch ")
@@ -214,7 +213,7 @@ struct REPLTests {
         try terminal.expect("Stopped")
         terminal.type("bg\n")
         try terminal.expect("[1]+ sh -c 'touch second; until [ -e go ]; do :; done; echo done-in-bg' &")
-        #expect(FileManager.default.createFile(atPath: directory + "/go", contents: nil))
+        createFile(directory + "/go")
         try terminal.expect("done-in-bg")
         // Its output comes just before its exit.
         try pressEnter(on: terminal, until: "[1]+  Done                    sh -c 'touch second; until [ -e go ]; do :; done; echo done-in-bg'")
@@ -229,7 +228,7 @@ struct REPLTests {
         try waitForFile(directory + "/started")
         terminal.type("\u{1A}")
         try terminal.expect("^Z")
-        #expect(FileManager.default.createFile(atPath: directory + "/go", contents: nil))
+        createFile(directory + "/go")
         try terminal.expect("xy\n")
         // In a pipeline the other stages stop; the substitution finishes, and `fg` goes on.
         terminal.type("echo x$(sh -c 'touch started2; until [ -e go2 ]; do sleep 0.01; done')y | tr a-z A-Z\n")
@@ -237,7 +236,7 @@ struct REPLTests {
         try waitForChild(of: terminal.pid, named: "tr")
         terminal.type("\u{1A}")
         try terminal.expect("^Z")
-        #expect(FileManager.default.createFile(atPath: directory + "/go2", contents: nil))
+        createFile(directory + "/go2")
         try terminal.expect("Stopped")
         terminal.type("fg\n")
         try terminal.expect("XY\n")
@@ -258,7 +257,7 @@ struct REPLTests {
             try terminal.expect("Stopped")
             terminal.type(resume + "\n")
             try terminal.expect(resume == "bg" ? "&\n" : "groups)\n")
-            #expect(FileManager.default.createFile(atPath: directory + "/go", contents: nil))
+            createFile(directory + "/go")
             try waitForFile(directory + "/groups")
             try pressEnter(on: terminal, until: "~")
             var fields: [Substring] = []

@@ -41,9 +41,9 @@ final class TerminalSession {
         defer { close(slave) }
 
         let inputrc = directory + "/.inputrc"
-        guard FileManager.default.createFile(atPath: inputrc, contents: Data("set enable-bracketed-paste off\nset bell-style none\n".utf8)) else {
-            throw POSIXError(.EIO)
-        }
+        // Close-on-exec (TestSupport's createFile, not Foundation's): a cpl that another test starts
+        // meanwhile must not inherit the descriptor.
+        createFile(inputrc, "set enable-bracketed-paste off\nset bell-style none\n")
         var variables = environment
         variables["TERM"] = "dumb"
         variables["INPUTRC"] = inputrc

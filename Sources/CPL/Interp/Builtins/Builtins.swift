@@ -13,37 +13,61 @@ struct Builtin: Sendable {
         ShellExit
     ) -> Int32
 
+    /// The builtin's status when it can give it at once, without suspending (no message to
+    /// write, nothing to wait for), or nil, having done nothing: then `body` runs.
+    typealias Immediate = @Sendable (_ shell: Executor, _ operands: [String]) throws(ShellExit) -> Int32?
+
     /// A POSIX special builtin: found before functions.
     let isSpecial: Bool
     let body: Body
+    /// See `Executor.runImmediately`: what a command of a loop runs without any task machinery.
+    var immediate: Immediate?
 
-    static func special(_ body: @escaping Body) -> Builtin { Builtin(isSpecial: true, body: body) }
-    static func regular(_ body: @escaping Body) -> Builtin { Builtin(isSpecial: false, body: body) }
+    static func special(_ body: @escaping Body, immediate: Immediate? = nil) -> Builtin {
+        Builtin(isSpecial: true, body: body, immediate: immediate)
+    }
+    static func regular(_ body: @escaping Body, immediate: Immediate? = nil) -> Builtin {
+        Builtin(isSpecial: false, body: body, immediate: immediate)
+    }
+    /// A builtin that always has its status at once.
+    static func constant(_ status: Int32, isSpecial: Bool) -> Builtin {
+        Builtin(isSpecial: isSpecial, body: { _, _, _ in status }, immediate: { _, _ in status })
+    }
 }
 
 enum Builtins {
     /// The shell's own builtins, by name.
     static let table: [String: Builtin] = [
-        ":": .special { _, _, _ in 0 },
-        "true": .regular { _, _, _ in 0 },
-        "false": .regular { _, _, _ in 1 },
+        ":": .constant(0, isSpecial: true),
+        "true": .constant(0, isSpecial: false),
+        "false": .constant(1, isSpecial: false),
         "echo": .regular { shell, operands, _ in await shell.echo(operands) },
         "printf": .regular { shell, operands, _ in await shell.printf(operands) },
-        "test": .regular { shell, operands, _ in await shell.test(operands, bracketed: false) },
-        "[": .regular { shell, operands, _ in await shell.test(operands, bracketed: true) },
+        "test": .regular(
+            { shell, operands, _ in await shell.test(operands, bracketed: false) },
+            immediate: { _, operands in TestExpression.integerComparison(operands, bracketed: false) }),
+        "[": .regular(
+            { shell, operands, _ in await shell.test(operands, bracketed: true) },
+            immediate: { _, operands in TestExpression.integerComparison(operands, bracketed: true) }),
         "cd": .regular { shell, operands, _ in await shell.changeDirectory(operands) },
         "pwd": .regular { shell, operands, _ in await shell.printWorkingDirectory(operands) },
         "export": .special { shell, operands, _ throws(ShellExit) in try await shell.export(operands) },
         "readonly": .special { shell, operands, _ throws(ShellExit) in try await shell.readonly(operands) },
         "unset": .special { shell, operands, _ throws(ShellExit) in try await shell.unset(operands) },
         "set": .special { shell, operands, _ throws(ShellExit) in try await shell.set(operands) },
-        "local": .regular { shell, operands, _ throws(ShellExit) in try await shell.local(operands) },
+        "local": .regular(
+            { shell, operands, _ throws(ShellExit) in try await shell.local(operands) },
+            immediate: { shell, operands in shell.localImmediately(operands) }),
         "exit": .special { shell, operands, _ throws(ShellExit) in try await shell.exit(operands) },
-        "return": .special { shell, operands, _ throws(ShellExit) in try await shell.returnBuiltin(operands) },
-        "break": .special { shell, operands, _ throws(ShellExit) in try await shell.loopControl(operands, continuing: false) },
-        "continue": .special { shell, operands, _ throws(ShellExit) in
-            try await shell.loopControl(operands, continuing: true)
-        },
+        "return": .special(
+            { shell, operands, _ throws(ShellExit) in try await shell.returnBuiltin(operands) },
+            immediate: { shell, operands throws(ShellExit) in try shell.returnImmediately(operands) }),
+        "break": .special(
+            { shell, operands, _ throws(ShellExit) in try await shell.loopControl(operands, continuing: false) },
+            immediate: { shell, operands throws(ShellExit) in try shell.loopControlImmediately(operands, continuing: false) }),
+        "continue": .special(
+            { shell, operands, _ throws(ShellExit) in try await shell.loopControl(operands, continuing: true) },
+            immediate: { shell, operands throws(ShellExit) in try shell.loopControlImmediately(operands, continuing: true) }),
         "source": .special { shell, operands, _ throws(ShellExit) in try await shell.source(operands, name: "source") },
         ".": .special { shell, operands, _ throws(ShellExit) in try await shell.source(operands, name: ".") },
         "eval": .special { shell, operands, _ throws(ShellExit) in try await shell.eval(operands) },

@@ -22,15 +22,26 @@ extension Executor {
         throw ShellExit(status: status, reason: .returnFromFunction)
     }
 
+    /// `return` with a valid status: it ends the function at once; nil for an illegal number.
+    func returnImmediately(_ operands: [String]) throws(ShellExit) -> Int32? {
+        guard let status = statusValue(operands) else { return nil }
+        throw ShellExit(status: status, reason: .returnFromFunction)
+    }
+
     /// `break [n]` / `continue [n]`: n (default 1) must be a positive number; more than the loops
     /// there are means all of them. Outside a loop they do nothing.
     func loopControl(_ operands: [String], continuing: Bool) async throws(ShellExit) -> Int32 {
-        let name = continuing ? "continue" : "break"
+        if let status = try loopControlImmediately(operands, continuing: continuing) { return status }
+        _ = await builtinError(continuing ? "continue" : "break", "Illegal number: \(operands[0])")
+        throw ShellExit(status: 2, reason: .fatalError)
+    }
+
+    /// `break` and `continue` with a valid count; nil for an illegal one.
+    func loopControlImmediately(_ operands: [String], continuing: Bool) throws(ShellExit) -> Int32? {
         var levels = 1
         if let operand = operands.first {
             guard let number = Int(operand), number > 0, operand.utf8.allSatisfy({ (48...57).contains($0) }) else {
-                _ = await builtinError(name, "Illegal number: \(operand)")
-                throw ShellExit(status: 2, reason: .fatalError)
+                return nil
             }
             levels = number
         }
@@ -55,10 +66,25 @@ extension Executor {
                 return await builtinError("local", "\(name): bad variable name")
             }
             try await checkWritable(name, builtin: "local")
-            makeLocal(name)
-            if let value { state.variables[name] = value }
+            declareLocal(name, value)
         }
         return 0
+    }
+
+    /// `local` inside a function when every operand is a `NAME` or `NAME=value` that may be set;
+    /// nil for any other (`local` itself says what is wrong).
+    func localImmediately(_ operands: [String]) -> Int32? {
+        guard !calls.isEmpty else { return nil }
+        let declarations = operands.map(Executor.splitAssignment)
+        guard declarations.allSatisfy({ Executor.isValidName($0.0[...]) && !state.readonlyNames.quicklyContains($0.0) })
+        else { return nil }
+        for (name, value) in declarations { declareLocal(name, value) }
+        return 0
+    }
+
+    private func declareLocal(_ name: String, _ value: String?) {
+        makeLocal(name)
+        if let value { state.variables[name] = value }
     }
 
     /// `NAME=value` → (NAME, value); `NAME` → (NAME, nil).
@@ -69,11 +95,17 @@ extension Executor {
 
     /// A status operand of `exit` and `return`: none means `$?`.
     func statusOperand(_ operands: [String], builtin name: String) async throws(ShellExit) -> Int32 {
-        guard let operand = operands.first else { return state.lastStatus }
-        guard let number = Int(operand), number >= 0, operand.utf8.allSatisfy({ (48...57).contains($0) }) else {
-            _ = await builtinError(name, "Illegal number: \(operand)")
+        guard let status = statusValue(operands) else {
+            _ = await builtinError(name, "Illegal number: \(operands[0])")
             throw ShellExit(status: 2, reason: .fatalError)
         }
+        return status
+    }
+
+    /// The status a status operand names; nil for an illegal number.
+    private func statusValue(_ operands: [String]) -> Int32? {
+        guard let operand = operands.first else { return state.lastStatus }
+        guard let number = Int(operand), number >= 0, operand.utf8.allSatisfy({ (48...57).contains($0) }) else { return nil }
         return Int32(truncatingIfNeeded: number)
     }
 
@@ -83,7 +115,7 @@ extension Executor {
         let text = operands.joined(separator: " ")
         let program: Program
         do {
-            program = try Parser.parse(text, fileName: "eval", aliases: state.aliases)
+            program = try Parser.parse(text, fileName: "eval", aliases: state.aliases, posix: state.options.posix)
         } catch {
             try? await ShellOutput(files[2]).write(error.rendered)
             throw ShellExit(status: 2, reason: .fatalError)

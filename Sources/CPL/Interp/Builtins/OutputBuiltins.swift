@@ -4,6 +4,7 @@ import Glibc
 
 extension Executor {
     func echo(_ operands: [String]) async -> Int32 {
+        if state.options.posix { return await writeOutput(POSIXEcho.output(operands), builtin: "echo") }
         var words = operands[...]
         var newline = true
         while words.first == "-n" {

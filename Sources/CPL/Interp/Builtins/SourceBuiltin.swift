@@ -14,7 +14,7 @@ extension Executor {
         guard let path = located else { return try await specialBuiltinError(name, "\(file): not found") }
         let script: Script
         do {
-            script = try Script.load(path: path, fileName: file, aliases: state.aliases, in: session.fileSystem)
+            script = try Script.load(path: path, fileName: file, aliases: state.aliases, posix: state.options.posix, in: session.fileSystem)
         } catch {
             if case .syntax(let error) = error {
                 // Like any error of a special builtin, it ends a script (dash).

@@ -63,8 +63,18 @@ public struct JSONLineDecoder: Sendable {
         let line = head..<newline
         head = newline + 1
         scanned = head
-        return parse(line)
+        let result = parse(line)
+        // One large message must not keep its buffer for the rest of a long-lived stream.
+        if head == buffer.count && buffer.capacity > Self.retainedCapacity {
+            buffer = []
+            head = 0
+            scanned = 0
+        }
+        return result
     }
+
+    /// The buffer capacity kept once every line is taken (what the channel's reads fill anyway).
+    private static let retainedCapacity = 1 << 20
 
     /// Appends `chunk` and returns every line it completes, in order.
     public mutating func decode<C: Collection<UInt8>>(_ chunk: C) -> [Result<JSONValue, JSONError>] {

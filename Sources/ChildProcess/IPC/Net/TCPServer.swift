@@ -24,7 +24,8 @@ public final class TCPServer: Sendable {
             if bound < 0 { throw Errno.current }
             if Glibc.listen(fd, backlog) < 0 { throw Errno.current }
         } catch {
-            descriptor.close()
+            // The bind or listen error is the one to report; the socket never carried data.
+            try? descriptor.close()
             throw error
         }
         return try TCPServer(adopting: descriptor)

@@ -1,0 +1,59 @@
+/// Quoting for the POSIX shell on the far side of ssh.
+///
+/// ssh sends one command string, which the remote user's login shell parses: every argument must
+/// be quoted so that that shell turns the string back into exactly the words given. Single quotes
+/// do it for every byte but NUL (which no argv can hold): inside them nothing is special, and a
+/// `'` is written as `'\''`. The quoting works on scalars, and a lossless string's undecodable
+/// bytes are scalars that are never `'`, so their bytes reach the remote shell unchanged.
+public enum RemoteShell {
+    /// `word` as one word of a POSIX shell command line. Words made only of characters no shell
+    /// treats specially, and that are not reserved words, stay bare (so a plan stays readable).
+    public static func quote(_ word: String) -> String {
+        if !word.isEmpty, word.unicodeScalars.allSatisfy(isBare), !reservedWords.contains(word) { return word }
+        var quoted = String.UnicodeScalarView()
+        quoted.append("'")
+        for scalar in word.unicodeScalars {
+            if scalar == "'" { quoted.append(contentsOf: #"'\''"#.unicodeScalars) } else { quoted.append(scalar) }
+        }
+        quoted.append("'")
+        return String(quoted)
+    }
+
+    /// The command line that runs `arguments` (a program and its arguments, as execve takes them)
+    /// with `environment` added to the remote command's environment. `env` carries the variables,
+    /// because sshd accepts only the names its `AcceptEnv` lists through ssh's `SendEnv`.
+    public static func commandLine(_ arguments: [String], environment: [String: String] = [:]) -> String {
+        let assignments = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        // `--` keeps an assignment or a program starting with `-` from reading as env's option.
+        let words = assignments.isEmpty ? arguments : ["env", "--"] + assignments + arguments
+        return words.map(quote).joined(separator: " ")
+    }
+
+    /// `commandLine` wrapped so that the remote command ends with the ssh session.
+    ///
+    /// Without a terminal, sshd does not signal a command whose channel closed (a killed ssh, a
+    /// Ctrl-C): a remote `sleep 1000` would go on. The wrapper runs the command in the background
+    /// with the session's stdin, and a watcher that checks once a second that the channel is still
+    /// there: that sshd (the login shell's parent) lives and, where /proc shows it, still holds the
+    /// read end of the command's stdout pipe (with a shared ControlMaster the connection's sshd
+    /// outlives each channel). When the channel is gone the command gets SIGTERM. The watcher holds
+    /// none of the channel's descriptors, so it never delays the end of the output, and it leaves
+    /// by itself at most a second after the command ends. The status is the command's.
+    public static func endingWithSession(_ commandLine: String) -> String {
+        #"exec 3<&0 </dev/null; o=$(readlink /proc/$$/fd/1 2>/dev/null); case $(ls -l /proc/$PPID/fd 2>/dev/null) in *"$o"*) ;; *) o= ;; esac; "#
+            + "\(commandLine) <&3 3<&- & c=$!; exec 3<&-; "
+            + #"{ while kill -0 $c && kill -0 $PPID && case ${o:+$(ls -l /proc/$PPID/fd)} in *"$o"*) true ;; *) false ;; esac; do sleep 1; done; kill $c; } >/dev/null 2>&1 & wait $c"#
+    }
+
+    private static func isBare(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "a"..."z", "A"..."Z", "0"..."9", "_", "-", ".", "/", ",", ":", "+", "@", "%": true
+        default: false
+        }
+    }
+
+    private static let reservedWords: Set<String> = [
+        "if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until", "for", "in",
+        "function", "select", "time", "coproc",
+    ]
+}

@@ -1,0 +1,205 @@
+// Resource starvation, done here and never in the test runner: this process lowers its own
+// RLIMIT_NOFILE / RLIMIT_NPROC, and every way of starting a child must then fail with a typed
+// error, leave no descriptor behind, and work again once the resource is back.
+import ChildProcess
+import Glibc
+
+/// One way of starting a child, run to its end; returns what must be deallocated before counting.
+struct StartKind: Sendable {
+    let name: String
+    let run: @Sendable () async throws -> [WeakReference]
+
+    /// Every path of the library that opens descriptors before or while starting a child.
+    static let all: [StartKind] = [
+        StartKind(name: "spawn") {
+            let child = try ChildProcess.spawn("echo", ["hi"])
+            try expect(try await child.stdout?.text(), "hi\n")
+            try await child.waitForClose()
+            return [WeakReference(object: child)] + child.stdio.compactMap { WeakReference(object: $0) }
+        },
+        StartKind(name: "spawn-ignored") {
+            let child = try ChildProcess.spawn("true", options: SpawnOptions(stdio: .all(.ignore)))
+            try expect(try await child.waitForExit(), .exited(0))
+            return [WeakReference(object: child)]
+        },
+        StartKind(name: "spawnSync") {
+            try expect(try ChildProcess.spawnSync("echo", ["hi"]).stdout, "hi\n")
+            return []
+        },
+        StartKind(name: "execFile") {
+            try expect(try await ChildProcess.execFile("echo", ["hi"]).stdout, "hi\n")
+            return []
+        },
+        // The fork path (a report pipe, the forking thread) instead of posix_spawn.
+        StartKind(name: "parent-death") {
+            var options = SpawnOptions(stdio: [.ignore, .pipe, .ignore])
+            options.parentDeathSignal = .kill
+            let child = try ChildProcess.spawn("echo", ["hi"], options: options)
+            try expect(try await child.stdout?.text(), "hi\n")
+            try await child.waitForClose()
+            return [WeakReference(object: child)] + child.stdio.compactMap { WeakReference(object: $0) }
+        },
+        StartKind(name: "terminal") {
+            let child = try ChildProcess.spawn("echo", ["hi"], options: SpawnOptions(stdio: .all(.terminal)))
+            try expect(try await child.terminal?.bytes(), Array("hi\r\n".utf8))
+            try await child.waitForExit()
+            return [WeakReference(object: child), WeakReference(object: child.terminal)]
+        },
+        StartKind(name: "fork") {
+            let child = try ChildProcess.fork("ipc-echo", options: ForkOptions(stdio: [.ignore, .ignore, .inherit, .ipc]))
+            var messages = child.messages.makeAsyncIterator()
+            try await child.send("ping")
+            try expect(try await messages.next()?.value, "ping")
+            child.disconnect()
+            try await child.waitForClose()
+            return [WeakReference(object: child), WeakReference(object: child.channel)]
+        },
+    ]
+}
+
+struct UnexpectedResult: Error, CustomStringConvertible {
+    let description: String
+}
+
+func expect<T: Equatable>(_ actual: T?, _ expected: T) throws(UnexpectedResult) {
+    guard actual == expected else { throw UnexpectedResult(description: "got \(String(describing: actual))") }
+}
+
+/// How a start failed: the errno code and syscall of the `SpawnError` inside whatever the API threw.
+func failureSummary(_ error: any Error) -> String {
+    let spawnError: SpawnError? = switch error {
+    case let error as SpawnError: error
+    case let error as ExecError: if case .spawnFailed(let inner) = error.reason { inner } else { nil }
+    case let error as IPCError: if case .spawnFailed(let inner) = error { inner } else { nil }
+    default: nil
+    }
+    guard let spawnError else { return "unexpected \(error)" }
+    return "\(spawnError.code) \(spawnError.syscall)"
+}
+
+func outcome(of kind: StartKind) async -> (summary: String, objects: [WeakReference]) {
+    do {
+        return ("ok", try await kind.run())
+    } catch {
+        return (failureSummary(error), [])
+    }
+}
+
+func softLimit(_ resource: __rlimit_resource) -> rlimit {
+    var limit = rlimit()
+    getrlimit(__rlimit_resource_t(resource.rawValue), &limit)
+    return limit
+}
+
+func setSoftLimit(_ resource: __rlimit_resource, to value: rlim_t) {
+    var limit = softLimit(resource)
+    limit.rlim_cur = value
+    guard setrlimit(__rlimit_resource_t(resource.rawValue), &limit) == 0 else {
+        print("setrlimit \(resource.rawValue) \(value): \(String(cString: strerror(errno)))")
+        exit(3)
+    }
+}
+
+/// Opens /dev/null until the descriptor table is full (EMFILE); returns what it opened.
+func fillDescriptorTable() -> [Int32] {
+    var opened: [Int32] = []
+    while true {
+        let fd = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            guard errno == EMFILE else { print("open: \(String(cString: strerror(errno)))"); exit(3) }
+            return opened
+        }
+        opened.append(fd)
+    }
+}
+
+/// starve-descriptors MAXFREE: with the descriptor table full but for 0…MAXFREE slots, start a
+/// child each way. One line per attempt: `KIND FREE LEAKED OUTCOME`, where LEAKED is how many of
+/// the free slots the attempt left taken (the table is refilled to count them, without /proc) and
+/// OUTCOME is `ok` or `CODE SYSCALL`. Then the limit goes back: `recovered KIND OUTCOME` lines,
+/// and `fds BEFORE AFTER` (the table before the starvation and after it).
+func starveDescriptors(maximumFree: Int) async {
+    // Starts the reactor, the forking thread and the runtime's own descriptors.
+    for kind in StartKind.all { await waitUntilDeallocated(await outcome(of: kind).objects) }
+    let before = openDescriptorCount()
+    let original = softLimit(RLIMIT_NOFILE).rlim_cur
+    setSoftLimit(RLIMIT_NOFILE, to: 256)
+    var filler = fillDescriptorTable()
+    for kind in StartKind.all {
+        for free in 0...maximumFree {
+            for fd in filler.suffix(free) { close(fd) }
+            filler.removeLast(free)
+            let (summary, objects) = await outcome(of: kind)
+            await waitUntilDeallocated(objects)
+            // What an async call opened is closed as its objects go, which the reactor thread may
+            // do a moment after the call returned (execFile's child): wait for that, 10 s at most.
+            var refilled = fillDescriptorTable()
+            let deadline = ContinuousClock.now + .seconds(10)
+            while refilled.count < free, ContinuousClock.now < deadline {
+                for fd in refilled { close(fd) }
+                try? await Task.sleep(for: .milliseconds(1))
+                refilled = fillDescriptorTable()
+            }
+            filler += refilled
+            print("\(kind.name) \(free) \(free - refilled.count) \(summary)")
+        }
+    }
+    for fd in filler { close(fd) }
+    setSoftLimit(RLIMIT_NOFILE, to: original)
+    for kind in StartKind.all {
+        let (summary, objects) = await outcome(of: kind)
+        await waitUntilDeallocated(objects)
+        print("recovered \(kind.name) \(summary)")
+    }
+    print("fds \(before) \(openDescriptorCount())")
+}
+
+/// starve-processes: with RLIMIT_NPROC at 1 (this user may not start another process or thread;
+/// root is exempt, so the test runs this role as another user), start a child each way that does
+/// not need a thread while starved. One line per kind: `KIND OUTCOME`; then `recovered KIND
+/// OUTCOME` once the limit is back, and `fds BEFORE STARVED AFTER` (before the limit, after the
+/// failed starts, and at the end).
+func starveProcesses() async {
+    guard getuid() != 0 else {
+        print("root ignores RLIMIT_NPROC")
+        exit(3)
+    }
+    let kinds = StartKind.all.filter { ["spawn", "spawn-ignored", "spawnSync", "parent-death", "fork"].contains($0.name) }
+    for kind in kinds { await waitUntilDeallocated(await outcome(of: kind).objects) }
+    let before = openDescriptorCount()
+    let original = softLimit(__RLIMIT_NPROC).rlim_cur
+    setSoftLimit(__RLIMIT_NPROC, to: 1)
+    // Only the synchronous start runs while starved: an await could need a new worker thread.
+    // A start that unexpectedly succeeds is finished once the limit is back.
+    var started: [ChildProcess] = []
+    func attempt(_ name: String, _ start: () throws -> ChildProcess?) {
+        do {
+            if let child = try start() { started.append(child) }
+            print("\(name) ok")
+        } catch {
+            print("\(name) \(failureSummary(error))")
+        }
+    }
+    attempt("spawn") { try ChildProcess.spawn("echo", ["hi"]) }
+    attempt("spawn-ignored") { try ChildProcess.spawn("true", options: SpawnOptions(stdio: .all(.ignore))) }
+    attempt("spawnSync") { _ = try ChildProcess.spawnSync("echo", ["hi"]); return nil }
+    attempt("parent-death") {
+        var options = SpawnOptions(stdio: .all(.ignore))
+        options.parentDeathSignal = .kill
+        return try ChildProcess.spawn("true", options: options)
+    }
+    attempt("fork") { try ChildProcess.fork("ipc-echo", options: ForkOptions(stdio: [.ignore, .ignore, .inherit, .ipc])) }
+    let starved = openDescriptorCount()
+    setSoftLimit(__RLIMIT_NPROC, to: original)
+    for child in started {
+        child.channel?.disconnect()
+        _ = try? await child.waitForClose()
+    }
+    started = []
+    for kind in kinds {
+        let (summary, objects) = await outcome(of: kind)
+        await waitUntilDeallocated(objects)
+        print("recovered \(kind.name) \(summary)")
+    }
+    print("fds \(before) \(starved) \(openDescriptorCount())")
+}

@@ -1,0 +1,75 @@
+import ChildProcess
+import Glibc
+import Testing
+
+/// Descriptors and processes running out. The limits are lowered in a fixture process of its own
+/// (`starve-descriptors`, `starve-processes`), never in the test runner, whose other tests would
+/// fail with them.
+@Suite("Starvation: descriptor and process limits")
+struct StarvationTests {
+    /// The ways the fixture starts a child (`StartKind.all` there).
+    static let kinds = ["spawn", "spawn-ignored", "spawnSync", "execFile", "parent-death", "terminal", "fork"]
+
+    /// `recovered KIND OUTCOME` lines, by kind.
+    static func recovered(_ lines: [Substring]) -> [String: String] {
+        var outcomes: [String: String] = [:]
+        for line in lines where line.hasPrefix("recovered ") {
+            let fields = line.split(separator: " ", maxSplits: 2)
+            if fields.count == 3 { outcomes[String(fields[1])] = String(fields[2]) }
+        }
+        return outcomes
+    }
+
+    /// The numbers of the `fds …` line.
+    static func descriptorCounts(_ lines: [Substring]) -> [Int] {
+        lines.first { $0.hasPrefix("fds ") }.map { $0.split(separator: " ").dropFirst().compactMap { Int($0) } } ?? []
+    }
+
+    @Test("with 0…10 descriptors free, each start works or fails with EMFILE, and leaves every free slot free; with the limit back, all work")
+    func descriptors() async throws {
+        let maximumFree = 10
+        let output = try await ChildProcess.execFile(fixturePath, ["starve-descriptors", "\(maximumFree)"]).stdout
+        let lines = output.split(separator: "\n")
+        var attempts: [String: [Int: String]] = [:]
+        for line in lines where !line.hasPrefix("recovered ") && !line.hasPrefix("fds ") {
+            let fields = line.split(separator: " ", maxSplits: 3).map(String.init)
+            guard fields.count == 4, let free = Int(fields[1]), let leaked = Int(fields[2]) else {
+                Issue.record("unexpected line: \(line)")
+                continue
+            }
+            #expect(leaked == 0, "\(line)")
+            #expect(fields[3] == "ok" || fields[3].hasPrefix("EMFILE "), "\(line)")
+            attempts[fields[0], default: [:]][free] = fields[3]
+        }
+        for kind in Self.kinds {
+            let outcomes = attempts[kind] ?? [:]
+            #expect(outcomes.count == maximumFree + 1, "\(kind): \(outcomes)")
+            // A full table fails every way; ten free slots are enough for every way.
+            #expect(outcomes[0]?.hasPrefix("EMFILE ") == true, "\(kind) with no descriptor free: \(outcomes[0] ?? "-")")
+            #expect(outcomes[maximumFree] == "ok", "\(kind) with \(maximumFree) free: \(outcomes[maximumFree] ?? "-")")
+        }
+        #expect(Self.recovered(lines) == Dictionary(uniqueKeysWithValues: Self.kinds.map { ($0, "ok") }))
+        let counts = Self.descriptorCounts(lines)
+        #expect(counts.count == 2 && counts[0] == counts[1], "fds before and after: \(counts)")
+    }
+
+    // Root ignores RLIMIT_NPROC, so then the fixture runs as nobody (the library's own uid/gid).
+    @Test("with RLIMIT_NPROC reached, each start fails with EAGAIN and leaks nothing; with the limit back, all work")
+    func processes() async throws {
+        var options = ExecOptions()
+        if getuid() == 0 {
+            options.uid = 65534
+            options.gid = 65534
+        }
+        let output = try await ChildProcess.execFile(fixturePath, ["starve-processes"], options: options).stdout
+        let lines = output.split(separator: "\n")
+        let starvedKinds = ["spawn", "spawn-ignored", "spawnSync", "parent-death", "fork"]
+        for kind in starvedKinds {
+            let line = lines.first { $0.hasPrefix(kind + " ") }
+            #expect(line?.dropFirst(kind.count + 1).hasPrefix("EAGAIN ") == true, "\(kind): \(line ?? "no line")")
+        }
+        #expect(Self.recovered(lines) == Dictionary(uniqueKeysWithValues: starvedKinds.map { ($0, "ok") }))
+        let counts = Self.descriptorCounts(lines)
+        #expect(counts.count == 3 && Set(counts).count == 1, "fds before, starved and after: \(counts)")
+    }
+}

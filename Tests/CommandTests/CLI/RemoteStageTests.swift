@@ -1,0 +1,115 @@
+import ChildProcess
+import Glibc
+import Testing
+
+/// `@host cmd` in the cpl executable, against the loopback OpenSSH servers of `SSHTestHosts`
+/// (`h1`, `h2`, `h3`; `denied`, `stranger`, `closed` fail). Serialized: the ControlMaster test
+/// counts connections.
+@Suite("remote stages through OpenSSH", .serialized)
+struct RemoteStageTests {
+    static func environment(_ hosts: SSHTestHosts, in directory: String) -> [String: String] {
+        ["PATH": "/usr/bin:/bin", "HOME": directory, "LC_ALL": "C", "CPL_SSH_COMMAND": hosts.sshCommand]
+    }
+
+    func run(_ script: String, arguments: [String] = [], stdin: String = "") async throws -> CLIResult {
+        let hosts = try #require(SSHTestHosts.shared, "\(SSHTestHosts.started)")
+        let directory = makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        return await runCPL(["-c", script, "cpl"] + arguments, stdin: stdin, in: directory, environment: Self.environment(hosts, in: directory))
+    }
+
+    @Test("a remote stage in the middle of a local pipeline; prefix assignments reach the remote command")
+    func midPipeline() async throws {
+        let result = try await run(#"printf 'a\nb\nc\n' | GREETING='hi there' @h1 sh -c 'grep b; echo "$GREETING $CPL_TEST_HOST"' | tr a-z A-Z"#)
+        #expect(result.stdout == "B\nHI THERE H1\n")
+        #expect(result.stderr == "")
+        #expect(result.status == 0)
+    }
+
+    @Test("remote to remote through local pipes; redirections apply locally; the host may come from a variable")
+    func remoteToRemote() async throws {
+        let result = try await run(#"HOST=h2; @h1 head -c 300000 /dev/zero | @$HOST wc -c > count; cat count; @h3 sh -c 'exit 7'; echo "status $?""#)
+        #expect(result.stdout.split(separator: "\n").map { String($0).trimmingSpaces } == ["300000", "status 7"])
+    }
+
+    @Test("fan-out: every host at once, lines prefixed, one failing host named in the summary and the status")
+    func fanOutWithOneFailure() async throws {
+        let result = try await run(#"@{h1,h2,h3} sh -c 'echo "out $CPL_TEST_HOST"; echo "err $CPL_TEST_HOST" >&2; test "$CPL_TEST_HOST" != h2'"#)
+        #expect(result.stdout.split(separator: "\n").sorted() == ["h1: out h1", "h2: out h2", "h3: out h3"])
+        let errors = result.stderr.split(separator: "\n").map(String.init)
+        #expect(errors.filter { !$0.hasPrefix("cpl:") }.sorted() == ["h1: err h1", "h2: err h2", "h3: err h3"])
+        #expect(errors.contains("cpl: -c:1:1: 1 of 3 hosts failed: h2 (status 1)"))
+        #expect(result.status == 1)
+
+        let fromVariable = try await run(#"HOSTS='h1 h3'; @$HOSTS echo up"#)
+        #expect(fromVariable.stdout.split(separator: "\n").sorted() == ["h1: up", "h3: up"])
+        #expect(fromVariable.status == 0)
+    }
+
+    @Test("ssh's own failure: 255 and a message naming the host and ssh's reason, without prompting", arguments: [
+        ("denied", "Permission denied"), ("stranger", "Host key verification failed"), ("closed", "Connection refused"),
+    ])
+    func sshFailure(host: String, reason: String) async throws {
+        let result = try await run("@\(host) true")
+        #expect(result.status == 255)
+        #expect(result.stderr.hasPrefix("cpl: -c:1:1: \(host): ssh failed (status 255): "))
+        #expect(result.stderr.contains(reason))
+    }
+
+    @Test("random byte strings round-trip through @h printf '%s\\0'")
+    func bytesRoundTrip() async throws {
+        var generator = SeededGenerator(state: 1515)
+        let words = (1...255).map { String(losslessBytes: [UInt8($0)]) } + (0..<100).map { _ in
+            String(losslessBytes: (0..<Int.random(in: 1...30, using: &generator)).map { _ in UInt8.random(in: 1...255, using: &generator) })
+        }
+        let result = try await run(#"@h1 printf '%s\0' "$@""#, arguments: words)
+        #expect(result.stdout.losslessBytes == words.flatMap { $0.losslessBytes + [0] })
+        #expect(result.status == 0)
+    }
+
+    @Test("--plan shows the exact ssh command line")
+    func plan() async throws {
+        let hosts = try #require(SSHTestHosts.shared, "\(SSHTestHosts.started)")
+        let result = await runCPL(["--plan", "-c", "X=1 @h1 echo 'a b' > out"], environment: Self.environment(hosts, in: "/tmp"))
+        #expect(result.stdout.contains("remote on h1: echo 'a b'"))
+        #expect(result.stdout.contains("ssh: ssh -F \(hosts.configPath) -E /tmp/cpl-ssh-"))
+        #expect(result.stdout.contains("-o BatchMode=yes -o ControlMaster=auto -o ControlPath=/tmp/cpl-ssh-"))
+        #expect(result.stdout.contains(#"; env -- '\''X=1'\'' echo '\''a b'\'' <&3"#))
+        #expect(result.stdout.contains("-- h1 'exec 3<&0 </dev/null; "))
+        #expect(result.stdout.contains("1> out"))
+    }
+
+    @Test("one ControlMaster per host: later commands share its connection, which is gone after exit")
+    func connectionReuse() async throws {
+        let result = try await run(#"@h1 sh -c 'echo $SSH_CONNECTION'; @h1 sh -c 'echo $SSH_CONNECTION'; @h2 true"#)
+        let connections = result.stdout.split(separator: "\n")
+        #expect(connections.count == 2)
+        #expect(Set(connections).count == 1)
+        let clientPort = try #require(connections.first?.split(separator: " ").dropFirst().first.flatMap { UInt16($0) })
+        #expect(await eventually { !established(localPort: clientPort) })
+    }
+
+    @Test("an interrupt ends a remote command: no sleep is left on the server")
+    func interruptEndsRemoteCommand() async throws {
+        let hosts = try #require(SSHTestHosts.shared, "\(SSHTestHosts.started)")
+        let cpl = try BuiltCPL.required()
+        let marker = "\(getpid())\(Int.random(in: 10000...99999))"
+        var options = SpawnOptions(environment: Self.environment(hosts, in: "/tmp"), stdio: .all(.ignore))
+        options.processGroup = 0
+        let child = try ChildProcess.spawn(cpl, ["-c", "@h1 sleep \(marker)"], options: options)
+        #expect(await eventually { !processes(running: ["sleep", marker]).isEmpty })
+        kill(-child.pid, SIGINT)
+        _ = try await child.waitForExit()
+        #expect(await eventually { processes(running: ["sleep", marker]).isEmpty })
+    }
+}
+
+/// Whether a TCP connection from local port `port` to 127.0.0.1 is established (/proc/net/tcp).
+private func established(localPort port: UInt16) -> Bool {
+    let hex = String(port, radix: 16, uppercase: true)
+    let local = "0100007F:" + String(repeating: "0", count: 4 - hex.count) + hex
+    return (readFileText("/proc/net/tcp") ?? "").split(separator: "\n").contains { line in
+        let fields = line.split(separator: " ")
+        return fields.count > 3 && fields[1] == local && fields[3] == "01"
+    }
+}
