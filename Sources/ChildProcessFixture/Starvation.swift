@@ -132,9 +132,10 @@ func starveDescriptors(maximumFree: Int) async {
             let (summary, objects) = await outcome(of: kind)
             await waitUntilDeallocated(objects)
             // What an async call opened is closed as its objects go, which the reactor thread may
-            // do a moment after the call returned (execFile's child): wait for that, 10 s at most.
+            // do a moment after the call returned (execFile's child): wait for that (60 s at most: a
+            // hang guard, which a loaded machine running the whole suite beside this must not reach).
             var refilled = fillDescriptorTable()
-            let deadline = ContinuousClock.now + .seconds(10)
+            let deadline = ContinuousClock.now + .seconds(60)
             while refilled.count < free, ContinuousClock.now < deadline {
                 for fd in refilled { close(fd) }
                 try? await Task.sleep(for: .milliseconds(1))

@@ -52,7 +52,7 @@ struct WeakReference {
 /// child's descriptors close with its objects, which the reactor thread may let go of a moment
 /// after waking us.
 func waitUntilDeallocated(_ references: [WeakReference]) async {
-    let deadline = ContinuousClock.now + .seconds(10)
+    let deadline = ContinuousClock.now + .seconds(60)
     while references.contains(where: { $0.object != nil }), ContinuousClock.now < deadline {
         try? await Task.sleep(for: .milliseconds(1))
     }
