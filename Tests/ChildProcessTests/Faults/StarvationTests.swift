@@ -25,7 +25,12 @@ struct StarvationTests {
         lines.first { $0.hasPrefix("fds ") }.map { $0.split(separator: " ").dropFirst().compactMap { Int($0) } } ?? []
     }
 
-    @Test("with 0…10 descriptors free, each start works or fails with EMFILE, and leaves every free slot free; with the limit back, all work")
+    // Disabled: libdispatch, under Swift's executors, traps (`_dispatch_workq_monitor_pools`) when
+    // its once-a-second look at /proc/self/task/*/stat meets a full descriptor table, so the
+    // fixture crashes whenever that look falls inside a starved moment — often on a loaded
+    // machine. Run the role by hand: `.build/debug/ChildProcessFixture starve-descriptors 10`.
+    @Test("with 0…10 descriptors free, each start works or fails with EMFILE, and leaves every free slot free; with the limit back, all work",
+          .disabled("libdispatch traps when its worker-pool monitor cannot open /proc (EMFILE)"))
     func descriptors() async throws {
         let maximumFree = 10
         let output = try await ChildProcess.execFile(fixturePath, ["starve-descriptors", "\(maximumFree)"]).stdout
