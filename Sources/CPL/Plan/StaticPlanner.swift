@@ -79,6 +79,7 @@ public struct StaticPlanner {
     ///   - nounset: `set -u` is on: an unset variable is an error.
     ///   - functionNames: functions defined before the script starts (their calls are shown as calls).
     ///   - isBuiltin: whether a command name is a builtin (shown as run in the shell, not spawned).
+    ///   - posix: POSIX mode: unquoted expansions are split and globbed, as the run will do.
     public init(
         source: String, variables: [String: String], positionalParameters: [String] = [],
         scriptName: String = "cpl", workingDirectory: String, noclobber: Bool = false, nounset: Bool = false,
