@@ -21,25 +21,26 @@ struct ExecTests {
         }
     }
 
-    @Test("maxBuffer: the child is killed, the output cut at exactly maxBuffer bytes")
-    func maxBuffer() async throws {
+    /// 3,000,000: past the first 64 KiB that output buffers reserve.
+    @Test("maxBuffer: the child is killed, the output cut at exactly maxBuffer bytes", arguments: [1000, 3_000_000])
+    func maxBuffer(limit: Int) async throws {
         var options = ExecOptions()
-        options.maxBuffer = 1000
+        options.maxBuffer = limit
         do {
-            _ = try await ChildProcess.execFile("head", ["-c", "1000000", "/dev/zero"], options: options)
+            _ = try await ChildProcess.execFile("head", ["-c", "5000000", "/dev/zero"], options: options)
             Issue.record("overflow not reported")
         } catch {
             #expect(error.reason == .maxBufferExceeded(descriptor: 1))
             #expect(error.message == "stdout maxBuffer length exceeded")
-            #expect(error.stdoutBytes.count == 1000)
+            #expect(error.stdoutBytes.count == limit)
             #expect(error.killed)
         }
         do {
-            _ = try await ChildProcess.exec("head -c 5000 /dev/zero >&2", options: options)
+            _ = try await ChildProcess.exec("head -c \(limit * 5) /dev/zero >&2", options: options)
             Issue.record("overflow not reported")
         } catch {
             #expect(error.reason == .maxBufferExceeded(descriptor: 2))
-            #expect(error.stderrBytes.count == 1000)
+            #expect(error.stderrBytes.count == limit)
         }
     }
 
