@@ -2,6 +2,7 @@
 import Glibc
 import Synchronization
 import Testing
+import TestSupport
 
 @Suite("spawnSync when following the child fails")
 struct SpawnSyncFailureTests {
@@ -21,7 +22,8 @@ struct SpawnSyncFailureTests {
         // sh reports its pid and exits, leaving a cat that holds stdout and stderr open until
         // released: spawnSync waits for those pipes before it reaps, so the test reaps first.
         let script = "echo $$ >&3; exec 3>&-; echo out; cat <&4 & exit 0"
-        let run = onThreadOfItsOwn { [options] in Result { () throws(ExecError) in try ChildProcess.spawnSync("sh", ["-c", script], options: options) } }
+        // spawnSync blocks its thread for the child's whole life: not one of the test tasks' few threads.
+        let run = Task { await onThread { [options] in Result { () throws(ExecError) in try ChildProcess.spawnSync("sh", ["-c", script], options: options) } } }
         var lines = pidReader.lines.makeAsyncIterator()
         let pid = try #require(try await lines.next().flatMap { Int32($0) })
         var status: Int32 = 0
@@ -75,27 +77,4 @@ struct SpawnSyncFailureTests {
             #expect(error.status == nil)
         }
     }
-}
-
-/// Runs `body` on a new thread: spawnSync blocks its thread for the child's whole life, which
-/// must not take one of the few threads the test's tasks run on.
-private func onThreadOfItsOwn<T: Sendable>(_ body: @escaping @Sendable () -> T) -> Task<T, Never> {
-    let (stream, continuation) = AsyncStream.makeStream(of: T.self)
-    let job = Unmanaged.passRetained(ThreadJob { continuation.yield(body()); continuation.finish() }).toOpaque()
-    var thread = pthread_t()
-    let created = pthread_create(&thread, nil, { context in
-        Unmanaged<ThreadJob>.fromOpaque(context!).takeRetainedValue().run()
-        return nil
-    }, job)
-    precondition(created == 0, "pthread_create failed: \(created)")
-    pthread_detach(thread)
-    return Task {
-        for await value in stream { return value }
-        fatalError("the thread ended without a value")
-    }
-}
-
-private final class ThreadJob: Sendable {
-    let run: @Sendable () -> Void
-    init(_ run: @escaping @Sendable () -> Void) { self.run = run }
 }
