@@ -130,7 +130,7 @@ public struct Planner<Context: ExpansionContext> {
         typealias Expander = WordExpander<Context>
         // A stage on other hosts (`@h cmd`) is planned by `plan(_:)`, which starts its ssh.
         guard simple.redirections.isEmpty, simple.assignments.isEmpty || simple.words.isEmpty,
-            simple.words.first?.droppingHostMarker() == nil,
+            simple.remotePlacement == nil,
             simple.words.allSatisfy({ Expander.expandsImmediately($0, splitting: context.splitsExpansionValues) }),
             simple.assignments.allSatisfy({ Expander.expandsImmediately($0.value) })
         else { return nil }
