@@ -73,13 +73,13 @@ public func procStatField(_ pid: Int32, _ index: Int) -> String? {
 }
 
 /// Waits up to `seconds` (a hang guard) for `condition`.
-public func eventually(_ seconds: Double = hangGuardSeconds, _ condition: () -> Bool) async -> Bool {
+public func eventually(_ seconds: Double = hangGuardSeconds, _ condition: () throws -> Bool) async rethrows -> Bool {
     let deadline = now() + seconds
     while now() < deadline {
-        if condition() { return true }
+        if try condition() { return true }
         try? await Task.sleep(for: .milliseconds(20))
     }
-    return condition()
+    return try condition()
 }
 
 extension String {

@@ -1,5 +1,6 @@
 import ChildProcess
 import Glibc
+import TestSupport
 import Testing
 
 /// A `uid` (or a `foregroundTerminal`) makes the spawn fork and exec by hand instead of calling

@@ -1,6 +1,7 @@
 import ChildProcess
 import Glibc
 import Synchronization
+import TestSupport
 import Testing
 
 /// Stops and continues reported through SIGCHLD, and signals delivered as callbacks.
@@ -15,11 +16,11 @@ struct JobStateTests {
             options: SpawnOptions(stdio: [.ignore, .ignore, .inherit]))
         let changes = Mutex<[ChildProcess.JobStateChange]>([])
         child.observeJobState { change in changes.withLock { $0.append(change) } }
-        #expect(try await eventually { changes.withLock { $0 } == [.stopped(.stop)] })
+        #expect(await eventually { changes.withLock { $0 } == [.stopped(.stop)] })
         #expect(child.stopSignal == .stop)
         #expect(child.exitStatus == nil)
         child.kill(.continue)
-        #expect(try await eventually { changes.withLock { $0 } == [.stopped(.stop), .continued] })
+        #expect(await eventually { changes.withLock { $0 } == [.stopped(.stop), .continued] })
         #expect(child.stopSignal == nil)
         try writeFile("\(directory)/flag", "")
         #expect(try await child.waitForExit() == .exited(0))
@@ -52,7 +53,7 @@ struct JobStateTests {
         }
         defer { observation.cancel() }
         kill(getpid(), SIGUSR2)
-        #expect(try await eventually { arrivals.withLock { $0 } == 1 })
+        #expect(await eventually { arrivals.withLock { $0 } == 1 })
         // A witness added after the first observer: each arrival calls the observers in the order
         // they were added, so once the witness has seen the second signal, the cancelled observer
         // would have seen it too.
@@ -61,7 +62,7 @@ struct JobStateTests {
         defer { witness.cancel() }
         observation.cancel()
         kill(getpid(), SIGUSR2)
-        #expect(try await eventually { witnessed.withLock { $0 } == 1 })
+        #expect(await eventually { witnessed.withLock { $0 } == 1 })
         #expect(arrivals.withLock { $0 } == 1)
     }
 }

@@ -1,5 +1,6 @@
 import ChildProcess
 import Glibc
+import TestSupport
 import Testing
 
 /// `parentDeathSignal`: the child dies with the process that started it, even when that process
@@ -15,7 +16,7 @@ struct ParentDeathTests {
         #expect(isRunning(child))
         #expect(parent.kill(.kill))
         #expect(try await within { try await parent.waitForExit() } == .signaled(.kill))
-        #expect(try await eventually { !isRunning(child) }, "child \(child) outlived its parent")
+        #expect(await eventually { !isRunning(child) }, "child \(child) outlived its parent")
     }
 
     @Test("the child outlives the thread that spawned it")
@@ -41,7 +42,7 @@ struct ParentDeathTests {
         let child = try #require(spawned.child)
         // Gone from /proc/self/task once the kernel is done with its exit, parent-death signals included.
         try #require(spawned.task.contains("/task/"))
-        #expect(try await eventually { access("/proc/\(spawned.task)", F_OK) != 0 })
+        #expect(await eventually { access("/proc/\(spawned.task)", F_OK) != 0 })
         // A SIGKILL sent at the thread's exit would be pending now: cat could not answer.
         try await child.stdin!.write("still here\n")
         var lines = child.stdout!.lines.makeAsyncIterator()

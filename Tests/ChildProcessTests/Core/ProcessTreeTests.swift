@@ -1,5 +1,6 @@
 import ChildProcess
 import Glibc
+import TestSupport
 import Testing
 
 /// Whether `pid` names a process that still runs: in /proc and not a zombie (an orphaned zombie
@@ -26,7 +27,7 @@ struct ProcessTreeTests {
         #expect(descendants.allSatisfy(isRunning))
         #expect(child.kill(.terminate, target: .processTree))
         #expect(try await within { try await child.waitForExit() } == .signaled(.terminate))
-        #expect(try await eventually { !descendants.contains(where: isRunning) }, "descendants \(descendants) still run")
+        #expect(await eventually { !descendants.contains(where: isRunning) }, "descendants \(descendants) still run")
     }
 
     @Test("the child alone: its descendants live on (what the tree target is for)")
@@ -52,7 +53,7 @@ struct ProcessTreeTests {
         #expect(error?.reason == .timedOut)
         let descendants = (error?.stdout ?? "").split { $0 == " " || $0 == "\n" }.compactMap { Int32($0) }
         #expect(descendants.count == 2, "the middle shell printed \(error?.stdout.debugDescription ?? "nothing")")
-        #expect(try await eventually { !descendants.contains(where: isRunning) })
+        #expect(await eventually { !descendants.contains(where: isRunning) })
     }
 
     @Test("a stop sent to the tree leaves every process stopped; a continue resumes them")
@@ -62,9 +63,9 @@ struct ProcessTreeTests {
         let descendants = try #require(try await lines.next()).split(separator: " ").compactMap { Int32($0) }
         try #require(descendants.count == 2)
         #expect(child.kill(.stop, target: .processTree))
-        #expect(try await eventually { ([child.pid] + descendants).allSatisfy { processState($0) == "T" } })
+        #expect(await eventually { ([child.pid] + descendants).allSatisfy { processState($0) == "T" } })
         #expect(child.kill(.continue, target: .processTree))
-        #expect(try await eventually { ([child.pid] + descendants).allSatisfy { processState($0) == "S" } })
+        #expect(await eventually { ([child.pid] + descendants).allSatisfy { processState($0) == "S" } })
         child.kill(.kill, target: .processTree)
         _ = try await within { try await child.waitForExit() }
     }

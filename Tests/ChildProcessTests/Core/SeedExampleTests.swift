@@ -1,5 +1,6 @@
 import ChildProcess
 import Glibc
+import TestSupport
 import Testing
 
 /// The examples of the seed manual (Node v0.8 child_process), ported.
@@ -74,7 +75,7 @@ struct SeedExampleTests {
         #expect(getsid(pid) == pid)
         #expect(getpgid(pid) == pid)
         try writeFile(log + ".release", "")
-        #expect(try await eventually { (try? readFile(log))?.contains("alive after parent") == true })
+        #expect(await eventually { (try? readFile(log))?.contains("alive after parent") == true })
     }
 
     @Test("kill('SIGHUP') ends grep, which reports the signal")

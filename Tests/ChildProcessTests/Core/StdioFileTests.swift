@@ -1,5 +1,6 @@
 import ChildProcess
 import Glibc
+import TestSupport
 import Testing
 
 /// `.file` opens a file by name for the child; `.fd` says who closes a given descriptor.

@@ -1,5 +1,6 @@
 import ChildProcess
 import Glibc
+import TestSupport
 import Testing
 
 /// A teardown aimed at the group or the tree goes on after the child is reaped: what of its group
@@ -16,7 +17,7 @@ struct SurvivorTeardownTests {
         var lines = child.stdout!.lines.makeAsyncIterator()
         let grandchild = try #require(Int32(try await lines.next() ?? ""))
         // The sleep ignores SIGTERM once it runs: its /proc/PID/status says so (bit 15 of SigIgn).
-        #expect(try await eventually { ignoresTerminate(grandchild) })
+        #expect(await eventually { ignoresTerminate(grandchild) })
         return (child, grandchild)
     }
 
@@ -27,7 +28,7 @@ struct SurvivorTeardownTests {
         let report = await child.tearDown(using: .terminate(gracePeriod: .milliseconds(200), target: .processTree))
         #expect(report?.step == 0, "SIGTERM ended the child")
         #expect(report?.status == .signaled(.terminate))
-        #expect(try await eventually(60) { !isRunning(grandchild) }, "grandchild \(grandchild) survived the teardown")
+        #expect(await eventually(60) { !isRunning(grandchild) }, "grandchild \(grandchild) survived the teardown")
     }
 
     @Test("group: the member that ignored SIGTERM gets the SIGKILL that follows")
@@ -36,7 +37,7 @@ struct SurvivorTeardownTests {
         defer { kill(grandchild, SIGKILL) }
         let report = await child.tearDown(using: .terminate(gracePeriod: .milliseconds(200), target: .processGroup))
         #expect(report?.status == .signaled(.terminate))
-        #expect(try await eventually(60) { !isRunning(grandchild) }, "grandchild \(grandchild) survived the teardown")
+        #expect(await eventually(60) { !isRunning(grandchild) }, "grandchild \(grandchild) survived the teardown")
     }
 
     @Test("spawnSync: a tree teardown after the timeout chases the survivor too")
@@ -51,7 +52,7 @@ struct SurvivorTeardownTests {
         defer { kill(grandchild, SIGKILL) }
         #expect(result.error == .timedOut)
         #expect(result.teardown?.step == 0)
-        #expect(try await eventually(60) { !isRunning(grandchild) }, "grandchild \(grandchild) survived the teardown")
+        #expect(await eventually(60) { !isRunning(grandchild) }, "grandchild \(grandchild) survived the teardown")
     }
 
     @Test("no descriptor leaked and no zombie left after 1,000 tree teardowns that chase a survivor", .timeLimit(.minutes(5)))

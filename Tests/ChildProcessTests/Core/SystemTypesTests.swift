@@ -1,5 +1,6 @@
 import ChildProcess
 import Glibc
+import TestSupport
 import Testing
 
 /// swift-system's types as this library extends them: what it adds must keep its promises

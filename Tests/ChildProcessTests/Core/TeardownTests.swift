@@ -1,5 +1,6 @@
 import ChildProcess
 import Glibc
+import TestSupport
 import Testing
 
 /// One teardown path for `tearDown()`, timeout, cancellation and maxBuffer, in the async and the
@@ -105,7 +106,7 @@ struct TeardownTests {
         options.teardown = ignoredFirst
         let child = try ChildProcess.spawn("sleep", ["1000"], options: options)
         // Waits for the timeout's teardown to start: the exit it waits for comes from it.
-        #expect(try await eventually { child.killed })
+        #expect(await eventually { child.killed })
         let report = try await within { await child.tearDown(using: .signal(.terminate)) }
         #expect(report == TeardownReport(cause: .timedOut, step: 1, signal: .kill, status: .signaled(.kill)))
     }

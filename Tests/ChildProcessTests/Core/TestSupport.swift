@@ -1,16 +1,8 @@
 import ChildProcess
 import Glibc
+import Synchronization
+import TestSupport
 import Testing
-
-/// A fresh directory under /tmp, removed by the caller with `removeTree`.
-func makeTemporaryDirectory() -> String {
-    var template = Array("/tmp/cp-test-XXXXXX".utf8CString)
-    return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
-}
-
-func removeTree(_ path: String) {
-    _ = try? ChildProcess.execFileSync("rm", ["-rf", path])
-}
 
 func writeFile(_ path: String, _ contents: String, mode: mode_t = 0o644) throws {
     let fd = try FileDescriptor.open(path, O_WRONLY | O_CREAT | O_TRUNC, permissions: mode)
@@ -57,37 +49,39 @@ func spawnFailure(
     return nil
 }
 
-/// How long a wait may go on before a test calls it a hang. Generous: on a loaded machine a task
-/// can wait a minute or more for a thread of the concurrency pool, which all tests share (and so
-/// can the library's own timers: `timeout` fires late, never early).
-let hangGuardSeconds = 300
-
-/// Fails the test instead of hanging it when `operation` takes longer than `seconds`.
-func within<T: Sendable>(_ seconds: Int = hangGuardSeconds, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await operation() }
-        group.addTask {
-            try await Task.sleep(for: .seconds(seconds))
-            return nil
-        }
-        guard let first = try await group.next(), let value = first else {
-            group.cancelAll()
-            Issue.record("timed out after \(seconds) s")
-            throw Errno.timedOut
-        }
-        group.cancelAll()
-        return value
-    }
+struct TimedOut: Error, CustomStringConvertible {
+    let seconds: Double
+    var description: String { "timed out after \(seconds) s" }
 }
 
-/// Polls until `condition` holds or `seconds` (a hang guard) pass.
-func eventually(_ seconds: Double = Double(hangGuardSeconds), _ condition: () throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-    while ContinuousClock.now < deadline {
-        if try condition() { return true }
-        try await Task.sleep(for: .milliseconds(20))
+/// Runs `operation`, failing with `TimedOut` if it takes longer than `seconds`. The operation
+/// runs in a task of its own that is cancelled (and abandoned) on timeout, so even an operation
+/// that ignores cancellation cannot hang the test.
+func within<T: Sendable>(_ seconds: Double = hangGuardSeconds, _ operation: @escaping @Sendable () async throws -> T)
+    async throws -> T
+{
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+        let pending = Mutex<CheckedContinuation<T, any Error>?>(continuation)
+        let take: @Sendable () -> CheckedContinuation<T, any Error>? = { pending.withLock { slot in defer { slot = nil }; return slot } }
+        let timer = Mutex<Task<Void, Never>?>(nil)
+        let work = Task {
+            do {
+                let result = try await operation()
+                take()?.resume(returning: result)
+            } catch {
+                take()?.resume(throwing: error)
+            }
+            timer.withLock { $0?.cancel() }
+        }
+        timer.withLock { timer in
+            timer = Task {
+                try? await Task.sleep(for: .seconds(seconds))
+                guard let continuation = take() else { return }
+                work.cancel()
+                continuation.resume(throwing: TimedOut(seconds: seconds))
+            }
+        }
     }
-    return try condition()
 }
 
 func processExists(_ pid: Int32) -> Bool { kill(pid, 0) == 0 }

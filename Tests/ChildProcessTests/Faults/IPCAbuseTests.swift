@@ -41,7 +41,7 @@ struct IPCAbuseTests {
 
     @Test("invalid UTF-8 in a string is replaced by U+FFFD, as Node decodes it; outside a string the line is invalid; the channel goes on")
     func invalidUTF8() async throws {
-        try await IPCTest.within {
+        try await within {
             let child = try Self.peer(#"send(b'"a\xffb\xc3"\n\xff\xfe\n"after"\n')"#)
             let values = await Self.received(child.messages).map { $0?.value }
             #expect(values == [.string("a\u{FFFD}b\u{FFFD}"), nil, "after"])
@@ -51,7 +51,7 @@ struct IPCAbuseTests {
 
     @Test("arrays nested 10,000 deep arrive; one level more is an invalid line; nothing overflows the stack")
     func deepNesting() async throws {
-        try await IPCTest.within {
+        try await within {
             let depth = JSONParser.defaultMaxDepth
             let child = try Self.peer("""
                 for depth in (\(depth), \(depth + 1)):
@@ -74,7 +74,7 @@ struct IPCAbuseTests {
 
     @Test("10,000 messages in one write arrive, in order")
     func manyInOneWrite() async throws {
-        try await IPCTest.within {
+        try await within {
             let child = try Self.peer("send(b''.join(b'%d\\n' % n for n in range(10000)))")
             let values = await Self.received(child.messages).map { $0?.value.intValue }
             #expect(values == Array(0..<10000))
@@ -84,7 +84,7 @@ struct IPCAbuseTests {
 
     @Test("a 64 MiB message arrives whole; a 1 MiB line without its newline, then EOF, is dropped and the sequence ends")
     func largeMessages() async throws {
-        try await IPCTest.within {
+        try await within {
             let child = try Self.peer(#"send(b'"<' + b'x' * ((64 << 20) - 2) + b'>"\n' + b'"' + b'y' * (1 << 20))"#)
             let received = await Self.received(child.messages)
             #expect(received.count == 1)
@@ -111,7 +111,7 @@ struct IPCAbuseTests {
 
     @Test("a descriptor sent without NODE_HANDLE is closed at once, never given to a later NODE_HANDLE line; a real handle still arrives")
     func strayDescriptors() async throws {
-        try await IPCTest.within {
+        try await within {
             let child = try Self.peer(#"""
                 answers = channel.makefile('rb')
                 # A whole message with a descriptor, then half a message with one (the other half after).

@@ -28,7 +28,7 @@ struct ChannelWireTests {
     // tests try every cut.
     @Test("lines written in pieces cut inside a UTF-8 sequence, and many lines in one write, arrive in order")
     func framing() async throws {
-        try await IPCTest.within {
+        try await within {
             let child = try Self.peer(#"""
                 printf '{"split":' >&3
                 printf '"val\xc3' >&3
@@ -41,7 +41,7 @@ struct ChannelWireTests {
 
     @Test("a line that is not JSON is thrown once and the sequence goes on; a final fragment is dropped")
     func invalidLines() async throws {
-        try await IPCTest.within {
+        try await within {
             let child = try Self.peer(#"printf 'not json\n\n{"a":1}\n{"fragment":' >&3"#)
             #expect(await Self.outcomes(child.messages) == ["invalid", "invalid", #"{"a":1}"#])
             try await child.waitForClose()
@@ -50,7 +50,7 @@ struct ChannelWireTests {
 
     @Test("a NODE_HANDLE without a descriptor is answered with NODE_HANDLE_NACK and not delivered")
     func nackWithoutDescriptor() async throws {
-        try await IPCTest.within {
+        try await within {
             let child = try Self.peer(#"""
                 printf '{"cmd":"NODE_HANDLE","type":"net.Server","msg":"lost"}\n"after"\n' >&3
                 IFS= read -r answer <&3; printf '%s\n' "$answer"
@@ -63,7 +63,7 @@ struct ChannelWireTests {
 
     @Test("sends after a handle wait for its NODE_HANDLE_ACK; the handle message is Node's")
     func heldUntilAcknowledged() async throws {
-        try await IPCTest.within {
+        try await within {
             let server = try TCPServer.listen()
             // Told on stdin that the second send was made, the peer looks whether it is in the
             // socket already (`read -t 0` only tests for input), then acknowledges the handle.
@@ -94,7 +94,7 @@ struct ChannelWireTests {
 
     @Test("a handle rejected every time (1 + 3 retransmissions) fails with handleRejected")
     func handleRejected() async throws {
-        try await IPCTest.within {
+        try await within {
             let server = try TCPServer.listen()
             let child = try Self.peer(#"""
                 while IFS= read -r line <&3; do echo "$line"; printf '{"cmd":"NODE_HANDLE_NACK"}\n' >&3; done 2>/dev/null
@@ -118,7 +118,7 @@ struct ChannelWireTests {
 
     @Test("large messages go out in pieces as the peer reads; disconnect flushes what is queued")
     func backpressureAndFlush() async throws {
-        try await IPCTest.within {
+        try await within {
             // The peer reads nothing until told on stdin, after the disconnect.
             let child = try Self.peer("read -r go; wc -c <&3", stdin: .pipe)
             let big = JSONValue.string(String(repeating: "é", count: 1 << 20))

@@ -1,4 +1,5 @@
 import ChildProcess
+import TestSupport
 import Testing
 
 /// The programs of examples/ipc/ run as documented.
@@ -8,7 +9,7 @@ struct ExamplesTests {
 
     static func run(_ arguments: [String]) async throws -> [Substring] {
         // The example's own timeout (a hang guard) fires first: the error then names the command.
-        let output = try await IPCTest.within(2 * hangGuardSeconds) {
+        let output = try await within(2 * hangGuardSeconds) {
             try await ChildProcess.execFile(examplesPath, arguments, options: ExecOptions(timeout: .seconds(hangGuardSeconds))).stdout
         }
         return output.split(separator: "\n")
@@ -41,7 +42,7 @@ struct ExamplesTests {
     @Test("upper and the Node parent sharing a server with a Swift child", .enabled(if: IPCTest.hasNode))
     func nodeSides() async throws {
         #expect(try await Self.run(["upper"]) == [#""HELLO""#, #""ÜNÏCÖDÉ WORKS""#, #""TWO\nLINES""#])
-        let output = try await IPCTest.within {
+        let output = try await within {
             try await ChildProcess.execFile("node", [IPCTest.example("shared-server-parent.js"), Self.examplesPath]).stdout
         }
         let lines = output.split(separator: "\n")

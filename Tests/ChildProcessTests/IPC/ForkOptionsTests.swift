@@ -32,7 +32,7 @@ struct ForkOptionsTests {
 
     @Test("argv is execPath, execArgv, module, arguments; silent pipes stdio; spawn options apply")
     func argvAndSilent() async throws {
-        try await IPCTest.within {
+        try await within {
             var options = ForkOptions(execPath: IPCTest.fixturePath, execArgv: ["ipc-environment"], silent: true)
             options.cwd = "/"
             let child = try ChildProcess.fork("module.js", ["a", "b"], options: options)
@@ -47,7 +47,7 @@ struct ForkOptionsTests {
 
     @Test("an explicit environment gets the two channel variables; the child removes them")
     func explicitEnvironment() async throws {
-        try await IPCTest.within {
+        try await within {
             let child = try ChildProcess.fork("ipc-environment", options: ForkOptions(
                 execPath: IPCTest.fixturePath, stdio: [.ignore, .ignore, .inherit, .ipc], environment: ["ONLY": "this"]))
             let report = try #require(try await IPCTest.collect(child.messages).first)

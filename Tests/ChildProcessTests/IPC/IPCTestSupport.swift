@@ -1,6 +1,6 @@
 @testable import ChildProcess
 import Glibc
-import Synchronization
+import TestSupport
 import Testing
 
 /// Shared plumbing of the IPC tests: the fixture executable (whose `ipc-…` roles are the Swift
@@ -51,41 +51,6 @@ enum IPCTest {
         precondition(bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == bytes.count)
         close(fd)
         return template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-    }
-
-    struct TimedOut: Error, CustomStringConvertible {
-        let seconds: Int
-        var description: String { "timed out after \(seconds) s" }
-    }
-
-    /// Runs `operation`, failing with `TimedOut` if it takes longer than `seconds`. The operation
-    /// runs in a task of its own that is cancelled (and abandoned) on timeout, so even an operation
-    /// that ignores cancellation cannot hang the test.
-    static func within<T: Sendable>(_ seconds: Int = hangGuardSeconds, _ operation: @escaping @Sendable () async throws -> T)
-        async throws -> T
-    {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            let pending = Mutex<CheckedContinuation<T, any Error>?>(continuation)
-            let take: @Sendable () -> CheckedContinuation<T, any Error>? = { pending.withLock { slot in defer { slot = nil }; return slot } }
-            let timer = Mutex<Task<Void, Never>?>(nil)
-            let work = Task {
-                do {
-                    let result = try await operation()
-                    take()?.resume(returning: result)
-                } catch {
-                    take()?.resume(throwing: error)
-                }
-                timer.withLock { $0?.cancel() }
-            }
-            timer.withLock { timer in
-                timer = Task {
-                    try? await Task.sleep(for: .seconds(seconds))
-                    guard let continuation = take() else { return }
-                    work.cancel()
-                    continuation.resume(throwing: TimedOut(seconds: seconds))
-                }
-            }
-        }
     }
 
     /// True when `error` is `IPCError.channelClosed`.

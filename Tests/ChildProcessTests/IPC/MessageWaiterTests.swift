@@ -7,7 +7,7 @@ import Testing
 struct MessageWaiterTests {
     @Test("of two tasks waiting for a message, the cancelled one ends at once; the other gets the next message")
     func cancelledWaiterLeavesTheOther() async throws {
-        try await IPCTest.within {
+        try await within {
             let child = try IPCTest.fork("ipc-echo")
             // Immediate tasks run to their first suspension before the next line: both are
             // registered, in this order, before anything is cancelled or sent.
@@ -30,7 +30,7 @@ struct MessageWaiterTests {
 
     @Test("fifty concurrent sends each complete once written; a send after the disconnect throws")
     func sendCompletions() async throws {
-        try await IPCTest.within {
+        try await within {
             let child = try IPCTest.fork("ipc-echo")
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<50 { group.addTask { try await child.send(.number(Double(index))) } }

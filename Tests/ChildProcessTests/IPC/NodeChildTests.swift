@@ -11,7 +11,7 @@ struct NodeChildTests {
 
     @Test("the seed's upper-case worker answers 10,000 messages, multi-line and non-ASCII, none lost or reordered")
     func tenThousandMessages() async throws {
-        try await IPCTest.within {
+        try await within {
             let child = try Self.forkUpperWorker()
             let samples = ["plain ascii", "two\nlines\r\nthree", "héllo wörld ça", "日本語と😀 emoji", "tab\tand \"quotes\" \\"]
             let texts = (0..<10_000).map { "\($0) \(samples[$0 % samples.count])" }
@@ -34,7 +34,7 @@ struct NodeChildTests {
 
     @Test("JSON values Node cannot mangle survive a Node echo: lone surrogates, U+2028, numbers")
     func nodeEcho() async throws {
-        try await IPCTest.within {
+        try await within {
             let child = try IPCTest.forkNode("process.on('message', (m) => process.send(m));")
             var replies = child.messages.makeAsyncIterator()
             for value in SwiftChildTests.awkwardValues {
@@ -48,7 +48,7 @@ struct NodeChildTests {
 
     @Test("Node's internal messages never surface; the Node child's disconnect ends our messages")
     func internalAndDisconnect() async throws {
-        try await IPCTest.within {
+        try await within {
             // The child lives until its stdin ends.
             let child = try IPCTest.forkNode("""
                 process.send({ cmd: 'NODE_SOMETHING_INTERNAL', key: 'k' });
@@ -66,7 +66,7 @@ struct NodeChildTests {
 
     @Test("a Node child killed while sending yields disconnect and exit")
     func killedNodeChild() async throws {
-        try await IPCTest.within {
+        try await within {
             let child = try IPCTest.forkNode("""
                 const big = 'x'.repeat(1 << 16);
                 const flood = () => { while (process.send(big)) {} setImmediate(flood); };
@@ -83,7 +83,7 @@ struct NodeChildTests {
 
     @Test("a listening server passed to a Node child is served by it")
     func serverToNode() async throws {
-        try await IPCTest.within {
+        try await within {
             let child = try IPCTest.forkNode("""
                 process.on('message', (m, server) => {
                   server.on('connection', (socket) => socket.end('handled by node child: ' + m));
@@ -110,7 +110,7 @@ struct NodeChildTests {
 
     @Test("a connection passed to a Node child is answered by it and closed in the parent")
     func connectionToNode() async throws {
-        try await IPCTest.within {
+        try await within {
             let child = try IPCTest.forkNode("""
                 process.on('message', (m, socket) => socket.end('handled by node child: ' + m));
                 """)
@@ -129,7 +129,7 @@ struct NodeChildTests {
 
     @Test("with keepOpen the parent can still use a connection it passed")
     func keepOpen() async throws {
-        try await IPCTest.within {
+        try await within {
             let child = try IPCTest.forkNode("""
                 process.on('message', (m, socket) => { socket.write('node;'); process.send('written'); });
                 process.on('disconnect', () => process.exit(0));

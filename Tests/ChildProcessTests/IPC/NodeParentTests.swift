@@ -6,7 +6,7 @@ import Testing
 struct NodeParentTests {
     @Test("Node forks a Swift child that echoes 1,000 messages in order; events end disconnect, exit")
     func echo() async throws {
-        let output = try await IPCTest.within {
+        let output = try await within {
             try await IPCTest.runNode("""
                 const { fork } = require('node:child_process');
                 const child = fork('ipc-echo', [], { execPath: process.argv[2], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
@@ -35,7 +35,7 @@ struct NodeParentTests {
 
     @Test("Node passes a server and a connection to a Swift child, which answers on them")
     func handlesFromNode() async throws {
-        let output = try await IPCTest.within {
+        let output = try await within {
             try await IPCTest.runNode("""
                 const { fork } = require('node:child_process');
                 const net = require('node:net');

@@ -12,7 +12,7 @@ struct SwiftChildTests {
 
     @Test("every kind of JSON value comes back unchanged, in order")
     func echo() async throws {
-        try await IPCTest.within {
+        try await within {
             let child = try IPCTest.fork("ipc-echo")
             var replies = child.messages.makeAsyncIterator()
             for value in Self.awkwardValues {
@@ -26,7 +26,7 @@ struct SwiftChildTests {
 
     @Test("a thousand pipelined messages arrive complete and in order")
     func pipelined() async throws {
-        try await IPCTest.within {
+        try await within {
             let child = try IPCTest.fork("ipc-uppercase")
             let texts = (0..<1000).map { "message \($0): ünïcödé\nsecond line" }
             async let replies: [JSONValue] = {
@@ -52,7 +52,7 @@ struct SwiftChildTests {
 
     @Test("Codable values are sent and decoded")
     func codable() async throws {
-        try await IPCTest.within {
+        try await within {
             let child = try IPCTest.fork("ipc-echo")
             let point = Point(x: 3, y: -0.5, label: "ça")
             try await child.send(point)
@@ -65,7 +65,7 @@ struct SwiftChildTests {
 
     @Test("the child finds its channel at fd 3, then removes the variables and sets close-on-exec")
     func childEnvironment() async throws {
-        try await IPCTest.within {
+        try await within {
             let child = try IPCTest.fork("ipc-environment", ["extra", "args"])
             let report = try #require(try await IPCTest.collect(child.messages).first)
             #expect(report["NODE_CHANNEL_FD"] == "3")
@@ -79,7 +79,7 @@ struct SwiftChildTests {
 
     @Test("spawn with .ipc at another position announces that descriptor")
     func channelAtOtherDescriptor() async throws {
-        try await IPCTest.within {
+        try await within {
             let options = SpawnOptions(stdio: [.ignore, .ignore, .inherit, .ignore, .ignore, .ipc])
             let child = try ChildProcess.spawn(IPCTest.fixturePath, ["ipc-environment"], options: options)
             #expect(child.stdio.allSatisfy { $0 == nil })
@@ -91,7 +91,7 @@ struct SwiftChildTests {
 
     @Test("messages sent before the child exits are delivered, and the channel then disconnects")
     func messagesBeforeExitAreDelivered() async throws {
-        try await IPCTest.within {
+        try await within {
             let child = try IPCTest.fork("ipc-environment")
             #expect(try await child.waitForExit() == .exited(0))
             // Usually the channel is closed by now (what was in the socket is read before the exit
@@ -106,7 +106,7 @@ struct SwiftChildTests {
 
     @Test("the parent's disconnect ends the child's messages; close still happens (unlike Node #19433)")
     func parentDisconnects() async throws {
-        try await IPCTest.within {
+        try await within {
             let child = try IPCTest.fork("ipc-echo")
             try await child.send("ping")
             var replies = child.messages.makeAsyncIterator()
@@ -127,7 +127,7 @@ struct SwiftChildTests {
 
     @Test("the child's disconnect ends the parent's messages while the child still runs")
     func childDisconnects() async throws {
-        try await IPCTest.within {
+        try await within {
             // The child lives until its stdin ends.
             let child = try IPCTest.fork("ipc-disconnect", stdin: .pipe)
             #expect(try await IPCTest.collect(child.messages) == ["bye"])
@@ -142,7 +142,7 @@ struct SwiftChildTests {
 
     @Test("a child killed in the middle of a message yields disconnect and exit, never a hang")
     func killedMidMessage() async throws {
-        try await IPCTest.within {
+        try await within {
             let child = try IPCTest.fork("ipc-flood")
             var received = 0
             for try await message in child.messages {
@@ -158,7 +158,7 @@ struct SwiftChildTests {
 
     @Test("NODE_ messages never surface; a 5-character NODE_ or other cmd does")
     func internalMessagesFiltered() async throws {
-        try await IPCTest.within {
+        try await within {
             let child = try IPCTest.fork("ipc-echo")
             var replies = child.messages.makeAsyncIterator()
             for message: JSONValue in [["cmd": "NODE_TEST_INTERNAL"], ["cmd": "NODE_"], ["cmd": "node_x"], ["cmd": 42]] {
@@ -178,7 +178,7 @@ struct SwiftChildTests {
 
     @Test("cancelling a task that waits for a message ends its iteration; the channel stays usable")
     func cancelledWait() async throws {
-        try await IPCTest.within {
+        try await within {
             let child = try IPCTest.fork("ipc-echo")
             // An immediate task runs until its first suspension before this line goes on: it is
             // waiting for a message (ipc-echo sends none unasked) when it is cancelled.
@@ -195,7 +195,7 @@ struct SwiftChildTests {
 
     @Test("a child without a channel: send throws, messages is empty")
     func noChannel() async throws {
-        try await IPCTest.within {
+        try await within {
             let child = try ChildProcess.spawn("true", options: SpawnOptions(stdio: .all(.ignore)))
             #expect(child.channel == nil && !child.connected)
             do {

@@ -6,7 +6,7 @@ import Testing
 struct SwiftHandleTests {
     @Test("a listening server passed to a Swift child is served by it")
     func serverToSwift() async throws {
-        try await IPCTest.within {
+        try await within {
             let child = try IPCTest.fork("ipc-serve-handle")
             let server = try TCPServer.listen()
             let port = try #require(server.address?.port)
@@ -25,7 +25,7 @@ struct SwiftHandleTests {
 
     @Test("a connection passed to a Swift child is answered by it; the parent's copy is closed")
     func connectionToSwift() async throws {
-        try await IPCTest.within {
+        try await within {
             let child = try IPCTest.fork("ipc-serve-handle")
             let server = try TCPServer.listen()
             let client = try await TCPConnection.connect(port: try #require(server.address?.port))
@@ -46,7 +46,7 @@ struct SwiftHandleTests {
 
     @Test("an echo child reports what it received with each handle, and messages stay in order around them")
     func orderAroundHandles() async throws {
-        try await IPCTest.within {
+        try await within {
             let child = try IPCTest.fork("ipc-echo")
             let server = try TCPServer.listen()
             try await child.send(1)
@@ -70,7 +70,7 @@ struct SwiftHandleTests {
 
     @Test("no descriptor leaks: fork, messages, a handle, disconnect, exit — twenty times")
     func descriptorHygiene() async throws {
-        let output = try await IPCTest.within {
+        let output = try await within {
             try await ChildProcess.execFile(IPCTest.fixturePath, ["ipc-hygiene", "20"]).stdout
         }
         let fields = output.split(separator: " ")
