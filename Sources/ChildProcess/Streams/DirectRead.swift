@@ -10,8 +10,10 @@ extension Array where Element == UInt8 {
     mutating func appendRead(from descriptor: FileDescriptor, upTo maxLength: Int) throws(Errno) -> Int {
         let room = Swift.min(maxLength, capacity - count)
         precondition(room > 0, "appendRead needs spare capacity")
-        let outcome = DirectRead.Outcome()
-        append(contentsOf: DirectRead(descriptor: descriptor, maxLength: room, outcome: outcome))
+        var outcome = DirectRead.Outcome()
+        withUnsafeMutablePointer(to: &outcome) { outcome in
+            append(contentsOf: DirectRead(descriptor: descriptor, maxLength: room, outcome: outcome))
+        }
         if let error = outcome.error { throw error }
         return outcome.count
     }
@@ -22,14 +24,16 @@ extension Array where Element == UInt8 {
 /// customisation point for bulk copies, which its own buffer types implement); reading there
 /// is what lets the kernel write into the array itself.
 private struct DirectRead: Sequence {
-    final class Outcome {
+    /// What the read did: `_copyContents` can only return a count, so the rest comes back here
+    /// (a local of `appendRead`'s, not an allocation per read).
+    struct Outcome {
         var count = 0
         var error: Errno?
     }
 
     let descriptor: FileDescriptor
     let maxLength: Int
-    let outcome: Outcome
+    let outcome: UnsafeMutablePointer<Outcome>
 
     struct Iterator: IteratorProtocol {
         mutating func next() -> UInt8? { nil }
@@ -44,10 +48,10 @@ private struct DirectRead: Sequence {
         let length = Swift.min(maxLength, buffer.count)
         guard length > 0, let start = buffer.baseAddress else { return (Iterator(), 0) }
         do {
-            outcome.count = try retryingOnInterrupt { Glibc.read(descriptor.rawValue, start, length) }
+            outcome.pointee.count = try retryingOnInterrupt { Glibc.read(descriptor.rawValue, start, length) }
         } catch {
-            outcome.error = error
+            outcome.pointee.error = error
         }
-        return (Iterator(), outcome.count)
+        return (Iterator(), outcome.pointee.count)
     }
 }
