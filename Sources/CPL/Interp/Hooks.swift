@@ -109,7 +109,7 @@ final class DescriptorHandoff: Sendable {
     }
 
     subscript(fd: Int) -> OpenFile? { table.withLock { $0[fd] } }
-    var numbers: [Int] { table.withLock { $0.files.keys.sorted() } }
+    var numbers: [Int] { table.withLock { $0.numbers } }
     var stdio: [StdioOption] { table.withLock { $0.stdio } }
     var snapshot: DescriptorTable { table.withLock { $0 } }
 

@@ -111,16 +111,31 @@ final class OpenFile: Sendable {
 /// keeps one per runner). Programs get exactly these, in-process stages
 /// read and write through them, never through the process's own fds.
 struct DescriptorTable: Sendable {
-    var files: [Int: OpenFile] = [:]
+    /// In fd order. A table holds a handful of entries, which a search finds faster than a hash;
+    /// and a `[Int: OpenFile]` would cost every cpl start one scan of all the binary's protocol
+    /// conformances (the runtime's look-up of `Int: Hashable`, about 95,000 instructions).
+    private var entries: [(fd: Int, file: OpenFile)] = []
 
     subscript(fd: Int) -> OpenFile? {
-        get { files[fd] }
-        set { files[fd] = newValue }
+        get { entries.first { $0.fd == fd }?.file }
+        set {
+            let index = entries.firstIndex { $0.fd >= fd } ?? entries.endIndex
+            let present = index < entries.endIndex && entries[index].fd == fd
+            switch (present, newValue) {
+            case (true, let file?): entries[index].file = file
+            case (true, nil): entries.remove(at: index)
+            case (false, let file?): entries.insert((fd, file), at: index)
+            case (false, nil): break
+            }
+        }
     }
+
+    /// The open fds, in order.
+    var numbers: [Int] { entries.map(\.fd) }
 
     /// Puts back what `saved` had at `fds`: a descriptor opened there since is closed.
     mutating func restore(_ fds: [Int], from saved: DescriptorTable) {
-        for fd in fds { files[fd] = saved.files[fd] }
+        for fd in fds { self[fd] = saved[fd] }
     }
 
     /// The process's own descriptors among `fds` that are open, borrowed.
@@ -134,7 +149,7 @@ struct DescriptorTable: Sendable {
 
     /// The child's descriptors 0…n in `SpawnOptions.stdio` form.
     var stdio: [StdioOption] {
-        guard let highest = files.keys.max() else { return [.closed, .closed, .closed] }
-        return (0...max(2, highest)).map { fd in files[fd].map { .fd($0.descriptor) } ?? .closed }
+        guard let highest = entries.last?.fd else { return [.closed, .closed, .closed] }
+        return (0...max(2, highest)).map { fd in self[fd].map { .fd($0.descriptor) } ?? .closed }
     }
 }
