@@ -15,6 +15,17 @@ extension ChildProcess {
         return try launch.makeChildProcess(pid: pid)
     }
 
+    /// Starts `executable` with `arguments` as bytes: every byte reaches the child as given, none
+    /// need be UTF-8 (for the environment and working directory: `environmentBytes`,
+    /// `workingDirectory`). Otherwise `spawn(_:_:options:)`: a name without a slash is looked up
+    /// in `PATH`. A string literal picks the `String` form: `spawn("ls", ["-l"])`; a `FilePath`
+    /// with `String` arguments crosses over as `spawn(String(losslessPath: path), ["-l"])`.
+    public static func spawn(
+        _ executable: FilePath, _ arguments: [[UInt8]] = [], options: SpawnOptions = SpawnOptions()
+    ) throws(SpawnError) -> ChildProcess {
+        try spawn(String(losslessPath: executable), [String](losslessBytes: arguments), options: options)
+    }
+
     /// Replaces this process with `command` (execve), as a shell's `exec command` does: the
     /// descriptors, working directory, environment and signal dispositions are set up as
     /// `options` says for a child, in this process. Returns only by throwing, when the program
@@ -28,6 +39,14 @@ extension ChildProcess {
         defer { launch.closeChildEnds() }
         try launch.start(replacingProcess: true)
         fatalError("exec returned without an error")
+    }
+
+    /// `replaceProcess(with:_:options:)` with the program and arguments as bytes, none of which
+    /// need be UTF-8 (see `spawn(_:_:options:)`'s byte form).
+    public static func replaceProcess(
+        with executable: FilePath, _ arguments: [[UInt8]] = [], options: SpawnOptions = SpawnOptions()
+    ) throws(SpawnError) -> Never {
+        try replaceProcess(with: String(losslessPath: executable), [String](losslessBytes: arguments), options: options)
     }
 }
 
