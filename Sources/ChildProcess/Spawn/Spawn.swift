@@ -81,6 +81,13 @@ struct Launch: ~Copyable {
         } else {
             environment = options.environment
         }
+        // A C string ends at its first NUL: the child would get less than was given. Refused, as
+        // Node (ERR_INVALID_ARG_VALUE) and Go (EINVAL) do.
+        func holdsNUL(_ string: String) -> Bool { string.utf8.contains(0) }
+        guard !holdsNUL(file), !argv.contains(where: holdsNUL), !(options.cwd.map(holdsNUL) ?? false),
+              !(environment?.contains { holdsNUL($0.key) || holdsNUL($0.value) } ?? false) else {
+            throw SpawnError(errno: .invalidArgument, syscall: "spawn \(file)", path: file, spawnargs: Array(argv.dropFirst()))
+        }
         try openStdio()
     }
 

@@ -93,6 +93,28 @@ struct ByteFormsTests {
         }
     }
 
+    @Test("a NUL in an argument, a name or value of the environment or the working directory is refused (EINVAL), not cut short",
+          arguments: 0..<4)
+    func nulIsRefused(_ place: Int) async throws {
+        let withNUL: [UInt8] = [0x61, 0, 0x62]
+        var arguments: [[UInt8]] = [Array("x".utf8)]
+        var options = ExecOptions()
+        switch place {
+        case 0: arguments.append(withNUL)
+        case 1: options.environmentBytes = [withNUL: Array("v".utf8)]
+        case 2: options.environmentBytes = [Array("N".utf8): withNUL]
+        default: options.cwd = String(losslessBytes: withNUL)   // a FilePath cannot hold one
+        }
+        do {
+            let output = try await ChildProcess.execFile(FilePath("/bin/echo"), arguments, options: options)
+            Issue.record("ran and printed \(output.stdout.debugDescription)")
+        } catch {
+            guard case .spawnFailed(let failure) = error.reason else { throw error }
+            #expect(failure.code == "EINVAL")
+            #expect(failure.syscall == "spawn /bin/echo")
+        }
+    }
+
     /// `bytes` as a path.
     static func path(_ bytes: [UInt8]) -> FilePath {
         FilePath(platformString: bytes.map { CChar(bitPattern: $0) } + [0])
