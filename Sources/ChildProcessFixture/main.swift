@@ -268,6 +268,13 @@ case "ipc-bench":
     print("swift parent -> \(arguments[2]) child: \(count) round trips in \(elapsed), \(Int(Double(count) / seconds))/s")
     child.disconnect()
     try await child.waitForClose()
+case "replace-bytes":
+    // replace-bytes: become `sh -c SCRIPT` with an argument and an environment variable that are
+    // not UTF-8, through replaceProcess's byte form (the test gives the script that reports them).
+    var options = SpawnOptions(stdio: .all(.inherit))
+    options.environmentBytes = [[0xFF, 0x4E]: [0xC3, 0x28]]
+    try ChildProcess.replaceProcess(with: FilePath("/bin/sh"), [Array("-c".utf8), arguments[2].losslessBytes, [0xFE, 0x61]],
+                                    options: options)
 case "unref":
     // unref: one unref'd long child and one referenced short one; once the wait returns, print
     // how each of them stands (the referenced one must have exited, the other still run).
@@ -333,7 +340,7 @@ case "soak":
 default:
     print("""
         usage: ChildProcessFixture detach LOG | hygiene N | terminal-hygiene N | file-hygiene PATH N | signals
-          | ipc-ROLE … | ipc-hygiene N | unref | dies-with-parent | tree-hygiene N | survivor-hygiene N
+          | replace-bytes SCRIPT | ipc-ROLE … | ipc-hygiene N | unref | dies-with-parent | tree-hygiene N | survivor-hygiene N
           | starve-descriptors MAXFREE | starve-tree-walk | starve-processes | foreign-children N M | ipc-large MIB | soak SPAWNS PIPELINES ROUNDTRIPS
         """)
     exit(2)

@@ -93,6 +93,14 @@ struct ByteFormsTests {
         }
     }
 
+    @Test("replaceProcess's byte form: the new program gets its arguments and environment as given")
+    func replaceProcess() async throws {
+        // The fixture becomes `sh -c REPORTER` with the argument FE 61 and the variable FF 4E=C3 28.
+        let output = try await ChildProcess.execFile(fixturePath, ["replace-bytes", String(decoding: Self.reporter, as: UTF8.self)])
+        let argv = [Array("/bin/sh".utf8), Array("-c".utf8), Self.reporter, [0xFE, 0x61]]
+        #expect(output.stdoutBytes == argv.flatMap { argument -> [UInt8] in argument + [0] } + [0xFF, 0x4E, 0x3D, 0xC3, 0x28, 0])
+    }
+
     @Test("a NUL in an argument, a name or value of the environment or the working directory is refused (EINVAL), not cut short",
           arguments: 0..<4)
     func nulIsRefused(_ place: Int) async throws {
