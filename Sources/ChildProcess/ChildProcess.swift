@@ -9,7 +9,8 @@ import Synchronization
 /// signal is never delivered to a recycled pid.
 public final class ChildProcess: Sendable {
     public let pid: Int32
-    /// The program that was executed (Node's `spawnfile`).
+    /// The program that was executed (Node's `spawnfile`). Like `spawnargs`, a lossless string:
+    /// its `losslessBytes` are the bytes given, also when they are not UTF-8.
     public let spawnfile: String
     /// The full argv, argv[0] included (Node's `spawnargs`).
     public let spawnargs: [String]

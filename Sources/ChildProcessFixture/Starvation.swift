@@ -204,3 +204,44 @@ func starveProcesses() async {
     }
     print("fds \(before) \(starved) \(openDescriptorCount())")
 }
+
+/// starve-tree-walk: a tree kill while pidfd_open fails. The child (sh) has three children; with
+/// the descriptor table full but for two slots, the walk reads the child's /proc entries (two
+/// descriptors, closed again), gets pidfds for the first two children and none for the third
+/// (EMFILE): that one must be signalled by its pid, not left out. Prints `sent BOOL survivors N`,
+/// N the grandchildren still running (by then a SIGKILL has had all the time it needs).
+///
+/// Synchronous throughout, unlike `starve-descriptors`: with no task ever started, libdispatch has
+/// no worker pool, whose monitor traps when it meets a full table.
+func starveTreeWalk() throws {
+    let (readEnd, writeEnd) = try FileDescriptor.pipe()
+    defer { try? readEnd.close() }
+    let script = "for i in 1 2 3; do sleep 1000 >/dev/null & pids=\"$pids $!\"; done; echo $pids; wait"
+    let child = try ChildProcess.spawn("sh", ["-c", script],
+                                       options: SpawnOptions(stdio: [.ignore, .fd(writeEnd, closeAfterSpawn: true), .inherit]))
+    var line: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 64)
+    while !line.contains(UInt8(ascii: "\n")), let count = try? buffer.withUnsafeMutableBytes({ try readEnd.read(into: $0) }), count > 0 {
+        line += buffer[..<count]
+    }
+    let grandchildren = String(decoding: line, as: UTF8.self).split { $0 == " " || $0 == "\n" }.compactMap { Int32($0) }
+    guard grandchildren.count == 3 else {
+        print("grandchildren: \(String(decoding: line, as: UTF8.self).debugDescription)")
+        child.kill(.kill, target: .processTree)
+        exit(3)
+    }
+    let original = softLimit(RLIMIT_NOFILE).rlim_cur
+    setSoftLimit(RLIMIT_NOFILE, to: 256)
+    var filler = fillDescriptorTable()
+    for fd in filler.suffix(2) { close(fd) }
+    filler.removeLast(2)
+    let sent = child.kill(.kill, target: .processTree)
+    for fd in filler { close(fd) }
+    setSoftLimit(RLIMIT_NOFILE, to: original)
+    let deadline = ContinuousClock.now + .seconds(60)
+    while grandchildren.contains(where: isRunning), ContinuousClock.now < deadline { usleep(1000) }
+    let survivors = grandchildren.filter(isRunning)
+    print("sent \(sent) survivors \(survivors.count)")
+    // Still ours (sleep 1000, alive): not left behind by a failing run.
+    for pid in survivors { kill(pid, SIGKILL) }
+}

@@ -22,6 +22,25 @@ func openDescriptorCount() -> Int {
     return count
 }
 
+/// A process's state letter and parent from /proc/PID/stat; nil when there is no such process.
+func stateAndParent(of pid: Int32) -> (state: Substring, parent: Int32?)? {
+    guard let file = fopen("/proc/\(pid)/stat", "r") else { return nil }
+    var line = [CChar](repeating: 0, count: 512)
+    fgets(&line, 512, file)
+    fclose(file)
+    let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    // Fields after the parenthesised command: state, ppid.
+    guard let close = text.lastIndex(of: ")") else { return nil }
+    let fields = text[text.index(after: close)...].split(separator: " ")
+    return fields.count > 1 ? (fields[0], Int32(fields[1])) : nil
+}
+
+/// Whether `pid` names a process that runs (a zombie does not).
+func isRunning(_ pid: Int32) -> Bool {
+    guard let state = stateAndParent(of: pid)?.state else { return false }
+    return state != "Z" && state != "X"
+}
+
 /// Children of this process that are zombies (state Z in /proc/PID/stat).
 func zombieChildren() -> [Int32] {
     guard let directory = opendir("/proc") else { return [] }
@@ -30,15 +49,8 @@ func zombieChildren() -> [Int32] {
     let me = getpid()
     while let entry = readdir(directory) {
         let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-        guard let pid = Int32(name), let file = fopen("/proc/\(pid)/stat", "r") else { continue }
-        var line = [CChar](repeating: 0, count: 512)
-        fgets(&line, 512, file)
-        fclose(file)
-        let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        // Fields after the parenthesised command: state, ppid.
-        guard let close = text.lastIndex(of: ")") else { continue }
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        if fields.count > 1, fields[0] == "Z", Int32(fields[1]) == me { zombies.append(pid) }
+        guard let pid = Int32(name), let process = stateAndParent(of: pid) else { continue }
+        if process.state == "Z", process.parent == me { zombies.append(pid) }
     }
     return zombies
 }
@@ -256,6 +268,13 @@ case "ipc-bench":
     print("swift parent -> \(arguments[2]) child: \(count) round trips in \(elapsed), \(Int(Double(count) / seconds))/s")
     child.disconnect()
     try await child.waitForClose()
+case "replace-bytes":
+    // replace-bytes: become `sh -c SCRIPT` with an argument and an environment variable that are
+    // not UTF-8, through replaceProcess's byte form (the test gives the script that reports them).
+    var options = SpawnOptions(stdio: .all(.inherit))
+    options.environmentBytes = [[0xFF, 0x4E]: [0xC3, 0x28]]
+    try ChildProcess.replaceProcess(with: FilePath("/bin/sh"), [Array("-c".utf8), arguments[2].losslessBytes, [0xFE, 0x61]],
+                                    options: options)
 case "unref":
     // unref: one unref'd long child and one referenced short one; once the wait returns, print
     // how each of them stands (the referenced one must have exited, the other still run).
@@ -308,6 +327,8 @@ case "survivor-hygiene":
     print(try await hygieneReport(rounds: count) { try await round($0) })
 case "starve-descriptors":
     await starveDescriptors(maximumFree: Int(arguments[2]) ?? 10)
+case "starve-tree-walk":
+    try starveTreeWalk()
 case "starve-processes":
     await starveProcesses()
 case "foreign-children":
@@ -319,8 +340,8 @@ case "soak":
 default:
     print("""
         usage: ChildProcessFixture detach LOG | hygiene N | terminal-hygiene N | file-hygiene PATH N | signals
-          | ipc-ROLE … | ipc-hygiene N | unref | dies-with-parent | tree-hygiene N | survivor-hygiene N
-          | starve-descriptors MAXFREE | starve-processes | foreign-children N M | ipc-large MIB | soak SPAWNS PIPELINES ROUNDTRIPS
+          | replace-bytes SCRIPT | ipc-ROLE … | ipc-hygiene N | unref | dies-with-parent | tree-hygiene N | survivor-hygiene N
+          | starve-descriptors MAXFREE | starve-tree-walk | starve-processes | foreign-children N M | ipc-large MIB | soak SPAWNS PIPELINES ROUNDTRIPS
         """)
     exit(2)
 }

@@ -16,6 +16,14 @@ extension ChildProcess {
         try await collect(file, arguments, options: options, displayedAs: ([file] + arguments).joined(separator: " "))
     }
 
+    /// `execFile(_:_:options:)` with the program and arguments as bytes, none of which need be
+    /// UTF-8 (see `spawn(_:_:options:)`'s byte form).
+    public static func execFile(_ executable: FilePath, _ arguments: [[UInt8]] = [], options: ExecOptions = ExecOptions())
+        async throws(ExecError) -> ExecOutput
+    {
+        try await execFile(String(losslessPath: executable), [String](losslessBytes: arguments), options: options)
+    }
+
     private static func collect(_ file: String, _ arguments: [String], options: ExecOptions, displayedAs cmd: String)
         async throws(ExecError) -> ExecOutput
     {

@@ -37,6 +37,14 @@ extension ChildProcess {
         try spawnSync(command, arguments, options: options, poll: Glibc.poll)
     }
 
+    /// `spawnSync(_:_:options:)` with the program and arguments as bytes, none of which need be
+    /// UTF-8 (see `spawn(_:_:options:)`'s byte form).
+    public static func spawnSync(_ executable: FilePath, _ arguments: [[UInt8]] = [], options: ExecOptions = ExecOptions())
+        throws(ExecError) -> SpawnSyncResult
+    {
+        try spawnSync(String(losslessPath: executable), [String](losslessBytes: arguments), options: options)
+    }
+
     /// `poll` stands for poll(2), so that a test can make it fail.
     static func spawnSync(_ command: String, _ arguments: [String], options: ExecOptions, poll: @escaping PollFunction)
         throws(ExecError) -> SpawnSyncResult
@@ -77,6 +85,14 @@ extension ChildProcess {
         throws(ExecError) -> ExecOutput
     {
         try collectSync(file, arguments, options: options)
+    }
+
+    /// `execFileSync(_:_:options:)` with the program and arguments as bytes, none of which need
+    /// be UTF-8 (see `spawn(_:_:options:)`'s byte form).
+    public static func execFileSync(_ executable: FilePath, _ arguments: [[UInt8]] = [], options: ExecOptions = ExecOptions())
+        throws(ExecError) -> ExecOutput
+    {
+        try execFileSync(String(losslessPath: executable), [String](losslessBytes: arguments), options: options)
     }
 
     /// `cmd` in its errors is the file and arguments joined by spaces (the command, for execSync).

@@ -24,6 +24,14 @@ extension ChildProcess {
         }
     }
 
+    /// `fork(_:_:options:)` with the module's path and the arguments as bytes, none of which need
+    /// be UTF-8 (see `spawn(_:_:options:)`'s byte form).
+    public static func fork(_ modulePath: FilePath, _ arguments: [[UInt8]] = [], options: ForkOptions = ForkOptions())
+        throws(IPCError) -> ChildProcess
+    {
+        try fork(String(losslessPath: modulePath), [String](losslessBytes: arguments), options: options)
+    }
+
     /// This process's executable: what Node calls `process.execPath`.
     private static func currentExecutable() -> String {
         var path = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)

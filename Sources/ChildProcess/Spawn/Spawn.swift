@@ -15,6 +15,17 @@ extension ChildProcess {
         return try launch.makeChildProcess(pid: pid)
     }
 
+    /// Starts `executable` with `arguments` as bytes: every byte reaches the child as given, none
+    /// need be UTF-8 (for the environment and working directory: `environmentBytes`,
+    /// `workingDirectory`). Otherwise `spawn(_:_:options:)`: a name without a slash is looked up
+    /// in `PATH`. A string literal picks the `String` form: `spawn("ls", ["-l"])`; a `FilePath`
+    /// with `String` arguments crosses over as `spawn(String(losslessPath: path), ["-l"])`.
+    public static func spawn(
+        _ executable: FilePath, _ arguments: [[UInt8]] = [], options: SpawnOptions = SpawnOptions()
+    ) throws(SpawnError) -> ChildProcess {
+        try spawn(String(losslessPath: executable), [String](losslessBytes: arguments), options: options)
+    }
+
     /// Replaces this process with `command` (execve), as a shell's `exec command` does: the
     /// descriptors, working directory, environment and signal dispositions are set up as
     /// `options` says for a child, in this process. Returns only by throwing, when the program
@@ -28,6 +39,14 @@ extension ChildProcess {
         defer { launch.closeChildEnds() }
         try launch.start(replacingProcess: true)
         fatalError("exec returned without an error")
+    }
+
+    /// `replaceProcess(with:_:options:)` with the program and arguments as bytes, none of which
+    /// need be UTF-8 (see `spawn(_:_:options:)`'s byte form).
+    public static func replaceProcess(
+        with executable: FilePath, _ arguments: [[UInt8]] = [], options: SpawnOptions = SpawnOptions()
+    ) throws(SpawnError) -> Never {
+        try replaceProcess(with: String(losslessPath: executable), [String](losslessBytes: arguments), options: options)
     }
 }
 
@@ -61,6 +80,13 @@ struct Launch: ~Copyable {
             environment = ChannelEnvironment.forChild(options.environment, channelDescriptor: channel)
         } else {
             environment = options.environment
+        }
+        // A C string ends at its first NUL: the child would get less than was given. Refused, as
+        // Node (ERR_INVALID_ARG_VALUE) and Go (EINVAL) do.
+        func holdsNUL(_ string: String) -> Bool { string.utf8.contains(0) }
+        guard !holdsNUL(file), !argv.contains(where: holdsNUL), !(options.cwd.map(holdsNUL) ?? false),
+              !(environment?.contains { holdsNUL($0.key) || holdsNUL($0.value) } ?? false) else {
+            throw SpawnError(errno: .invalidArgument, syscall: "spawn \(file)", path: file, spawnargs: Array(argv.dropFirst()))
         }
         try openStdio()
     }

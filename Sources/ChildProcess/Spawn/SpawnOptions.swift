@@ -59,6 +59,25 @@ public struct SpawnOptions: Sendable {
         self.detached = detached
     }
 
+    /// `cwd` as a path of any bytes, none of which need be UTF-8 (swift-subprocess's
+    /// `workingDirectory`).
+    public var workingDirectory: FilePath? {
+        get { cwd.map(FilePath.init(losslessString:)) }
+        set { cwd = newValue.map(String.init(losslessPath:)) }
+    }
+
+    /// `environment` as bytes: each name and value reaches the child exactly as given, none need
+    /// be UTF-8. (Names are keys of `environment`, compared as `String`s: two that differ only in
+    /// Unicode normalization are one variable, with either value.)
+    public var environmentBytes: [[UInt8]: [UInt8]]? {
+        get {
+            environment.map { Dictionary($0.map { ($0.key.losslessBytes, $0.value.losslessBytes) }) { $1 } }
+        }
+        set {
+            environment = newValue.map { Dictionary($0.map { (String(losslessBytes: $0.key), String(losslessBytes: $0.value)) }) { $1 } }
+        }
+    }
+
     /// The default shell for `shell` and `exec`.
     public static let defaultShell = "/bin/sh"
 }

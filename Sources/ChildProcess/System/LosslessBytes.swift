@@ -22,6 +22,9 @@ import Glibc
 //
 // The boundaries, one place per kind:
 // - Environment: `Environment.current` and `value(of:)` decode; `CStringArray` encodes argv and envp.
+// - The byte forms of the API (`spawn(_: FilePath, _: [[UInt8]])` and the others,
+//   `workingDirectory`, `environmentBytes`) decode into the `String` forms at once: one
+//   representation inside (`[String](losslessBytes:)`, FilePath+Lossless.swift).
 // - Paths: `FileDescriptor.open`, spawn's path and cwd, `ExecutableLookup`; in CPL each `stat`,
 //   `access`, `realpath`, `opendir` call wraps its path in `withLosslessCString`. Names from
 //   readdir (`FileSystem.system.directoryEntries`: globbing, completion), getcwd and realpath are decoded.
@@ -143,6 +146,13 @@ extension String {
     /// The bytes of a C string, in place (contiguous, so that decoding takes the fast path).
     static func bytes(ofCString pointer: UnsafePointer<CChar>) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: strlen(pointer))
+    }
+}
+
+extension [String] {
+    /// Byte strings (arguments) as lossless strings, one each.
+    init(losslessBytes byteStrings: [[UInt8]]) {
+        self = byteStrings.map { String(losslessBytes: $0) }
     }
 }
 

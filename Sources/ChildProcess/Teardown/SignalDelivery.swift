@@ -5,10 +5,21 @@ import Glibc
 /// The caller guarantees the child is not reaped yet: then neither its pid nor its group id
 /// can have been reused.
 enum SignalDelivery {
-    /// A process and the pidfd that names it.
+    /// A process and the pidfd that names it; nil for a descendant that could get none (see `send`).
     struct Process: Sendable {
         let pid: Int32
-        let pidfd: Int32
+        let pidfd: Int32?
+
+        /// Sends `signal` through the pidfd, or by pid when there is none. A pid names the process
+        /// only as long as nobody reaps it: true while its parent is stopped by the tree walk (a
+        /// stopped parent cannot reap, unless it lets the kernel reap for it, SA_NOCLDWAIT), not
+        /// in the later steps of a teardown, when it may have been reaped and its pid reused. That
+        /// race is taken for a process whose pidfd_open failed (EMFILE, ENOMEM): left out, it
+        /// would go on running.
+        @discardableResult
+        func send(_ signal: Int32) -> Bool {
+            if let pidfd { cp_pidfd_send_signal(pidfd, signal) == 0 } else { Glibc.kill(pid, signal) == 0 }
+        }
     }
 
     static func send(_ signal: Signal, to target: SignalTarget, pid: Int32, pidfd: Int32) -> Bool {
@@ -68,7 +79,7 @@ enum SignalDelivery {
     /// then signals everyone and lets them continue to act on it (unless the signal is itself a stop).
     /// Whether the first root got the signal, and the descendants found (the roots not among them).
     private static func sendToTree(_ signal: Signal, roots: [Process]) -> (sent: Bool, found: Descendants) {
-        let stopped = roots.map { cp_pidfd_send_signal($0.pidfd, SIGSTOP) == 0 }
+        let stopped = roots.map { $0.send(SIGSTOP) }
         var tree = zip(roots, stopped).filter(\.1).map(\.0)
         var known = Set(tree.map(\.pid))
         var found: [Process] = []
@@ -79,18 +90,20 @@ enum SignalDelivery {
             while index < tree.count {
                 for child in children(of: tree[index].pid) where known.insert(child).inserted {
                     let pidfd = cp_pidfd_open(child)
-                    guard pidfd >= 0 else { continue }
-                    cp_pidfd_send_signal(pidfd, SIGSTOP)
-                    tree.append(Process(pid: child, pidfd: pidfd))
-                    found.append(Process(pid: child, pidfd: pidfd))
+                    // ESRCH: it has exited and been reaped (its parent was not stopped yet).
+                    guard pidfd >= 0 || errno != ESRCH else { continue }
+                    let member = Process(pid: child, pidfd: pidfd >= 0 ? pidfd : nil)
+                    member.send(SIGSTOP)
+                    tree.append(member)
+                    found.append(member)
                     foundNew = true
                 }
                 index += 1
             }
         }
-        let sent = tree.map { cp_pidfd_send_signal($0.pidfd, signal.rawValue) == 0 }
+        let sent = tree.map { $0.send(signal.rawValue) }
         if signal != .stop && signal != .kill {
-            for member in tree { cp_pidfd_send_signal(member.pidfd, SIGCONT) }
+            for member in tree { member.send(SIGCONT) }
         }
         return (stopped.first == true && sent.first == true, Descendants(found))
     }

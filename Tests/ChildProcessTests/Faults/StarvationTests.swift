@@ -25,6 +25,12 @@ struct StarvationTests {
         lines.first { $0.hasPrefix("fds ") }.map { $0.split(separator: " ").dropFirst().compactMap { Int($0) } } ?? []
     }
 
+    @Test("a descendant that can get no pidfd (EMFILE) is signalled by its pid, not left running by a tree kill")
+    func treeWalkWithoutPidfd() async throws {
+        let output = try await ChildProcess.execFile(fixturePath, ["starve-tree-walk"]).stdout
+        #expect(output == "sent true survivors 0\n")
+    }
+
     // Disabled: libdispatch, under Swift's executors, traps (`_dispatch_workq_monitor_pools`) when
     // its once-a-second look at /proc/self/task/*/stat meets a full descriptor table, so the
     // fixture crashes whenever that look falls inside a starved moment — often on a loaded

@@ -1,5 +1,6 @@
 import ChildProcess
 import Testing
+import TestSupport
 
 @Suite("IPC: fork options")
 struct ForkOptionsTests {
@@ -41,6 +42,23 @@ struct ForkOptionsTests {
             #expect(child.stdio.count == 4 && child.stdio[3] == nil)
             let report = try #require(try await IPCTest.collect(child.messages).first)
             #expect(report["arguments"] == ["ipc-environment", "module.js", "a", "b"])
+            #expect(try await child.waitForClose() == .exited(0))
+        }
+    }
+
+    @Test("the byte form: the module and the arguments reach the child as given, bytes that are not UTF-8 included")
+    func byteForm() async throws {
+        try await IPCTest.within {
+            let argument: [UInt8] = [0xFF, 0x61, 0xF4, 0x8F, 0xBE, 0x80]
+            let options = ForkOptions(execPath: IPCTest.fixturePath, stdio: [.ignore, .ignore, .inherit, .ipc])
+            let child = try ChildProcess.fork(FilePath("ipc-echo"), [argument], options: options)
+            var messages = child.messages.makeAsyncIterator()
+            try await child.send("ping")
+            #expect(try await messages.next()?.value == "ping")
+            // What the kernel gave the child, read while it runs (until the disconnect).
+            let argv = [Array(IPCTest.fixturePath.utf8), Array("ipc-echo".utf8), argument]
+            #expect(readFileBytes("/proc/\(child.pid)/cmdline") == argv.flatMap { argument -> [UInt8] in argument + [0] })
+            child.disconnect()
             #expect(try await child.waitForClose() == .exited(0))
         }
     }
