@@ -65,7 +65,8 @@ extension Executor {
         }
         let text: String
         switch await bytes {
-        case .success(let read): text = String(losslessBytes: read)
+        // NUL bytes are dropped, as dash and bash drop them: no argument or variable can hold one.
+        case .success(let read): text = String(losslessBytes: read.contains(0) ? read.filter { $0 != 0 } : read)
         case .failure(let error):
             throw ExpansionError(
                 kind: .substitutionFailed, message: "cannot read the output of $(…): \(error)", range: substitution.range)

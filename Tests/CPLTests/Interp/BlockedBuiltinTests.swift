@@ -21,7 +21,7 @@ struct BlockedBuiltinTests {
                 "echo > started; read line; echo not-reached", fileName: "t.cpl", stdin: .fileDescriptor(readEnd),
                 stdout: .capture, stderr: .capture)
         }
-        #expect(await eventually(30) { readFileText("\(directory)/started") != nil })
+        #expect(await eventually { readFileText("\(directory)/started") != nil })
         shell.interrupt()
         let result = try await task.value
         #expect(result.ending == .interrupted)
@@ -44,7 +44,7 @@ struct BlockedBuiltinTests {
                 "exec 3<&0; \(stages); wc -l < got", fileName: "t.cpl", stdin: .fileDescriptor(readEnd),
                 stdout: .capture, stderr: .capture)
         }
-        #expect(await eventually(30) { readFileText("\(directory)/ready")?.count == 100 })
+        #expect(await eventually { readFileText("\(directory)/ready")?.count == 100 })
         let threads = threadCount()
         // Each of the 100 waits would be a thread of its own if waits took threads.
         #expect(threads < 90, "\(threads) threads while 100 builtins wait")

@@ -121,7 +121,7 @@ struct BuiltinLoopStopTests {
         defer { removeTree(directory) }
         let shell = makeInterpreter(in: directory)
         let task = Task { await run(Self.longLoop, in: directory, interpreter: shell) }
-        #expect(await eventually(30) { readFileText("\(directory)/started") != nil })
+        #expect(await eventually { readFileText("\(directory)/started") != nil })
         shell.interrupt()
         let result = await task.value
         #expect(result.ending == .interrupted)
@@ -134,7 +134,7 @@ struct BuiltinLoopStopTests {
         defer { removeTree(directory) }
         let shell = makeInterpreter(in: directory)
         let task = Task { await run(Self.longLoop, in: directory, interpreter: shell) }
-        #expect(await eventually(30) { readFileText("\(directory)/started") != nil })
+        #expect(await eventually { readFileText("\(directory)/started") != nil })
         task.cancel()
         let result = await task.value
         #expect(result.ending == .cancelled)

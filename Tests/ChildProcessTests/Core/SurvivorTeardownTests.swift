@@ -28,7 +28,7 @@ struct SurvivorTeardownTests {
         let report = await child.tearDown(using: .terminate(gracePeriod: .milliseconds(200), target: .processTree))
         #expect(report?.step == 0, "SIGTERM ended the child")
         #expect(report?.status == .signaled(.terminate))
-        #expect(await eventually(60) { !isRunning(grandchild) }, "grandchild \(grandchild) survived the teardown")
+        #expect(await eventually { !isRunning(grandchild) }, "grandchild \(grandchild) survived the teardown")
     }
 
     @Test("group: the member that ignored SIGTERM gets the SIGKILL that follows")
@@ -37,7 +37,7 @@ struct SurvivorTeardownTests {
         defer { kill(grandchild, SIGKILL) }
         let report = await child.tearDown(using: .terminate(gracePeriod: .milliseconds(200), target: .processGroup))
         #expect(report?.status == .signaled(.terminate))
-        #expect(await eventually(60) { !isRunning(grandchild) }, "grandchild \(grandchild) survived the teardown")
+        #expect(await eventually { !isRunning(grandchild) }, "grandchild \(grandchild) survived the teardown")
     }
 
     @Test("spawnSync: a tree teardown after the timeout chases the survivor too")
@@ -52,7 +52,7 @@ struct SurvivorTeardownTests {
         defer { kill(grandchild, SIGKILL) }
         #expect(result.error == .timedOut)
         #expect(result.teardown?.step == 0)
-        #expect(await eventually(60) { !isRunning(grandchild) }, "grandchild \(grandchild) survived the teardown")
+        #expect(await eventually { !isRunning(grandchild) }, "grandchild \(grandchild) survived the teardown")
     }
 
     @Test("no descriptor leaked and no zombie left after 1,000 tree teardowns that chase a survivor", .timeLimit(.minutes(5)))

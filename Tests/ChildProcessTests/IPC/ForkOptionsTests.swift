@@ -48,7 +48,7 @@ struct ForkOptionsTests {
 
     @Test("the byte form: the module and the arguments reach the child as given, bytes that are not UTF-8 included")
     func byteForm() async throws {
-        try await IPCTest.within {
+        try await within {
             let argument: [UInt8] = [0xFF, 0x61, 0xF4, 0x8F, 0xBE, 0x80]
             let options = ForkOptions(execPath: IPCTest.fixturePath, stdio: [.ignore, .ignore, .inherit, .ipc])
             let child = try ChildProcess.fork(FilePath("ipc-echo"), [argument], options: options)

@@ -67,7 +67,7 @@ struct TrapSignalTests {
         #expect(rest == ["bye"])
         let status = try await cpl.waitForExit()
         #expect(status == .signaled(signal))
-        #expect(await eventually(20) { !processIsAlive(sleeper) }, "sleep \(sleeper) outlived cpl")
+        #expect(await eventually { !processIsAlive(sleeper) }, "sleep \(sleeper) outlived cpl")
         kill(sleeper, SIGKILL)
     }
 

@@ -71,6 +71,9 @@ enum ReadLine {
             }
             let byte = chunk[chunkIndex]
             chunkIndex += 1
+            // A NUL is skipped before anything else looks at it, as dash's read does (a C string
+            // could not hold it; bash does the same).
+            if byte == 0 { continue }
             if pendingBackslash {
                 pendingBackslash = false
                 if byte == UInt8(ascii: "\n") { continue }
