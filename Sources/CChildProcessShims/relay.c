@@ -13,3 +13,7 @@ int cp_readable_byte_count(int descriptor) {
     if (ioctl(descriptor, FIONREAD, &count) < 0) return -1;
     return count;
 }
+
+int cp_set_pipe_capacity(int descriptor, int bytes) {
+    return fcntl(descriptor, F_SETPIPE_SZ, bytes);
+}

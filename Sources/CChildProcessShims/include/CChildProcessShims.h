@@ -61,6 +61,9 @@ int cp_get_window_size(int descriptor, unsigned short *rows, unsigned short *col
 ssize_t cp_splice(int from, int to, size_t count);
 /// ioctl(FIONREAD) (variadic: Swift cannot call it): bytes ready to read, or -1 and errno.
 int cp_readable_byte_count(int descriptor);
+/// fcntl(F_SETPIPE_SZ) (Swift's Glibc module does not export it): the capacity set, in bytes, or
+/// -1 and errno.
+int cp_set_pipe_capacity(int descriptor, int bytes);
 
 int cp_pidfd_open(pid_t pid);
 int cp_pidfd_send_signal(int pidfd, int signal);

@@ -1,3 +1,4 @@
+import CChildProcessShims
 import Glibc
 
 extension FileDescriptor {
@@ -20,5 +21,17 @@ extension FileDescriptor {
         if flags < 0 { throw Errno.current }
         let wanted = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK
         if wanted != flags, fcntl(rawValue, F_SETFL, wanted) < 0 { throw Errno.current }
+    }
+
+    /// Sets the capacity of the pipe this descriptor is an end of (the kernel rounds it up to a
+    /// power of two pages); returns the capacity set. EPERM past /proc/sys/fs/pipe-max-size or
+    /// the user's share of pipe memory; EBADF when this is not a pipe.
+    ///
+    /// The corresponding C function is `fcntl(F_SETPIPE_SZ)`.
+    @discardableResult
+    func setPipeCapacity(_ bytes: Int32) throws(Errno) -> Int {
+        let capacity = cp_set_pipe_capacity(rawValue, bytes)
+        if capacity < 0 { throw Errno.current }
+        return Int(capacity)
     }
 }
