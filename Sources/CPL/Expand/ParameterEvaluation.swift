@@ -14,20 +14,25 @@ extension WordExpander {
     /// The raw value of any parameter but `$!` (which may wait for a job to start).
     func storedValue(of name: String) -> String? {
         if let standIn = context.runTimeStandIn(for: name) { return standIn }
-        if let first = name.unicodeScalars.first, ("0"..."9").contains(first) {
+        guard let first = name.utf8.first else { return context.variable(name) }
+        if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) {
             guard let index = Int(name) else { return nil }
             if index == 0 { return context.scriptName }
             let positional = context.positionalParameters
             return index <= positional.count ? positional[index - 1] : nil
         }
-        switch name {
-        case "?": return String(context.lastStatus)
-        case "$": return String(context.shellProcessID)
-        case "#": return String(context.positionalParameters.count)
-        case "-": return context.optionFlags
-        case "@": return context.positionalParameters.joined(separator: " ")
+        // By byte: a `switch` over strings compares the name with each case in turn, and this
+        // runs for every variable a script reads.
+        guard name.utf8.count == 1 else { return context.variable(name) }
+        switch first {
+        case UInt8(ascii: "?"): return String(context.lastStatus)
+        case UInt8(ascii: "$"): return String(context.shellProcessID)
+        case UInt8(ascii: "#"): return String(context.positionalParameters.count)
+        case UInt8(ascii: "-"): return context.optionFlags
+        case UInt8(ascii: "@"): return context.positionalParameters.joined(separator: " ")
         // `"$*"` joins with the first character of IFS (unset: a space; empty: nothing).
-        case "*": return context.positionalParameters.joined(separator: context.variable("IFS").map { String($0.prefix(1)) } ?? " ")
+        case UInt8(ascii: "*"):
+            return context.positionalParameters.joined(separator: context.variable("IFS").map { String($0.prefix(1)) } ?? " ")
         default: return context.variable(name)
         }
     }

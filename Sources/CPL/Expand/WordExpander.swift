@@ -112,6 +112,12 @@ public struct WordExpander<Context: ExpansionContext> {
     /// Synchronous, so that a command made only of such words needs no task machinery at all.
     mutating func immediateValue(_ word: Word, splitting: Bool = false) throws(ExpansionError) -> (value: String, solid: Bool)? {
         guard Self.expandsImmediately(word, splitting: splitting) else { return nil }
+        return try valueOfImmediateWord(word)
+    }
+
+    /// `immediateValue(_:splitting:)` of a word that `expandsImmediately` has accepted (a caller
+    /// that checks all its words before it expands any need not check each twice).
+    mutating func valueOfImmediateWord(_ word: Word) throws(ExpansionError) -> (value: String, solid: Bool) {
         var value = ""
         var solid = false
         try appendImmediately(word.parts, to: &value, solid: &solid)

@@ -81,7 +81,8 @@ extension Executor {
         let units = subject.unicodeScalars.map(GlobSegment.character)[...]
         for item in clause.items {
             for pattern in item.patterns {
-                let glob = try await casePattern(pattern, at: range)
+                let glob: GlobPattern
+                if let cached = cachedPattern(pattern) { glob = cached } else { glob = try await casePattern(pattern, at: range) }
                 if glob.wholeWord.matches(units) {
                     if item.body.items.isEmpty { return 0 }
                     return try await runList(item.body)
@@ -95,15 +96,20 @@ extension Executor {
     /// (the parts are compared too, so that a word written alike but parsed otherwise is not confused).
     private func casePattern(_ word: Word, at range: SourceRange) async throws(ShellExit) -> GlobPattern {
         guard word.parts.allSatisfy(\.isStatic) else { return try await expandPattern(word, at: range) }
-        if let cached = staticPatterns[word.sourceText], cached.parts == word.parts { return cached.pattern }
         let pattern = try await expandPattern(word, at: range)
         staticPatterns[word.sourceText] = (word.parts, pattern)
         return pattern
     }
 
+    /// The pattern `casePattern` made and kept for `word`, found without suspending; nil when there is none.
+    private func cachedPattern(_ word: Word) -> GlobPattern? {
+        guard let cached = staticPatterns[word.sourceText], cached.parts == word.parts else { return nil }
+        return cached.pattern
+    }
+
     /// Sets a variable from the shell itself (`for`, `read`, `getopts`…).
     func assign(_ name: String, _ value: String) async throws(ShellExit) {
-        try await checkWritable(name)
+        if state.readonlyNames.quicklyContains(name) { try await checkWritable(name) }
         state.variables[name] = value
         if state.options.allexport { state.exported.insert(name) }
     }
@@ -118,9 +124,7 @@ extension Executor {
         do {
             return try await body(&expander)
         } catch {
-            await report(error.message, at: error.range ?? range)
-            state.lastStatus = error.status
-            throw ShellExit(status: error.status, reason: .fatalError)
+            try await fail(error, reporter: nil, at: range)
         }
     }
 
@@ -129,7 +133,15 @@ extension Executor {
     }
 
     func expandString(_ word: Word, at range: SourceRange) async throws(ShellExit) -> String {
-        try await expanding(at: range) { (expander) throws(ExpansionError) in try await expander.string(word) }
+        // Most such words (`case $w in`) expand without suspending: then no async frame is made.
+        lastSubstitutionStatus = nil
+        var expander = WordExpander(context: LiveExpansionContext(executor: self))
+        do {
+            if let (value, _) = try expander.immediateValue(word) { return value }
+        } catch {
+            try await fail(error, reporter: nil, at: range)
+        }
+        return try await expanding(at: range) { (expander) throws(ExpansionError) in try await expander.string(word) }
     }
 
     func expandPattern(_ word: Word, at range: SourceRange) async throws(ShellExit) -> GlobPattern {

@@ -52,6 +52,12 @@ extension Executor {
 
     /// A function's body runs like any compound command, with its redirections applied.
     private func runBody(_ body: Command) async throws(ShellExit) -> Int32 {
+        // The usual body, `{ …; }` without redirections, runs as `run(_:reporter:inPlace:)` runs
+        // that group, without a stage planned for it.
+        if case .braceGroup(let group) = body, group.redirections.isEmpty {
+            context.location = group.range.start
+            return try await nested(reporter: nil) { () throws(ShellExit) in try await self.runList(group.body) }
+        }
         let stage: PlannedStage
         do {
             stage = try await planLone(Pipeline(negated: false, stages: [body], pipeStderr: [], range: body.range))

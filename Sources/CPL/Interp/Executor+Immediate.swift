@@ -4,7 +4,65 @@
 // Each step here declines, before it has done anything, what it cannot do; the general path then
 // does all of it.
 
+/// What `Executor.runImmediately(_:)` did with a list item.
+enum ImmediateItem {
+    /// Nothing: the general path (`run(_:)`) runs the whole item.
+    case declined
+    /// The item ran to its end.
+    case finished
+    /// Its lone command is planned (its words expanded, the reporter taken) but runs through
+    /// `run(_:reporter:inPlace:)`; then the pipeline ends (`end(_:status:conditional:)`).
+    case planned(PlannedStage, reporter: Job?)
+    /// Its lone command did not expand: `fail(_:reporter:at:)` reports it.
+    case failed(ExpansionError, reporter: Job?)
+}
+
 extension Executor {
+    /// A list item that is one foreground command (no `&`, `&&`, `||`, `|` or `!`), planned and,
+    /// when it allows, run synchronously: what the general path's five async frames per command
+    /// (item, and-or list, pipeline, job, stage) would do for it, without them. `.declined`,
+    /// having done nothing, for any other item, and whenever a `set` option or a job observer
+    /// asks more of an item than running it.
+    func runImmediately(_ item: ListItem) throws(ShellExit) -> ImmediateItem {
+        guard item.terminator == .sequential, item.andOr.rest.isEmpty, !item.andOr.first.negated,
+            item.andOr.first.stages.count == 1, !groupPerPipeline, !state.options.verbose, !state.options.noexec,
+            !(reportsJobs && context.nesting == 0 && session.hasObservers)
+        else { return .declined }
+        let reporter = context.launchReporter
+        let command = item.andOr.first.stages[0]
+        guard case .simple(let simple) = command else {
+            let stage: PlannedStage
+            do {
+                guard let planned = try planImmediately(command) else { return .declined }
+                stage = planned
+            } catch {
+                return .failed(error, reporter: reporter)  // not reached: only simple commands expand here
+            }
+            context.launchReporter = nil
+            return .planned(stage, reporter: reporter)
+        }
+        // A simple command is run from its fields, with no `PlannedStage` made unless the general
+        // path needs one.
+        lastSubstitutionStatus = nil
+        var planner = makePlanner()
+        let fields: (arguments: [String], assignments: [PlannedAssignment])
+        do {
+            guard let expanded = try planner.expandImmediately(simple) else { return .declined }
+            fields = expanded
+        } catch {
+            context.launchReporter = nil
+            return .failed(error, reporter: reporter)
+        }
+        context.launchReporter = nil
+        guard let status = try runImmediately(fields.arguments, assignments: fields.assignments, at: simple.range, reporter: reporter)
+        else {
+            let action = planner.action(for: fields.arguments)
+            return .planned(PlannedStage(action: action, assignments: fields.assignments, range: simple.range), reporter: reporter)
+        }
+        _ = try end(item.andOr.first, status: status, conditional: false)
+        return .finished
+    }
+
     /// Plans a command synchronously when it allows (see `Planner.planImmediately`).
     func planImmediately(_ command: Command) throws(ExpansionError) -> PlannedStage? {
         lastSubstitutionStatus = nil
@@ -12,29 +70,53 @@ extension Executor {
         return try planner.planImmediately(command)
     }
 
-    /// Runs `stage` synchronously when it has no descriptors of its own, no `set -x` line to write,
-    /// and is assignments alone or a builtin whose `immediate` form answers; nil, having done
-    /// nothing, for any other stage (`run(_:reporter:inPlace:)` runs those).
+    /// Runs `stage` synchronously when it has no descriptors of its own and is assignments alone or
+    /// a builtin that `runImmediately(_:assignments:at:reporter:)` runs; nil, having done nothing,
+    /// for any other stage (`run(_:reporter:inPlace:)` runs those).
     func runImmediately(_ stage: PlannedStage, reporter: Job?) throws(ShellExit) -> Int32? {
-        guard stage.descriptors.isEmpty, !state.options.xtrace else { return nil }
+        guard stage.descriptors.isEmpty else { return nil }
         switch stage.action {
-        case .assignmentsOnly:
-            // A `readonly` name is an error to report.
-            guard !stage.assignments.contains(where: { state.readonlyNames.quicklyContains($0.name) }) else { return nil }
-            context.location = stage.range.start
-            reporter?.lastStageLaunched(pid: nil)
-            setVariables(stage.assignments)
-            return lastSubstitutionStatus ?? 0
-        case .builtin(let arguments):
-            // Prefix assignments are set and undone around a builtin; an embedder's builtin comes first.
-            guard stage.assignments.isEmpty, session.builtin(named: arguments[0]) == nil,
-                let immediate = Builtins.table[arguments[0]]?.immediate
-            else { return nil }
-            context.location = stage.range.start
-            reporter?.lastStageLaunched(pid: nil)
-            return try immediate(self, Array(arguments.dropFirst()))
+        case .assignmentsOnly, .builtin:
+            return try runImmediately(stage.action.arguments, assignments: stage.assignments, at: stage.range, reporter: reporter)
         default:
             return nil
+        }
+    }
+
+    /// Runs a simple command without redirections, by its fields, when there is no `set -x` line to
+    /// write and it is assignments alone or a builtin whose `immediate` form answers; nil, having
+    /// done nothing, for any other.
+    func runImmediately(
+        _ arguments: [String], assignments: [PlannedAssignment], at range: SourceRange, reporter: Job?
+    ) throws(ShellExit) -> Int32? {
+        guard !state.options.xtrace else { return nil }
+        guard let name = arguments.first else {
+            // A `readonly` name is an error to report.
+            guard !assignments.contains(where: { state.readonlyNames.quicklyContains($0.name) }) else { return nil }
+            context.location = range.start
+            reporter?.lastStageLaunched(pid: nil)
+            // The planner has set the variables (each assignment sees those before it).
+            if state.options.allexport { for assignment in assignments { state.exported.insert(assignment.name) } }
+            return lastSubstitutionStatus ?? 0
+        }
+        // Prefix assignments are set and undone around a builtin; an embedder's builtin comes first,
+        // and a function of the name, but for a special builtin's (`Planner.action(for:)`). One
+        // look-up for the usual command: the functions' table is asked only when it holds any.
+        guard assignments.isEmpty, let immediate = Builtins.table[name]?.immediate, session.builtin(named: name) == nil,
+            state.functions.isEmpty || state.functions[name] == nil || Builtins.specialNames.contains(name)
+        else { return nil }
+        context.location = range.start
+        reporter?.lastStageLaunched(pid: nil)
+        return try immediate(self, Array(arguments.dropFirst()))
+    }
+}
+
+extension PlannedStage.Action {
+    /// The fields of a simple command's action (none for assignments alone).
+    fileprivate var arguments: [String] {
+        switch self {
+        case .program(let arguments), .builtin(let arguments), .function(let arguments): arguments
+        default: []
         }
     }
 }

@@ -43,16 +43,21 @@ extension Executor {
             do {
                 stage = try await planLone(pipeline)
             } catch {
-                // As in sh, an expansion error ends the script (a REPL's run: only that run).
-                reporter?.lastStageLaunched(pid: nil)
-                await report(error.message, at: error.range ?? pipeline.range)
-                state.lastStatus = error.status
-                throw ShellExit(status: error.status, reason: .fatalError)
+                try await fail(error, reporter: reporter, at: pipeline.range)
             }
             if let status = try runImmediately(stage, reporter: reporter) { return status }
             return try await run(stage, reporter: reporter)
         }
         return await executeStages(of: pipeline, reporter: reporter)
+    }
+
+    /// A command (or a compound command's word) that did not expand: as in sh, it ends the script
+    /// (a REPL's run: only that run).
+    func fail(_ error: ExpansionError, reporter: Job?, at range: SourceRange) async throws(ShellExit) -> Never {
+        reporter?.lastStageLaunched(pid: nil)
+        await report(error.message, at: error.range ?? range)
+        state.lastStatus = error.status
+        throw ShellExit(status: error.status, reason: .fatalError)
     }
 
     /// Plans stage `index` of `pipeline` with this context's variables.

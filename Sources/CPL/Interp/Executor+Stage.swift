@@ -112,12 +112,16 @@ extension Executor {
         _ table: DescriptorTable, of stage: PlannedStage, reporter: Job?, _ body: () async throws(ShellExit) -> Int32
     ) async throws(ShellExit) -> Int32 {
         defer { reporter?.lastStageLaunched(pid: nil) }
-        return try await with({
+        return try await nested(reporter: reporter) { () throws(ShellExit) in try await withRedirections(table, of: stage, body) }
+    }
+
+    /// Runs `body` one level down (a group's or compound command's commands, a function's body),
+    /// reporting its first launch to `reporter`.
+    func nested(reporter: Job?, _ body: () async throws(ShellExit) -> Int32) async throws(ShellExit) -> Int32 {
+        try await with({
             $0.launchReporter = reporter
             $0.nesting += 1
-        }) { () throws(ShellExit) in
-            try await withRedirections(table, of: stage, body)
-        }
+        }, body)
     }
 
     /// Runs `body` with `table` as this context's descriptors. Afterwards the descriptors the
@@ -126,6 +130,8 @@ extension Executor {
     private func withRedirections(
         _ table: DescriptorTable, of stage: PlannedStage, _ body: () async throws(ShellExit) -> Int32
     ) async throws(ShellExit) -> Int32 {
+        // Without redirections, `table` is this context's own table.
+        guard !stage.descriptors.isEmpty else { return try await body() }
         let saved = files
         files = table
         defer { files.restore(stage.descriptors.map(\.fd), from: saved) }

@@ -29,22 +29,25 @@ struct ScriptSource: Sendable {
 /// snapshots).
 final class Executor {
     let session: Session
-    var state: ShellState
-    var files: DescriptorTable
+    // The executor's state is read and written at every command; the dynamic exclusivity checks of
+    // these properties cost more than most commands' own work, and one task at a time uses an
+    // executor (see above), so no access can overlap another's.
+    @exclusivity(unchecked) var state: ShellState
+    @exclusivity(unchecked) var files: DescriptorTable
     let jobs: JobTable
     /// What the construct running now has changed for its duration (see `RunContext`).
-    var context: RunContext
+    @exclusivity(unchecked) var context: RunContext
     /// Job control: every foreground pipeline of this context gets a new group.
     var groupPerPipeline = false
     /// The pipe ends this stage's `.pipe` steps refer to (taken by its descriptor table).
     var pipeEnds: [PipeKey: OpenFile] = [:]
     /// The status of the last `$(…)` of the command being planned.
-    var lastSubstitutionStatus: Int32?
+    @exclusivity(unchecked) var lastSubstitutionStatus: Int32?
     /// The top-level context reports its list items to job observers (not
     /// those inside groups, subshells, `source` or background jobs).
     var reportsJobs = false
     /// The function calls running now, innermost last: what `return` and `local` act on.
-    var calls: [FunctionCall] = []
+    @exclusivity(unchecked) var calls: [FunctionCall] = []
     /// `getopts`: the OPTIND it last set and the position inside that argument (`-abc`).
     var getoptsPosition = (optionIndex: 1, offset: 1)
     /// The `case` patterns without expansions met so far, by their text (see `casePattern`).
@@ -105,7 +108,16 @@ final class Executor {
         for item in program.items {
             if session.stopRequested { throw ShellExit(status: 128 + SIGTERM, reason: .cancelled) }
             if session.signalTraps.anyPending { try await runPendingTraps() }
-            try await run(item)
+            switch try runImmediately(item) {
+            case .finished:
+                continue
+            case .declined:
+                try await run(item)
+            case .planned(let stage, let reporter):
+                _ = try end(item.andOr.first, status: try await run(stage, reporter: reporter), conditional: false)
+            case .failed(let error, let reporter):
+                try await fail(error, reporter: reporter, at: item.andOr.first.range)
+            }
         }
         // A signal that came during the last command: its trap runs now, not never.
         if session.signalTraps.anyPending { try await runPendingTraps() }
@@ -180,10 +192,16 @@ final class Executor {
     func run(_ pipeline: Pipeline, isLast: Bool) async throws(ShellExit) -> Int32 {
         let conditional = !isLast || pipeline.negated
         // Saving and restoring the whole context costs a dozen retains: only when it changes.
-        var status =
+        let status =
             conditional
             ? try await with({ $0.errexitSuppressed += 1 }) { () throws(ShellExit) in try await execute(pipeline) }
             : try await execute(pipeline)
+        return try end(pipeline, status: status, conditional: conditional)
+    }
+
+    /// What follows a pipeline's last stage: `!`, `$?`, the `set -e` check, and a stop request.
+    func end(_ pipeline: Pipeline, status: Int32, conditional: Bool) throws(ShellExit) -> Int32 {
+        var status = status
         if pipeline.negated { status = status == 0 ? 1 : 0 }
         state.lastStatus = status
         // The commands inside a lone `{ …; }`, `if`, loop or `case` made their own `set -e` checks

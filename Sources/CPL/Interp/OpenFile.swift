@@ -70,14 +70,17 @@ final class OpenFile: Sendable {
             if !isRegularFile, !(await descriptor.waitUntilReady(forReading: true)) {
                 throw Errno(rawValue: ECANCELED)
             }
-            var buffer = [UInt8](repeating: 0, count: maximum)
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor.rawValue, $0.baseAddress, $0.count) }
-            if count >= 0 {
-                buffer.removeSubrange(count...)
-                return buffer
+            // Not zeroed first: `read` (a block per line for a regular file) would clear a page
+            // for every line it reads.
+            var failure: Int32 = 0
+            let buffer = [UInt8](unsafeUninitializedCapacity: maximum) { buffer, initialized in
+                let count = Glibc.read(descriptor.rawValue, buffer.baseAddress, maximum)
+                if count < 0 { failure = errno }
+                initialized = max(count, 0)
             }
-            if errno == EINTR || errno == EAGAIN { continue }
-            throw Errno(rawValue: errno)
+            if failure == 0 { return buffer }
+            if failure == EINTR || failure == EAGAIN { continue }
+            throw Errno(rawValue: failure)
         }
     }
 

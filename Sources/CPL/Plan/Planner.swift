@@ -127,27 +127,40 @@ public struct Planner<Context: ExpansionContext> {
     }
 
     private mutating func planImmediately(_ simple: SimpleCommand) throws(ExpansionError) -> PlannedStage? {
+        guard let (arguments, assignments) = try expandImmediately(simple) else { return nil }
+        return PlannedStage(action: action(for: arguments), assignments: assignments, range: simple.range)
+    }
+
+    /// The argument fields and assignment values of a simple command that `planImmediately(_:)`
+    /// plans (the assignments are made, as `plan(_:)` makes them); nil, before anything is
+    /// expanded, for any other.
+    mutating func expandImmediately(
+        _ simple: SimpleCommand
+    ) throws(ExpansionError) -> (arguments: [String], assignments: [PlannedAssignment])? {
         typealias Expander = WordExpander<Context>
+        let splitting = context.splitsExpansionValues
         // A stage on other hosts (`@h cmd`) is planned by `plan(_:)`, which starts its ssh.
         guard simple.redirections.isEmpty, simple.assignments.isEmpty || simple.words.isEmpty,
-            simple.remotePlacement == nil,
-            simple.words.allSatisfy({ Expander.expandsImmediately($0, splitting: context.splitsExpansionValues) }),
-            simple.assignments.allSatisfy({ Expander.expandsImmediately($0.value) })
+            simple.words.allSatisfy({ Expander.expandsImmediately($0, splitting: splitting) }),
+            simple.assignments.allSatisfy({ Expander.expandsImmediately($0.value) }),
+            simple.remotePlacement == nil
         else { return nil }
         // Each word is one field or none; `local a=$x` keeps the field (as `arguments(of:)` does),
         // since its text makes it solid.
         var arguments: [String] = []
+        arguments.reserveCapacity(simple.words.count)
         for word in simple.words {
-            guard let (value, solid) = try expander.immediateValue(word, splitting: context.splitsExpansionValues) else { return nil }
+            let (value, solid) = try expander.valueOfImmediateWord(word)
             if solid || !value.isEmpty { arguments.append(value) }
         }
         var assignments: [PlannedAssignment] = []
+        assignments.reserveCapacity(simple.assignments.count)
         for assignment in simple.assignments {
-            guard let (value, _) = try expander.immediateValue(assignment.value) else { return nil }
+            let (value, _) = try expander.valueOfImmediateWord(assignment.value)
             context.assignVariable(assignment.name, value)
             assignments.append(PlannedAssignment(name: assignment.name, value: value))
         }
-        return PlannedStage(action: action(for: arguments), assignments: assignments, range: simple.range)
+        return (arguments, assignments)
     }
 
     /// The argument fields of a command's words.

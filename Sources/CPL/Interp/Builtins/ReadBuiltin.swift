@@ -119,15 +119,26 @@ enum ReadLine {
     /// Splits a line into `count` values at IFS: the last takes the rest of the line (POSIX,
     /// dash): without its trailing IFS white space, and without a single delimiter that ends it.
     static func split(_ line: [ReadCharacter], into count: Int, ifs: String?) -> [String] {
-        let separators = Set((ifs ?? " \t\n").unicodeScalars)
+        // An array, not a set: IFS is a few characters, and hashing each character of the line
+        // costs more than comparing it with them.
+        let separators = Array((ifs ?? " \t\n").unicodeScalars)
         func isSeparator(_ index: Int) -> Bool { !line[index].escaped && separators.contains(line[index].scalar) }
         func isWhite(_ index: Int) -> Bool {
             isSeparator(index) && (line[index].scalar == " " || line[index].scalar == "\t" || line[index].scalar == "\n")
         }
         func text(_ range: Range<Int>) -> String {
-            var scalars = String.UnicodeScalarView()
-            for index in range { scalars.append(line[index].scalar) }
-            return String(scalars)
+            // Encoded into the string's own buffer: appending scalars one at a time to a string
+            // costs several times more.
+            String(unsafeUninitializedCapacity: range.count * 4) { buffer in
+                var count = 0
+                for index in range {
+                    UTF8.encode(line[index].scalar) { byte in
+                        buffer[count] = byte
+                        count += 1
+                    }
+                }
+                return count
+            }
         }
         /// Past one delimiter at `index`: white space, at most one other separator, white space.
         func skipDelimiter(_ index: inout Int) {
