@@ -31,7 +31,7 @@ struct SignalStormTests {
 
     static func expectGone(_ stages: [Int32]) async {
         for stage in stages {
-            #expect(await eventually(20) { !processIsAlive(stage) }, "stage \(stage) outlived cpl")
+            #expect(await eventually { !processIsAlive(stage) }, "stage \(stage) outlived cpl")
             kill(stage, SIGKILL)
         }
     }

@@ -208,7 +208,7 @@ struct REPLTests {
         for attempt in 1... {
             terminal.type("echo alive\(attempt) | tr a-z A-Z\n")
             do {
-                try terminal.expect("ALIVE\(attempt)\n", within: 2)
+                try terminal.expect("ALIVE\(attempt)\n", within: attempt < 10 ? 5 : hangGuardSeconds)
                 break
             } catch where attempt < 10 {}
         }
