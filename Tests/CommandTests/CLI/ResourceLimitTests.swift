@@ -49,21 +49,25 @@ struct ResourceLimitTests {
     }
 
     // The pipes fill the table exactly, so the first stage to start cannot get its pidfd. The table
-    // is full from there until that stage drops its pipe ends, before its message is written.
+    // is full from there until that stage drops its pipe ends, before its message is written. The
+    // first stage runs in-process and waits on a FIFO that cpl itself holds open for writing: only
+    // the abort's cancellation ends it, without a message of its own.
     @Test("stages that cannot start: one message naming pidfd_open, status 2, the started stages killed and reaped; the next pipeline runs")
     func stagesDoNotFit() async {
         let result = await Self.runHygienic("""
+            mkfifo silent; exec 3<>silent
             soft=$(ulimit -Sn)
             set -- /proc/$$/fd/*
             ulimit -Sn $(($# - 1 + 24))
-            \(Self.pipeline(of: 13, "sleep 100", "sleep 100"))
+            \(Self.pipeline(of: 13, "read x <&3", "sleep 100"))
             echo "status $?"
             \(Self.listChildren)
             echo b | cat | cat
             ulimit -Sn $soft
+            exec 3<&-
             """)
         let messages = result.stderr.split(separator: "\n")
-        #expect(messages.count == 1 && messages[0].hasPrefix("cpl: limits.cpl:10:")
+        #expect(messages.count == 1 && messages[0].hasPrefix("cpl: limits.cpl:11:")
             && messages[0].hasSuffix(": sleep: pidfd_open: Too many open files"), "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.first == "status 2", "\(result.stdout)")
