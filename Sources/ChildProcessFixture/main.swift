@@ -310,6 +310,8 @@ case "starve-descriptors":
     await starveDescriptors(maximumFree: Int(arguments[2]) ?? 10)
 case "starve-processes":
     await starveProcesses()
+case "starve-reactor":
+    await starveReactor()
 case "foreign-children":
     await foreignChildren(count: Int(arguments[2]) ?? 10000, libraryCount: Int(arguments[3]) ?? 1000)
 case "ipc-large":
@@ -320,7 +322,7 @@ default:
     print("""
         usage: ChildProcessFixture detach LOG | hygiene N | terminal-hygiene N | file-hygiene PATH N | signals
           | ipc-ROLE … | ipc-hygiene N | unref | dies-with-parent | tree-hygiene N | survivor-hygiene N
-          | starve-descriptors MAXFREE | starve-processes | foreign-children N M | ipc-large MIB | soak SPAWNS PIPELINES ROUNDTRIPS
+          | starve-descriptors MAXFREE | starve-processes | starve-reactor | foreign-children N M | ipc-large MIB | soak SPAWNS PIPELINES ROUNDTRIPS
         """)
     exit(2)
 }
