@@ -155,6 +155,34 @@ func starveDescriptors(maximumFree: Int) async {
     print("fds \(before) \(openDescriptorCount())")
 }
 
+/// starve-reactor: the first spawn of this process, with the descriptor table full, cannot start
+/// the reactor (its epoll descriptor): `cold OUTCOME`, which must be the typed `EMFILE
+/// epoll_create1`. With the table free again the reactor starts on the next spawn: `warm OUTCOME`.
+/// The children inherit every descriptor, so that the reactor is the first thing a spawn opens.
+func starveReactor() async {
+    // The thread pool starts first: libdispatch traps when its first worker meets a full table.
+    await Task.detached {}.value
+    let original = softLimit(RLIMIT_NOFILE).rlim_cur
+    setSoftLimit(RLIMIT_NOFILE, to: 256)
+    let filler = fillDescriptorTable()
+    let options = SpawnOptions(stdio: .all(.inherit))
+    do {
+        let child = try ChildProcess.spawn("true", options: options)
+        print("cold ok")
+        _ = try? await child.waitForExit()
+    } catch {
+        print("cold \(failureSummary(error))")
+    }
+    for fd in filler { close(fd) }
+    setSoftLimit(RLIMIT_NOFILE, to: original)
+    do {
+        let child = try ChildProcess.spawn("true", options: options)
+        print("warm \(try await child.waitForExit() == .exited(0) ? "ok" : "unexpected status")")
+    } catch {
+        print("warm \(failureSummary(error))")
+    }
+}
+
 /// starve-processes: with RLIMIT_NPROC at 1 (this user may not start another process or thread;
 /// root is exempt, so the test runs this role as another user), start a child each way that does
 /// not need a thread while starved. One line per kind: `KIND OUTCOME`; then `recovered KIND

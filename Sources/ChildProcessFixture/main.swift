@@ -331,6 +331,8 @@ case "starve-tree-walk":
     try starveTreeWalk()
 case "starve-processes":
     await starveProcesses()
+case "starve-reactor":
+    await starveReactor()
 case "foreign-children":
     await foreignChildren(count: Int(arguments[2]) ?? 10000, libraryCount: Int(arguments[3]) ?? 1000)
 case "ipc-large":
@@ -341,7 +343,8 @@ default:
     print("""
         usage: ChildProcessFixture detach LOG | hygiene N | terminal-hygiene N | file-hygiene PATH N | signals
           | replace-bytes SCRIPT | ipc-ROLE … | ipc-hygiene N | unref | dies-with-parent | tree-hygiene N | survivor-hygiene N
-          | starve-descriptors MAXFREE | starve-tree-walk | starve-processes | foreign-children N M | ipc-large MIB | soak SPAWNS PIPELINES ROUNDTRIPS
+          | starve-descriptors MAXFREE | starve-tree-walk | starve-processes | starve-reactor | foreign-children N M | ipc-large MIB
+          | soak SPAWNS PIPELINES ROUNDTRIPS
         """)
     exit(2)
 }

@@ -83,6 +83,10 @@ extension Executor {
     /// A multi-stage pipeline: each stage is a subshell running concurrently.
     private func executeStages(of pipeline: Pipeline, reporter: Job?) async -> Int32 {
         let count = pipeline.stages.count
+        // The stages run on the concurrency pool's threads, and libdispatch traps when the first of
+        // them starts with the descriptor table full (its event loop needs an epoll descriptor):
+        // get onto the pool before the pipes can fill the table (at once if already on it).
+        await Task.yield()
         var ends: [[PipeKey: OpenFile]] = Array(repeating: [:], count: count)
         for pipe in 0..<(count - 1) {
             do {
@@ -90,12 +94,15 @@ extension Executor {
                 ends[pipe][PipeKey(pipe: pipe, end: .write)] = OpenFile(owning: writeEnd)
                 ends[pipe + 1][PipeKey(pipe: pipe, end: .read)] = OpenFile(owning: readEnd)
             } catch {
+                // A resource error, as a stage's start would be (PipelineAbort); nothing started yet.
                 ends = []
-                await report("cannot create a pipe: \(error)", at: pipeline.range)
+                await report("pipe: \(error.description)", at: pipeline.range)
                 return 2
             }
         }
-        let snapshot = self.snapshot
+        var stageSnapshot = snapshot
+        stageSnapshot.context.placement.abort = PipelineAbort()
+        let snapshot = stageSnapshot
         let pipefail = state.options.pipefail
         let handoff = Handoff(ends)
         ends = []
@@ -111,7 +118,8 @@ extension Executor {
     ) async -> Int32 {
         let count = pipeline.stages.count
         var ends = endsHandoff.take()!
-        let statuses = await withTaskGroup(of: (Int, Int32).self) { group -> [Int32] in
+        let abort = snapshot.context.placement.abort!
+        let statuses = await withTaskGroup(of: (index: Int, status: Int32)?.self) { group -> [Int32] in
             for index in 0..<count {
                 // Each stage takes its own pipe ends out of a box: nothing else,
                 // not even the finished task's closure, keeps them open.
@@ -126,10 +134,25 @@ extension Executor {
                     return (index, status)
                 }
             }
+            // A stage whose program could not start ends the others (their programs are killed).
+            group.addTask {
+                _ = await abort.wait()
+                return nil
+            }
             var statuses = Array(repeating: Int32(0), count: count)
-            for await (index, status) in group { statuses[index] = status }
+            var running = count
+            for await ended in group {
+                guard let ended else {
+                    group.cancelAll()
+                    continue
+                }
+                statuses[ended.index] = ended.status
+                running -= 1
+                if running == 0 { abort.finish() }
+            }
             return statuses
         }
+        if abort.isTriggered { return 2 }
         if pipefail, let failed = statuses.last(where: { $0 != 0 }) { return failed }
         return statuses[count - 1]
     }

@@ -58,6 +58,9 @@ struct Launcher: Sendable {
         options.inheritedSignalDispositions = Set(ignoredSignals)
         if placement.ignoresKeyboardStops { options.inheritedSignalDispositions.formUnion([.terminalStop, .terminalInput, .terminalOutput]) }
         let arguments = Array(request.arguments.dropFirst())
+        let abort = placement.abort
+        // The pipeline is being killed: a stage that had not started yet does not start.
+        if abort?.isTriggered == true { return abandoned(request) }
         let child: ChildProcess
         var group: Int32?
         do throws(SpawnError) {
@@ -72,6 +75,12 @@ struct Launcher: Sendable {
                 child = try ChildProcess.spawn(path, arguments, options: options)
                 if detached { group = child.pid }
             }
+        } catch where error.isResourceExhaustion {
+            // The pipe ends go first (descriptors may be what ran out); the message keeps stderr.
+            let stderr = ShellOutput(request.descriptors[2])
+            request.descriptors.release()
+            if abort?.trigger() == false { return abandoned(request) }  // another stage reported it
+            return await fail(request, "\(name): \(error.shellCallName): \(error.errno.description)", status: 2, on: stderr)
         } catch {
             switch error.errno.rawValue {
             case ENOEXEC:
@@ -94,6 +103,8 @@ struct Launcher: Sendable {
         job?.processStarted(child, group: group, ignoresKeyboardStops: placement.ignoresKeyboardStops)
         reporter?.lastStageLaunched(pid: child.pid)
         if detached { child.unref() }
+        abort?.adopt(child)
+        defer { abort?.release(child) }
         do {
             let status = try await child.waitForExit()
             if status.signal == .interrupt, let job, job.tracksStops { job.processInterrupted() }
@@ -112,13 +123,20 @@ struct Launcher: Sendable {
     }
 
     /// Reports on the command's own standard error (so `2>/dev/null` silences it, as in sh).
-    private func fail(_ request: ExecRequest, _ message: String, status: Int32) async -> Int32 {
+    private func fail(_ request: ExecRequest, _ message: String, status: Int32, on stderr: ShellOutput? = nil) async -> Int32 {
         reporter?.lastStageLaunched(pid: nil)
         let place = MessagePlace.prefix(
             fileName: request.fileName, request.line > 0 ? SourceLocation(offset: 0, line: request.line, column: request.column) : nil)
-        try? await request.stderr.write("cpl: \(place)\(message)\n")
+        try? await (stderr ?? request.stderr).write("cpl: \(place)\(message)\n")
         request.descriptors.release()
         return status
+    }
+
+    /// A stage of an aborted pipeline that starts nothing and says nothing: the abort has one message.
+    private func abandoned(_ request: ExecRequest) -> Int32 {
+        reporter?.lastStageLaunched(pid: nil)
+        request.descriptors.release()
+        return 2
     }
 
     /// An executable file without `#!` that the kernel will not run (ENOEXEC)

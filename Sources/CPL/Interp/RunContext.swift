@@ -39,4 +39,6 @@ struct ProcessPlacement: Sendable {
     /// Job control: a command substitution's programs keep the shell's ignored SIGTSTP,
     /// SIGTTIN and SIGTTOU (as in bash), so that Ctrl-Z cannot stop what nobody could continue.
     var ignoresKeyboardStops = false
+    /// The multi-stage pipeline whose stage this runs in: a program that cannot start aborts it.
+    var abort: PipelineAbort?
 }

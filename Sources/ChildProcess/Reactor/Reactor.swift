@@ -8,33 +8,70 @@ import Synchronization
 final class Reactor: Sendable {
     static let shared = Reactor()
 
-    private let epoll: Int32
+    /// Why the reactor could not start: the call that failed and its error (EMFILE or ENFILE from
+    /// `epoll_create1` with the descriptor table full, EAGAIN from `pthread_create` at the process
+    /// limit). Nothing is left half started: the next use tries again.
+    struct StartFailure: Error {
+        let errno: Errno
+        let syscall: String
+    }
+
+    /// The epoll instance once started, -1 before: it and the thread are made on first use, not in
+    /// `shared`'s initializer, so that running out of descriptors or threads then is an error the
+    /// caller reports rather than the end of the process.
+    private let epoll = Atomic<Int32>(-1)
+    private let starting = Mutex(())
     private let watchers = Mutex<[UInt64: Watcher]>([:])
     private let nextToken = Atomic<UInt64>(1)
 
     private init() {
-        epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
-        precondition(epoll >= 0, "epoll_create1 failed: \(Errno.current)")
         // Writing to a pipe whose reader has gone must be an EPIPE error, not the death of this
         // process. Children get SIGPIPE back at its default (POSIX_SPAWN_SETSIGDEF).
         var current = sigaction()
         if sigaction(SIGPIPE, nil, &current) == 0, current.__sigaction_handler.sa_handler == nil {
             signal(SIGPIPE, SIG_IGN)
         }
-        var thread = pthread_t()
-        let context = Unmanaged.passRetained(self).toOpaque()
-        let created = pthread_create(&thread, nil, { context in
-            Unmanaged<Reactor>.fromOpaque(context!).takeRetainedValue().run()
-            return nil
-        }, context)
-        precondition(created == 0, "cannot start the reactor thread: \(Errno(rawValue: created))")
-        pthread_detach(thread)
+    }
+
+    /// The epoll descriptor, starting the reactor first if it is not running yet. Starting a child
+    /// calls this before anything else, so that a child is never left without its reaper.
+    @discardableResult
+    func start() throws(StartFailure) -> Int32 {
+        let running = epoll.load(ordering: .acquiring)
+        if running >= 0 { return running }
+        return try starting.withLock { _ throws(StartFailure) -> Int32 in
+            let running = epoll.load(ordering: .acquiring)
+            if running >= 0 { return running }
+            let created = epoll_create1(Int32(EPOLL_CLOEXEC))
+            guard created >= 0 else { throw StartFailure(errno: .current, syscall: "epoll_create1") }
+            var thread = pthread_t()
+            let context = Unmanaged.passRetained(self).toOpaque()
+            let started = pthread_create(&thread, nil, { context in
+                Unmanaged<Reactor>.fromOpaque(context!).takeRetainedValue().run()
+                return nil
+            }, context)
+            guard started == 0 else {
+                Unmanaged<Reactor>.fromOpaque(context).release()
+                close(created)
+                throw StartFailure(errno: Errno(rawValue: started), syscall: "pthread_create")
+            }
+            pthread_detach(thread)
+            epoll.store(created, ordering: .releasing)
+            return created
+        }
     }
 
     func makeToken() -> UInt64 { nextToken.add(1, ordering: .relaxed).newValue }
 
     /// Arms `watcher` for `events` (EPOLLIN / EPOLLOUT bits); `add` is true on first registration.
+    /// Throws the start's error when the reactor cannot start (see `start()`).
     func arm(_ watcher: Watcher, events: UInt32, add: Bool) throws(Errno) {
+        let epoll: Int32
+        do {
+            epoll = try start()
+        } catch {
+            throw error.errno
+        }
         if add { watchers.withLock { $0[watcher.token] = watcher } }
         var event = epoll_event()
         event.events = events | EPOLLONESHOT.rawValue
@@ -47,7 +84,8 @@ final class Reactor: Sendable {
     }
 
     func remove(_ watcher: Watcher) {
-        _ = epoll_ctl(epoll, EPOLL_CTL_DEL, watcher.descriptor.rawValue, nil)
+        // Only a registered watcher is removed, so the reactor is running.
+        _ = epoll_ctl(epoll.load(ordering: .acquiring), EPOLL_CTL_DEL, watcher.descriptor.rawValue, nil)
         watchers.withLock { _ = $0.removeValue(forKey: watcher.token) }
     }
 
@@ -58,6 +96,9 @@ final class Reactor: Sendable {
         pthread_sigmask(SIG_BLOCK, &all, nil)
         let capacity = 64
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: capacity)
+        // `start()` publishes the descriptor only once this thread exists: wait for it to finish.
+        starting.withLock { _ in }
+        let epoll = self.epoll.load(ordering: .acquiring)
         while true {
             let count = epoll_wait(epoll, events, Int32(capacity), -1)
             if count < 0 {

@@ -10,11 +10,9 @@ extension FileDescriptor {
         if poll(&entry, 1, 0) != 0 { return true }
         // A registration of its own, on a copy: epoll keys registrations by descriptor number,
         // and another task may be waiting for this same descriptor now.
-        guard let copy = try? duplicate(atLeast: 0) else {
-            // No descriptor left for the copy: the caller's system call blocks instead, which
-            // is slower but never wrong.
-            return true
-        }
+        // No descriptor left for the copy or for the reactor itself: the caller's system call
+        // blocks instead, which is slower but never wrong.
+        guard (try? Reactor.shared.start()) != nil, let copy = try? duplicate(atLeast: 0) else { return true }
         let watcher = Watcher(copy)
         defer {
             watcher.invalidate()

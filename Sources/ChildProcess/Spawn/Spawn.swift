@@ -11,6 +11,7 @@ extension ChildProcess {
     ) throws(SpawnError) -> ChildProcess {
         var launch = try Launch(command: command, arguments: arguments, options: options)
         defer { launch.closeChildEnds() }
+        try launch.startReactor()
         let pid = try launch.start()
         return try launch.makeChildProcess(pid: pid)
     }
@@ -218,6 +219,17 @@ struct Launch: ~Copyable {
             throw failure(Errno(rawValue: error), step: failedStep)
         }
         return pid
+    }
+
+    /// The reactor reaps the child and serves its streams, so it must be running before the child
+    /// is: a process out of descriptors or threads fails here, with nothing started.
+    mutating func startReactor() throws(SpawnError) {
+        do {
+            try Reactor.shared.start()
+        } catch {
+            closeParentEnds()
+            throw SpawnError(errno: error.errno, syscall: error.syscall, path: file, spawnargs: Array(argv.dropFirst()))
+        }
     }
 
     /// Wraps the running child; past this point failures kill it rather than leak it.

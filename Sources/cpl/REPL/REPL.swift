@@ -43,8 +43,10 @@ final class REPL {
         let interpreter = self.interpreter
         let signals = editor.signals
         ProcessSignals.observe(.interrupt) { signal in
+            // A command running in-process (no job of its own has the terminal) first: once posted,
+            // the prompt may already be running the next line, which this interrupt must not reach.
+            interpreter.interrupt()
             signals.post(signal)
-            interpreter.interrupt()  // a command running in-process (no job of its own has the terminal)
         }
         ProcessSignals.observe(.windowChange) { signals.post($0) }
         ProcessSignals.observe(.hangup) { _ in

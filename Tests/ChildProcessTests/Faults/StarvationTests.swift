@@ -64,6 +64,14 @@ struct StarvationTests {
         #expect(counts.count == 2 && counts[0] == counts[1], "fds before and after: \(counts)")
     }
 
+    // The table is full for one spawn only (no await in between): libdispatch's once-a-second
+    // look at /proc would have to fall inside it.
+    @Test("the first spawn with the descriptor table full throws EMFILE from epoll_create1 (the reactor cannot start), and the next one starts it")
+    func reactorStart() async throws {
+        let output = try await ChildProcess.execFile(fixturePath, ["starve-reactor"]).stdout
+        #expect(output == "cold EMFILE epoll_create1\nwarm ok\n")
+    }
+
     // Root ignores RLIMIT_NPROC, so then the fixture runs as nobody (the library's own uid/gid).
     @Test("with RLIMIT_NPROC reached, each start fails with EAGAIN and leaks nothing; with the limit back, all work")
     func processes() async throws {

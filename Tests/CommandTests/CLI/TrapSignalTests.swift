@@ -4,19 +4,20 @@ import Testing
 @testable import CPL
 
 /// `cpl -c script` in a session of its own (a signal sent to its group reaches only it and its
-/// children), with pipes for stdin, stdout and stderr. Killed if it is still running after 30 s.
+/// children), with pipes for stdin, stdout and stderr. Killed if it is still running after the
+/// hang guard (a loaded run of the whole suite can take well over 30 s to get through a storm).
 /// (`ChildProcess.kill` signals that whole group: a signal for cpl alone goes through `kill(2)`.)
-private func startCPL(_ script: String, in directory: String) throws -> ChildProcess {
+func startCPL(_ script: String, in directory: String) throws -> ChildProcess {
     var options = SpawnOptions(
         cwd: directory, environment: ["PATH": "/usr/bin:/bin", "HOME": directory, "LC_ALL": "C"], stdio: .all(.pipe),
         detached: true)
-    options.timeout = .seconds(30)
+    options.timeout = .seconds(hangGuardSeconds)
     options.killSignal = .kill
     return try ChildProcess.spawn(try BuiltCPL.required(), ["-c", script], options: options)
 }
 
 /// The lines an iterator has left.
-private func remainingLines(_ lines: inout LineSequence<StdioPipe>.AsyncIterator) async throws -> [String] {
+func remainingLines(_ lines: inout LineSequence<StdioPipe>.AsyncIterator) async throws -> [String] {
     var rest: [String] = []
     while let line = try await lines.next() { rest.append(line) }
     return rest

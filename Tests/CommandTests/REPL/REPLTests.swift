@@ -188,6 +188,38 @@ struct REPLTests {
         #expect(!terminal.screen.contains("\nnot reached"))
     }
 
+    /// 100 interrupts in about a second while a pipeline runs, each both typed (the line
+    /// discipline sends it to the foreground group: the job, then, once it is gone, the REPL at its
+    /// prompt) and sent to cpl itself: the REPL survives with its terminal modes, and no job or
+    /// process of the pipeline is left.
+    @Test func aStormOfInterruptsLeavesTheREPLWithItsModesAndNoJob() throws {
+        let (terminal, _) = try session()
+        terminal.type("echo \"[$(stty -g)]\"\n")
+        try terminal.expect("\n[")
+        let modes = try terminal.expect("]\n")
+        terminal.type("sleep 30 | cat | sleep 30; echo not reached\n")
+        try waitForChild(of: terminal.pid, named: "sleep")
+        for _ in 0..<100 {
+            terminal.type("\u{03}")
+            kill(terminal.pid, SIGINT)
+            usleep(10_000)  // the pace of the storm, not a wait for anything
+        }
+        // An interrupt still on its way to the REPL drops the line being typed: type it again.
+        for attempt in 1... {
+            terminal.type("echo alive\(attempt) | tr a-z A-Z\n")
+            do {
+                try terminal.expect("ALIVE\(attempt)\n", within: attempt < 10 ? 5 : hangGuardSeconds)
+                break
+            } catch where attempt < 10 {}
+        }
+        terminal.type("jobs; echo \"[$(stty -g)]\"\n")
+        let listing = try terminal.expect("\n[")
+        #expect(!listing.contains("sleep"), "\(listing)")
+        #expect(try terminal.expect("]\n") == modes)
+        #expect(children(of: terminal.pid).isEmpty)
+        #expect(!terminal.screen.contains("\nnot reached"))
+    }
+
     @Test func ctrlZStopsAJobThatFgAndBgContinue() throws {
         let (terminal, directory) = try session()
         // The jobs below stop where they run no program: a dash that is just vforking a child

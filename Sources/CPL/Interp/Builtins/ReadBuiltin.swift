@@ -32,6 +32,9 @@ extension Executor {
         let (characters, complete): ([ReadCharacter], Bool)
         do {
             (characters, complete) = try await ReadLine.read(from: input, raw: raw)
+        } catch where error.rawValue == ECANCELED {
+            // Its pipeline was killed (Ctrl-C, an abort): silent, as the killed program it stands for.
+            return 128 + SIGTERM
         } catch {
             return await builtinError("read", "read error: \(error.description)", status: 1)
         }

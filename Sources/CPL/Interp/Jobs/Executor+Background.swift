@@ -24,6 +24,7 @@ extension Executor {
         }
         job.groupSlot = mode == .background ? ProcessGroupSlot() : nil
         snapshot.context.placement.job = job
+        snapshot.context.placement.abort = nil  // a job of its own, not a part of the pipeline around it
         snapshot.context.placement.detached = mode == .detached
         snapshot.context.placement.groupSlot = job.groupSlot
         let session = self.session
