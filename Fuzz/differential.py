@@ -10,7 +10,10 @@ differences from sh that README documents are excluded by construction, not by f
 an unquoted $NAME only ever holds a word without blanks or glob characters (cpl never splits or
 globs it), an unquoted $(...) only prints such words, echo never sees a backslash or a leading `-`,
 `[^` never starts a bracket, no redirection reads a missing file, and stderr is not compared (the
-messages' wording differs).
+messages' wording differs). Races are excluded the same way: in the body of a `while read` loop, the
+first stage of a pipeline of several reads its stdin only from /dev/null, since whether that stage
+lives on after a write (and goes on to read the loop's input) depends on whether the next stage has
+exited yet: SIGPIPE, in dash too.
 """
 import os
 import random
@@ -38,6 +41,9 @@ class Generator:
         # Nonzero where commands must touch no file: in a stage of a pipeline of several (stages
         # run at the same time and would race) and in the body of a `while read` loop.
         self.no_files = 0
+        self.read_body = 0
+        # Nonzero in the first stage of a pipeline of several inside a `while read` body (see the top).
+        self.racing_input = 0
 
     def chance(self, p):
         return self.r.random() < p
@@ -170,6 +176,8 @@ class Generator:
             cmd = self.pick(self.functions) + " " + " ".join(self.safe_word() for _ in range(self.r.randint(0, 3)))
         elif kind == 8:
             cmd = self.pick(["cat", "wc -l", "tr a-z A-Z", "sort", "head -n 2"] + ([] if self.no_files else ["cat " + self.file()]))
+            if self.racing_input:
+                cmd += " < /dev/null"
         elif kind == 9:
             cmd = "set -- " + " ".join(self.safe_word() for _ in range(self.r.randint(0, 3)))
         elif kind == 10 and self.loop_depth:
@@ -214,7 +222,12 @@ class Generator:
     def pipeline(self):
         count = self.r.randint(2, 3) if self.chance(0.3) else 1
         self.no_files += count > 1
-        stages = [self.command() for _ in range(count)]
+        stages = []
+        for index in range(count):
+            racing = count > 1 and index == 0 and self.read_body > 0
+            self.racing_input += racing
+            stages.append(self.command())
+            self.racing_input -= racing
         self.no_files -= count > 1
         text = " | ".join(stages)
         return ("! " + text) if self.chance(0.1) else text
@@ -284,7 +297,9 @@ class Generator:
                 source = "f2"
                 self.loop_depth += 1
                 self.no_files += 1
+                self.read_body += 1
                 inner = self.command_list()
+                self.read_body -= 1
                 self.no_files -= 1
                 self.loop_depth -= 1
                 return f"while read -r {self.pick(TEXTS)}; do {inner}; done < {source}"

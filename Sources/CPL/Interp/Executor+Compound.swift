@@ -65,7 +65,9 @@ extension Executor {
                     return 0
                 case .continueLoop(let levels):
                     if levels > 1 { throw ShellExit(status: 0, reason: .continueLoop(levels - 1)) }
+                    // `continue` is a command whose status is 0: the next pass sees `$?` 0.
                     status = 0
+                    state.lastStatus = 0
                 default:
                     throw error
                 }

@@ -75,9 +75,11 @@ extension Executor {
 
     /// A planner that expands with this context's variables.
     func makePlanner() -> Planner<LiveExpansionContext> {
-        Planner(
+        var planner = Planner(
             context: LiveExpansionContext(executor: self), noclobber: state.options.noclobber, isBuiltin: isBuiltinName,
             isFunction: isFunctionName)
+        planner.defersAssignments = true
+        return planner
     }
 
     /// A multi-stage pipeline: each stage is a subshell running concurrently.

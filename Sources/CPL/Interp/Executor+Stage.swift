@@ -10,8 +10,8 @@ extension Executor {
     /// `inPlace`: this executor is the stage's own subshell (a stage of a multi-stage pipeline),
     /// so the descriptors stay its own afterwards, for its EXIT trap.
     func run(_ stage: PlannedStage, reporter: Job?, inPlace: Bool = false) async throws(ShellExit) -> Int32 {
+        var stage = stage
         context.location = stage.range.start
-        for assignment in stage.assignments { try await checkWritable(assignment.name) }
         if case .expansionFailed(let error) = stage.action {
             reporter?.lastStageLaunched(pid: nil)
             await report(error.message, at: error.range ?? stage.range)
@@ -31,6 +31,19 @@ extension Executor {
             return 2
         }
         pipeEnds = [:]
+        if !stage.deferredAssignments.isEmpty {
+            do {
+                stage.assignments = try await expandDeferredAssignments(of: stage, with: table)
+            } catch {
+                reporter?.lastStageLaunched(pid: nil)
+                await report(error.message, at: error.range ?? stage.range)
+                // As a lone command's expansion error ends the script; in a stage, only the stage.
+                if inPlace { return error.status }
+                state.lastStatus = error.status
+                throw ShellExit(status: error.status, reason: .fatalError)
+            }
+        }
+        for assignment in stage.assignments { try await checkWritable(assignment.name) }
         if inPlace, !stage.action.isProgram { files = table }
 
         switch stage.action {
@@ -96,6 +109,20 @@ extension Executor {
         case .expansionFailed:
             return 2  // handled above
         }
+    }
+
+    /// The assignments the planner left for now that the stage's redirections are performed:
+    /// their `$(…)` run with the stage's descriptors, as in sh.
+    private func expandDeferredAssignments(
+        of stage: PlannedStage, with table: DescriptorTable
+    ) async throws(ExpansionError) -> [PlannedAssignment] {
+        let saved = files
+        files = table
+        defer { files = saved }
+        var planner = makePlanner()
+        let beforeCommand: Bool
+        if case .assignmentsOnly = stage.action { beforeCommand = false } else { beforeCommand = true }
+        return try await planner.expand(stage.deferredAssignments, beforeCommand: beforeCommand)
     }
 
     /// `NAME=value` without a command: shell variables (exported under `set -a`).

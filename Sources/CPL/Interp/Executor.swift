@@ -43,6 +43,11 @@ final class Executor {
     var pipeEnds: [PipeKey: OpenFile] = [:]
     /// The status of the last `$(…)` of the command being planned.
     @exclusivity(unchecked) var lastSubstitutionStatus: Int32?
+    /// A subshell, a pipeline stage, a `$(…)` or a background job: a process of its own in sh,
+    /// which SIGPIPE ends (see `endIfReaderGone`).
+    var isSubshell = false
+    /// The builtin running now wrote to a pipe whose reader had gone.
+    var builtinFoundReaderGone = false
     /// The top-level context reports its list items to job observers (not
     /// those inside groups, subshells, `source` or background jobs).
     var reportsJobs = false
@@ -97,6 +102,7 @@ final class Executor {
         context.launchReporter = nil
         self.init(session: snapshot.session, state: snapshot.state, files: snapshot.files, jobs: JobTable(), context: context)
         calls = snapshot.calls
+        isSubshell = true
         // A subshell starts with the traps reset, but what is ignored stays ignored (POSIX).
         state.traps = state.traps.filter { $0.value.isEmpty }
     }

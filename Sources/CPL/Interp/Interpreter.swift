@@ -400,7 +400,7 @@ public final class Interpreter: Sendable {
             if executor.session.stopRequested { return interrupted() ? (128 + SIGINT, .interrupted) : (error.status, .cancelled) }
             switch error.reason {
             case .interrupted: return (error.status, .interrupted)
-            case .exit, .returnFromFunction: return (error.status, .exit)
+            case .exit, .returnFromFunction, .brokenPipe: return (error.status, .exit)
             case .breakLoop, .continueLoop: return (error.status, .completed)
             case .errexit: return (error.status, .errexit)
             case .fatalError: return (error.status, .error)

@@ -152,6 +152,8 @@ struct ShellExit: Error {
         /// `continue n`: leave n - 1 enclosing loops and go on with the next iteration of the nth.
         case continueLoop(Int)
         case returnFromFunction
+        /// A builtin's write found its reader gone, in a subshell: SIGPIPE would have ended it.
+        case brokenPipe
     }
 
     var status: Int32

@@ -123,6 +123,9 @@ public struct PlannedStage: Sendable, Equatable {
     /// `StaticPlanner` fills it): `if`/`then`/`else` lists, a loop's condition and body, a
     /// `case`'s arms, a function's body.
     public var sections: [PlanSection] = []
+    /// The assignments the executor expands after performing the redirections (see
+    /// `Planner.defersAssignments`); `assignments` is empty until then.
+    var deferredAssignments: [Assignment] = []
 
     public init(
         action: Action, assignments: [PlannedAssignment] = [], descriptors: [DescriptorAction] = [],

@@ -1,3 +1,5 @@
+import ChildProcess
+
 /// The stable, readable text form of a `Plan` (what `cpl --plan` prints).
 ///
 ///     job 1 (foreground) at 2:1: ps ax | grep -c .
@@ -47,12 +49,12 @@ extension PlannedStage {
     func render(number: Int, into out: inout String, indent: String) {
         var line = "\(indent)stage \(number): "
         switch action {
-        case .program(let arguments): line += "program " + arguments.map(ShellQuoting.quote).joined(separator: " ")
-        case .builtin(let arguments): line += "builtin " + arguments.map(ShellQuoting.quote).joined(separator: " ")
+        case .program(let arguments): line += "program " + ShellQuoting.command(arguments)
+        case .builtin(let arguments): line += "builtin " + ShellQuoting.command(arguments)
         case .subshell: line += "subshell ( … )"
         case .group: line += "group { … }"
         case .compound(let compound): line += compound.planHeader
-        case .function(let arguments): line += "function " + arguments.map(ShellQuoting.quote).joined(separator: " ")
+        case .function(let arguments): line += "function " + ShellQuoting.command(arguments)
         case .defineFunction(let definition): line += "define function \(definition.name)()"
         case .assignmentsOnly: line += assignments.isEmpty ? "redirections only" : "set variables"
         case .expansionFailed(let error): line += "expansion error: \(error.message)"
@@ -133,28 +135,42 @@ public enum ShellQuoting {
         return alwaysQuote(word)
     }
 
-    /// `"text"` on one line: `\n`, `\t`, `\\` and `\"` escaped (here-document bodies).
-    public static func escaped(_ text: String) -> String {
-        var result = "\""
-        for character in text {
-            switch character {
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            case "\\": result += "\\\\"
-            case "\"": result += "\\\""
-            default: result.append(character)
-            }
-        }
-        return result + "\""
+    /// A command's words as sh reads them back: like `quote`, but a command name that sh would
+    /// take for an assignment (`a=b`) or a reserved word (`if`) is quoted too, as a remote
+    /// command line quotes it.
+    public static func command(_ arguments: [String]) -> String {
+        guard let name = arguments.first else { return "" }
+        return ([RemoteShell.quote(name)] + arguments.dropFirst().map(quote)).joined(separator: " ")
     }
 
-    /// `'word'`, with embedded single quotes as `'\''`.
-    public static func alwaysQuote(_ word: String) -> String {
-        var result = "'"
-        for character in word {
-            if character == "'" { result += "'\\''" } else { result.append(character) }
+    /// `"text"` on one line: `\n`, `\t`, `\\` and `\"` escaped (here-document bodies).
+    /// Scalar by scalar: `\r\n` is one Character, yet its `\n` must be escaped.
+    public static func escaped(_ text: String) -> String {
+        var result = String.UnicodeScalarView()
+        result.append("\"")
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": result += "\\n".unicodeScalars
+            case "\t": result += "\\t".unicodeScalars
+            case "\\": result += "\\\\".unicodeScalars
+            case "\"": result += "\\\"".unicodeScalars
+            default: result.append(scalar)
+            }
         }
-        return result + "'"
+        result.append("\"")
+        return String(result)
+    }
+
+    /// `'word'`, with embedded single quotes as `'\''`. Scalar by scalar: a `'` with a combining
+    /// mark after it is one Character, yet still a quote to sh.
+    public static func alwaysQuote(_ word: String) -> String {
+        var result = String.UnicodeScalarView()
+        result.append("'")
+        for scalar in word.unicodeScalars {
+            if scalar == "'" { result += "'\\''".unicodeScalars } else { result.append(scalar) }
+        }
+        result.append("'")
+        return String(result)
     }
 }
 

@@ -12,6 +12,12 @@ public struct Planner<Context: ExpansionContext> {
     public var isFunction: (String) -> Bool
     /// `set -C`: `>` does not overwrite an existing regular file.
     public var noclobber: Bool
+    /// A simple command with redirections keeps its assignments unexpanded, in
+    /// `PlannedStage.deferredAssignments`, for the executor to expand once it has performed the
+    /// redirections: POSIX (XCU 2.9.1, steps 3 and 4) and dash do them in that order, so
+    /// `x=$(cmd) >f` runs cmd with f already truncated. `--plan`, which performs nothing, expands
+    /// them in place.
+    var defersAssignments = false
 
     public init(
         context: Context, noclobber: Bool = false, isBuiltin: @escaping @Sendable (String) -> Bool,
@@ -75,23 +81,12 @@ public struct Planner<Context: ExpansionContext> {
             }
             let arguments = try await arguments(of: simple.words)
             let descriptors = try await plan(simple.redirections)
-            // Left to right, each seeing the ones before it (`X=2 Y=$X cmd`: Y is 2).
-            // Alone they set shell variables; before a command they are undone.
-            var assignments: [PlannedAssignment] = []
-            var saved: [(String, String?)] = []
-            for assignment in simple.assignments {
-                let value: String
-                do {
-                    value = try await expander.string(assignment.value)
-                } catch {
-                    for (name, old) in saved.reversed() { context.assignVariable(name, old) }
-                    throw error
-                }
-                if !arguments.isEmpty { saved.append((assignment.name, context.variable(assignment.name))) }
-                context.assignVariable(assignment.name, value)
-                assignments.append(PlannedAssignment(name: assignment.name, value: value))
+            if defersAssignments, !simple.redirections.isEmpty, !simple.assignments.isEmpty {
+                var stage = PlannedStage(action: action(for: arguments), descriptors: descriptors, range: simple.range)
+                stage.deferredAssignments = simple.assignments
+                return stage
             }
-            for (name, old) in saved.reversed() { context.assignVariable(name, old) }
+            let assignments = try await expand(simple.assignments, beforeCommand: !arguments.isEmpty)
             return PlannedStage(
                 action: action(for: arguments), assignments: assignments, descriptors: descriptors, range: simple.range)
         case .subshell(let group):
@@ -106,6 +101,21 @@ public struct Planner<Context: ExpansionContext> {
         case .functionDefinition(let function):
             return PlannedStage(action: .defineFunction(function), range: function.range)
         }
+    }
+
+    /// A command's assignments, left to right, each seeing the ones before it (`X=2 Y=$X cmd`: Y
+    /// is 2). Alone they set shell variables; `beforeCommand`, they are undone once expanded.
+    mutating func expand(_ assignments: [Assignment], beforeCommand: Bool) async throws(ExpansionError) -> [PlannedAssignment] {
+        var planned: [PlannedAssignment] = []
+        var saved: [(String, String?)] = []
+        defer { for (name, old) in saved.reversed() { context.assignVariable(name, old) } }
+        for assignment in assignments {
+            let value = try await expander.string(assignment.value)
+            if beforeCommand { saved.append((assignment.name, context.variable(assignment.name))) }
+            context.assignVariable(assignment.name, value)
+            planned.append(PlannedAssignment(name: assignment.name, value: value))
+        }
+        return planned
     }
 
     /// A command planned synchronously: one without redirections that is a group, a compound

@@ -71,7 +71,7 @@ extension RemoteStage {
     var planHeader: String {
         let hosts = invocations.map(\.host).joined(separator: ",")
         let placement = isFanOut ? "on {\(hosts)} (at most \(parallelism) at once, lines prefixed by host)" : "on \(hosts)"
-        return "remote " + placement + ": " + command.map(ShellQuoting.quote).joined(separator: " ")
+        return "remote " + placement + ": " + ShellQuoting.command(command)
     }
 
     /// The exact ssh command line of each host.

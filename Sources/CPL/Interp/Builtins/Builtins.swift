@@ -113,8 +113,11 @@ extension Executor {
     /// Runs a builtin with `files` already set to the command's table.
     func runBuiltin(_ arguments: [String], assignments: [PlannedAssignment]) async throws(ShellExit) -> Int32 {
         let name = arguments[0]
+        builtinFoundReaderGone = false
         if let custom = session.builtin(named: name) {
-            return await runCustom(custom, arguments, assignments: assignments)
+            let status = await runCustom(custom, arguments, assignments: assignments)
+            try endIfReaderGone()
+            return status
         }
         guard let builtin = Builtins.table[name] else { return 127 }
         // `IFS=: read a b`: the assignments hold while a regular builtin runs; before a special
@@ -125,7 +128,17 @@ extension Executor {
             state.variables[assignment.name] = assignment.value
         }
         defer { for (name, value) in saved.reversed() { state.variables[name] = value } }
-        return try await builtin.body(self, Array(arguments.dropFirst()), assignments)
+        let status = try await builtin.body(self, Array(arguments.dropFirst()), assignments)
+        try endIfReaderGone()
+        return status
+    }
+
+    /// After a builtin whose write found its reader gone (status 141): a subshell ends there, as
+    /// the sh process that SIGPIPE kills does, so `( echo x; sort ) | true` leaves sort's input
+    /// unread; the top level goes on. `trap '' PIPE` lets a subshell go on too.
+    private func endIfReaderGone() throws(ShellExit) {
+        guard builtinFoundReaderGone, isSubshell, state.traps["PIPE"] != "" else { return }
+        throw ShellExit(status: 141, reason: .brokenPipe)
     }
 
     /// An embedder's builtin. A write that hit a closed pipe makes the status 141.
@@ -142,7 +155,10 @@ extension Executor {
             status = 1
         }
         invocation.descriptors.release()
-        if invocation.stdout.hitBrokenPipe || invocation.stderr.hitBrokenPipe { return 141 }
+        if invocation.stdout.hitBrokenPipe || invocation.stderr.hitBrokenPipe {
+            builtinFoundReaderGone = true
+            return 141
+        }
         return status
     }
 
@@ -154,7 +170,10 @@ extension Executor {
             try await ShellOutput(files[1]).write(text)
             return 0
         } catch {
-            if error == .brokenPipe { return 141 }
+            if error == .brokenPipe {
+                builtinFoundReaderGone = true
+                return 141
+            }
             await report("\(name): write error: \(error.description)")
             return 1
         }
