@@ -48,7 +48,7 @@ extension Executor {
             if let status = try runImmediately(stage, reporter: reporter) { return status }
             return try await run(stage, reporter: reporter)
         }
-        return await executeStages(of: pipeline, reporter: reporter)
+        return try await executeStages(of: pipeline, reporter: reporter)
     }
 
     /// A command (or a compound command's word) that did not expand: as in sh, it ends the script
@@ -83,7 +83,7 @@ extension Executor {
     }
 
     /// A multi-stage pipeline: each stage is a subshell running concurrently.
-    private func executeStages(of pipeline: Pipeline, reporter: Job?) async -> Int32 {
+    private func executeStages(of pipeline: Pipeline, reporter: Job?) async throws(ShellExit) -> Int32 {
         let count = pipeline.stages.count
         // The stages run on the concurrency pool's threads, and libdispatch traps when the first of
         // them starts with the descriptor table full (its event loop needs an epoll descriptor):
@@ -99,18 +99,31 @@ extension Executor {
                 // A resource error, as a stage's start would be (PipelineAbort); nothing started yet.
                 ends = []
                 await report("pipe: \(error.description)", at: pipeline.range)
-                return 2
+                state.lastStatus = 2
+                throw ShellExit(status: 2, reason: .fatalError)
             }
         }
+        let abort = PipelineAbort()
         var stageSnapshot = snapshot
-        stageSnapshot.context.placement.abort = PipelineAbort()
+        stageSnapshot.context.placement.abort = abort
         let snapshot = stageSnapshot
         let pipefail = state.options.pipefail
         let handoff = Handoff(ends)
         ends = []
-        return await runStoppable {
+        let status = await runStoppable {
             await Executor.runStages(of: pipeline, snapshot: snapshot, ends: handoff, pipefail: pipefail, reporter: reporter)
         }
+        try endIfAborted(abort)
+        return status
+    }
+
+    /// A program that could not start for want of descriptors, processes or memory is the shell's
+    /// failure, not the command's: as dash's `Cannot fork` and `Pipe call failed`, it ends a script
+    /// (or the subshell it happens in) with status 2; at the REPL, the rest of the line's run.
+    func endIfAborted(_ abort: PipelineAbort) throws(ShellExit) {
+        guard abort.isTriggered else { return }
+        state.lastStatus = 2
+        throw ShellExit(status: 2, reason: .fatalError)
     }
 
     /// Every stage at once, each a subshell of `snapshot` with its pipe ends.

@@ -49,8 +49,18 @@ extension Executor {
         switch stage.action {
         case .program(let arguments):
             await trace(arguments, assignments: stage.assignments)
-            return await runProgram(
-                arguments, assignments: stage.assignments, descriptors: DescriptorHandoff(consume table), reporter: reporter)
+            let descriptors = DescriptorHandoff(consume table)
+            // In a pipeline, its abort decides (`executeStages`); alone, the command has one of
+            // its own, so that a failure to start for want of a resource is the shell's.
+            guard context.placement.abort == nil else {
+                return await runProgram(arguments, assignments: stage.assignments, descriptors: descriptors, reporter: reporter)
+            }
+            let abort = PipelineAbort()
+            let status = try await with({ $0.placement.abort = abort }) { () throws(ShellExit) in
+                await runProgram(arguments, assignments: stage.assignments, descriptors: descriptors, reporter: reporter)
+            }
+            try endIfAborted(abort)
+            return status
 
         case .builtin(let arguments):
             reporter?.lastStageLaunched(pid: nil)

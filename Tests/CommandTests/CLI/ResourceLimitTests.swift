@@ -5,7 +5,8 @@ import Testing
 /// A pipeline that cannot be set up for want of descriptors or processes, in a `cpl` whose own
 /// limit its script lowers (`ulimit -S`, so that it can raise it again): one message naming the
 /// call, status 2, the stages already started killed and reaped, nothing leaked, and the next
-/// command working. The limits are set from what the script counts it holds (`/proc/$$/fd`, the
+/// command working. As in dash, the failure ends the shell it happens in: the pipelines run in a
+/// subshell, whose status is 2, and the script goes on. The limits are set from what the script counts it holds (`/proc/$$/fd`, the
 /// glob's own directory descriptor included, and `/proc/$$/task`), after the hygiene script has
 /// warmed up everything cpl opens lazily (the reactor, the thread pool's event loop).
 @Suite("Pipelines at the descriptor and process limits")
@@ -39,12 +40,12 @@ struct ResourceLimitTests {
             soft=$(ulimit -Sn)
             set -- /proc/$$/fd/*
             ulimit -Sn $(($# + 4))
-            \(Self.pipeline(of: 8, "echo a", "cat"))
+            ( \(Self.pipeline(of: 8, "echo a", "cat")) )
             echo "status $?"
             echo b | cat
             ulimit -Sn $soft
             """)
-        #expect(result.stderr == "cpl: limits.cpl:10:1: pipe: Too many open files\n")
+        #expect(result.stderr == "cpl: limits.cpl:10:3: pipe: Too many open files\n")
         #expect(result.stdout == "status 2\nb\n0\n")
     }
 
@@ -59,7 +60,7 @@ struct ResourceLimitTests {
             soft=$(ulimit -Sn)
             set -- /proc/$$/fd/*
             ulimit -Sn $(($# - 1 + 24))
-            \(Self.pipeline(of: 13, "read x <&3", "sleep 100"))
+            ( \(Self.pipeline(of: 13, "read x <&3", "sleep 100")) )
             echo "status $?"
             \(Self.listChildren)
             echo b | cat | cat
@@ -78,6 +79,23 @@ struct ResourceLimitTests {
         #expect(lines.suffix(3) == ["b", "0", ""], "\(result.stdout)")
     }
 
+    @Test("as dash's `Pipe call failed`, a pipeline that cannot be set up ends the script: status 2, nothing after it runs")
+    func resourceFailureEndsTheScript() async {
+        let directory = makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        createFile("\(directory)/ends.cpl", """
+            echo warm | cat >/dev/null; X=$(echo x)
+            set -- /proc/$$/fd/*
+            ulimit -Sn $(($# + 4))
+            \(Self.pipeline(of: 8, "echo a", "cat"))
+            echo not-reached
+            """)
+        let result = await runCPL(["ends.cpl"], in: directory)
+        #expect(result.status == 2)
+        #expect(result.stdout == "")
+        #expect(result.stderr == "cpl: ends.cpl:4:1: pipe: Too many open files\n")
+    }
+
     // Root ignores RLIMIT_NPROC, and the limit counts every process of the user: cpl runs as
     // nobody (uid 65534), whose processes are cpl's threads and children alone here.
     @Test("at the process limit: `fork: Resource temporarily unavailable`, status 2, the started stages killed and reaped; with the limit back the next pipeline runs",
@@ -90,7 +108,7 @@ struct ResourceLimitTests {
             soft=$(ulimit -Su)
             set -- /proc/$$/task/*
             ulimit -Su $(($# + 2))
-            \(Self.pipeline(of: 6, "sleep 100", "sleep 100"))
+            ( \(Self.pipeline(of: 6, "sleep 100", "sleep 100")) )
             echo "status $?"
             ulimit -Su $soft
             \(Self.listChildren)
