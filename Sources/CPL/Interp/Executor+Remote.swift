@@ -6,10 +6,14 @@ extension Executor {
     /// descriptors (redirections apply here, on this host). Several: `fanOut`.
     func run(_ remote: RemoteStage, descriptors table: DescriptorTable, reporter: Job?) async -> Int32 {
         for invocation in remote.invocations { await trace(invocation.arguments, assignments: []) }
+        session.signalTraps.catchFatalSignalsForCleanup(interactive: session.jobControl)
         let stderr = ShellOutput(table[2])
         guard remote.isFanOut else {
             let invocation = remote.invocations[0]
-            let status = await runProgram(invocation.arguments, assignments: [], descriptors: DescriptorHandoff(table), reporter: reporter)
+            var status = await runProgram(invocation.arguments, assignments: [], descriptors: DescriptorHandoff(table), reporter: reporter)
+            // ssh answers the SIGTERM that stops a cancelled run with 255, its own failure: the
+            // stage ends as a local program stopped so does, without a message.
+            if status == 255, session.stopRequested { status = 128 + SIGTERM }
             for message in SSHRun.messages(invocation, status: status, place: messagePlace) { try? await stderr.write(message) }
             return status
         }

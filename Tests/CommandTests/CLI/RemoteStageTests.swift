@@ -102,6 +102,34 @@ struct RemoteStageTests {
         _ = try await child.waitForExit()
         #expect(await eventually { processes(running: ["sleep", marker]).isEmpty })
     }
+
+    /// No EXIT trap: cpl catches the signal only to clean up, then dies of it (atexit handlers
+    /// do not run then). The ControlPath directory is read from the ssh client's argv, which
+    /// holds the marker; the master renames itself after it (`ssh: DIR/HASH [mux]`).
+    @Test("a fatal signal stops the masters and removes the ControlPath directory; cpl still dies of it", arguments: [Signal.interrupt, Signal.terminate])
+    func signalDeathCleansUp(_ signal: Signal) async throws {
+        let hosts = try #require(SSHTestHosts.shared, "\(SSHTestHosts.started)")
+        let cpl = try BuiltCPL.required()
+        let marker = "\(getpid())\(Int.random(in: 10000...99999))"
+        var options = SpawnOptions(environment: Self.environment(hosts, in: "/tmp"), stdio: .all(.ignore))
+        options.processGroup = 0
+        let child = try ChildProcess.spawn(cpl, ["-c", "@h1 true; @h1 sleep \(marker)"], options: options)
+        #expect(await eventually { !processes(running: ["sleep", marker]).isEmpty })
+        let controlPath = try #require(processes(mentioning: marker).lazy.compactMap { commandLine(of: $0).first { $0.hasPrefix("ControlPath=") } }.first)
+        let directory = String(controlPath.dropFirst("ControlPath=".count).dropLast("/%C".count))
+        #expect(directory.hasPrefix("/tmp/cpl-ssh-"))
+        #expect(!processes(mentioning: directory).isEmpty)
+        kill(child.pid, signal.rawValue)
+        #expect(try await child.waitForExit() == .signaled(signal))
+        #expect(access(directory, F_OK) != 0, "\(directory) is left")
+        #expect(await eventually { processes(mentioning: directory).isEmpty }, "an ssh of \(directory) is left")
+        #expect(await eventually { processes(running: ["sleep", marker]).isEmpty })
+    }
+}
+
+/// The argv of process `pid`.
+private func commandLine(of pid: Int32) -> [String] {
+    (readFileBytes("/proc/\(pid)/cmdline") ?? []).split(separator: 0, omittingEmptySubsequences: false).dropLast().map { String(decoding: $0, as: UTF8.self) }
 }
 
 /// Whether a TCP connection from local port `port` to 127.0.0.1 is established (/proc/net/tcp).

@@ -188,6 +188,24 @@ struct REPLTests {
         #expect(!terminal.screen.contains("\nnot reached"))
     }
 
+    /// The remote `sleep` is a process of this machine (the test servers run on loopback): gone,
+    /// with the local ssh client (its argv holds the marker), once Ctrl-C has ended the stage.
+    @Test func ctrlCEndsARemoteStage() throws {
+        let hosts = try #require(SSHTestHosts.shared, "\(SSHTestHosts.started)")
+        let marker = "\(getpid())\(Int.random(in: 10000...99999))"
+        let (terminal, _) = try session(["CPL_SSH_COMMAND": hosts.sshCommand])
+        terminal.type("@h1 sleep \(marker)\n")
+        try waitUntil("the remote sleep runs") { !processes(running: ["sleep", marker]).isEmpty }
+        let clients = processes(mentioning: marker).filter { (try? String(contentsOfFile: "/proc/\($0)/comm", encoding: .utf8)) == "ssh\n" }
+        #expect(!clients.isEmpty)
+        terminal.type("\u{03}")
+        try terminal.expect("~ [")  // the prompt again, with the stage's status
+        try waitUntil("the remote sleep ends") { processes(running: ["sleep", marker]).isEmpty }
+        try waitUntil("the ssh client ends") { clients.allSatisfy { kill($0, 0) != 0 } }
+        terminal.type("echo still here | tr a-z A-Z\n")
+        try terminal.expect("STILL HERE\n")
+    }
+
     @Test func ctrlZStopsAJobThatFgAndBgContinue() throws {
         let (terminal, directory) = try session()
         // The jobs below stop where they run no program: a dash that is just vforking a child
@@ -334,6 +352,14 @@ struct REPLTests {
                 try terminal.expect(notice, within: 1)
                 return
             } catch where attempt < 20 {}
+        }
+    }
+
+    private func waitUntil(_ what: String, _ condition: () -> Bool) throws {
+        let deadline = Date().addingTimeInterval(20)
+        while !condition() {
+            guard Date() < deadline else { throw TerminalSession.Timeout(expected: what, screen: "") }
+            usleep(10_000)
         }
     }
 
