@@ -70,7 +70,7 @@ public struct Planner<Context: ExpansionContext> {
     public mutating func plan(_ command: Command) async throws(ExpansionError) -> PlannedStage {
         switch command {
         case .simple(let simple):
-            if let placement = simple.remotePlacement {
+            if let placement = remotePlacement(of: simple) {
                 return try await planRemote(simple, hosts: placement.hosts, command: placement.command)
             }
             let arguments = try await arguments(of: simple.words)
@@ -130,7 +130,7 @@ public struct Planner<Context: ExpansionContext> {
         typealias Expander = WordExpander<Context>
         // A stage on other hosts (`@h cmd`) is planned by `plan(_:)`, which starts its ssh.
         guard simple.redirections.isEmpty, simple.assignments.isEmpty || simple.words.isEmpty,
-            simple.remotePlacement == nil,
+            remotePlacement(of: simple) == nil,
             simple.words.allSatisfy({ Expander.expandsImmediately($0, splitting: context.splitsExpansionValues) }),
             simple.assignments.allSatisfy({ Expander.expandsImmediately($0.value) })
         else { return nil }

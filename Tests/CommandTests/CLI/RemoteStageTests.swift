@@ -125,6 +125,20 @@ struct RemoteStageTests {
         #expect(await eventually { processes(mentioning: directory).isEmpty }, "an ssh of \(directory) is left")
         #expect(await eventually { processes(running: ["sleep", marker]).isEmpty })
     }
+
+    @Test("POSIX mode has no @ prefix: `@h1` is a command name, not found (127), as in dash")
+    func noPrefixInPOSIXMode() async throws {
+        let hosts = try #require(SSHTestHosts.shared, "\(SSHTestHosts.started)")
+        for arguments in [["--posix", "-c", "@h1 echo remote"], ["-c", "set -o posix; @h1 echo remote"]] {
+            let result = await runCPL(arguments + ["cpl"], environment: Self.environment(hosts, in: "/tmp"))
+            #expect(result.stdout == "")
+            #expect(result.stderr.hasSuffix("@h1: command not found\n"))
+            #expect(result.status == 127)
+        }
+        let plan = await runCPL(["--plan", "-c", "set -o posix; @h1 echo remote"], environment: Self.environment(hosts, in: "/tmp"))
+        #expect(plan.stdout.contains("stage 1: program @h1 echo remote\n"))
+        #expect(!plan.stdout.contains("ssh"))
+    }
 }
 
 /// The argv of process `pid`.
