@@ -56,6 +56,8 @@ extension Executor {
             }
             return statuses
         }
+        // Stopped by a cancelled run: no host failed, each was stopped (see `SSHRun.runPrefixed`).
+        if session.stopRequested { return 128 + SIGTERM }
         let failed = zip(invocations, statuses).filter { $0.1 != 0 }
         guard let first = failed.first else { return 0 }
         let list = failed.map { "\($0.0.host) (status \($0.1))" }.joined(separator: ", ")
@@ -86,7 +88,8 @@ enum SSHRun {
             status = try await child.waitForExit().shellStatus
         } catch {
             switch error {
-            case .aborted(let ended): status = ended?.shellStatus ?? 128 + SIGTERM
+            // Cancelled: ssh answers the SIGTERM with 255, its own failure; the host was stopped.
+            case .aborted: status = 128 + SIGTERM
             case .childAlreadyReaped: status = 127
             }
         }
