@@ -10,10 +10,19 @@ extension Executor {
         let stderr = ShellOutput(table[2])
         guard remote.isFanOut else {
             let invocation = remote.invocations[0]
+            let witness = startInterruptWitness()
             var status = await runProgram(invocation.arguments, assignments: [], descriptors: DescriptorHandoff(table), reporter: reporter)
             // ssh answers the SIGTERM that stops a cancelled run with 255, its own failure: the
             // stage ends as a local program stopped so does, without a message.
             if status == 255, session.stopRequested { status = 128 + SIGTERM }
+            if let witness {
+                // Only the witness: its group may hold the pipeline's other stages.
+                Glibc.kill(witness.pid, SIGKILL)
+                if (try? await witness.waitForExit())?.signal == .interrupt {
+                    status = 128 + SIGINT
+                    context.placement.job?.processInterrupted()
+                }
+            }
             for message in SSHRun.messages(invocation, status: status, place: messagePlace) { try? await stderr.write(message) }
             return status
         }
@@ -63,6 +72,20 @@ extension Executor {
         let list = failed.map { "\($0.0.host) (status \($0.1))" }.joined(separator: ", ")
         await lines.write(SSHRun.message("\(failed.count) of \(invocations.count) hosts failed: \(list)", place: place), error: true)
         return first.1
+    }
+
+    /// Ctrl-C at a terminal reaches the foreground job's process group, and ssh answers it with
+    /// 255, its own failure, where a local program dies of the signal (which ends the rest of the
+    /// command line). A witness in the group tells the two apart: a process that does nothing and
+    /// dies of the interrupt too. nil but for a foreground job under job control.
+    private func startInterruptWitness() -> ChildProcess? {
+        guard let slot = context.placement.groupSlot, slot.terminal != nil, context.placement.job?.tracksStops == true else { return nil }
+        return try? slot.spawn { group throws(SpawnError) in
+            var options = SpawnOptions(stdio: .all(.ignore))
+            options.processGroup = group
+            if group == 0 { options.foregroundTerminal = slot.terminal?.descriptor }
+            return try ChildProcess.spawn("/bin/sleep", ["infinity"], options: options)
+        }.0
     }
 
     /// `cpl: file:line:column: ` of the stage, for its messages.
