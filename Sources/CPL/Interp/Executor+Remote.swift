@@ -6,7 +6,9 @@ extension Executor {
     /// descriptors (redirections apply here, on this host). Several: `fanOut`.
     func run(_ remote: RemoteStage, descriptors table: DescriptorTable, reporter: Job?) async -> Int32 {
         for invocation in remote.invocations { await trace(invocation.arguments, assignments: []) }
-        session.signalTraps.catchFatalSignalsForCleanup(interactive: session.jobControl)
+        // Only when this process is the shell: an embedding program keeps its own dispositions
+        // (killed by a signal, it leaves masters that stop after ControlPersist).
+        if session.execReplacesProcess { session.signalTraps.catchFatalSignalsForCleanup(interactive: session.jobControl) }
         let stderr = ShellOutput(table[2])
         guard remote.isFanOut else {
             let invocation = remote.invocations[0]

@@ -107,8 +107,8 @@ final class SignalTraps: Sendable {
     /// From now on a signal that would kill this process is caught, so that it undoes what
     /// `RemoteConnections` set up before it dies of the signal (`Interpreter.dieOfSignal`), as a
     /// shell catches and re-raises. A signal trapped, ignored (by `trap ''` or from the start) or
-    /// handled by the embedding program is left as it is; so is everything at an interactive shell,
-    /// which lives through Ctrl-C and cleans up when it leaves.
+    /// handled some other way is left as it is; so is everything at an interactive shell, which
+    /// lives through Ctrl-C and cleans up when it leaves.
     func catchFatalSignalsForCleanup(interactive: Bool) {
         guard !interactive, state.withLock({ state in
             defer { state.caughtForCleanup = state.caughtForCleanup ?? [] }
