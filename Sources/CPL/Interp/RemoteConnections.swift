@@ -52,9 +52,12 @@ final class RemoteConnections: Sendable {
         }
     }
 
-    /// Stops the masters that came up and removes the directory.
+    /// Stops the masters that came up and removes the directory; a later remote command makes a new one.
     func stopAll() {
-        let (directory, stops) = state.withLock { ($0.directory, $0.stopArguments) }
+        let (directory, stops) = state.withLock { state in
+            defer { (state.directory, state.stopArguments) = (nil, [:]) }
+            return (state.directory, state.stopArguments)
+        }
         guard let directory else { return }
         let entries = Self.entries(of: directory)
         // No socket means no master came up (a `--plan`, or every command failed to connect).

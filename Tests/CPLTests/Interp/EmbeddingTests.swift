@@ -165,6 +165,8 @@ struct EmbeddingTests {
         let shell = Interpreter(
             environment: ["PATH": "/usr/bin:/bin", "HOME": "/tmp", "LC_ALL": "C", "CPL_SSH_COMMAND": hosts.sshCommand],
             workingDirectory: "/tmp")
+        // This process's masters, and their directory, would otherwise stay until the test process exits.
+        defer { RemoteConnections.shared.stopAll() }
         var results: [RunResult] = []
         for placement in ["", "@h1 ", "@{h1,h2} "] {
             let marker = "\(getpid())\(Int.random(in: 10000...99999))"

@@ -197,8 +197,11 @@ struct REPLTests {
         let (terminal, _) = try session(["CPL_SSH_COMMAND": hosts.sshCommand])
         terminal.type("@h1 sleep \(marker); echo not reached\n")
         try waitUntil("the remote sleep runs") { !processes(running: ["sleep", marker]).isEmpty }
-        let clients = processes(mentioning: marker).filter { (try? String(contentsOfFile: "/proc/\($0)/comm", encoding: .utf8)) == "ssh\n" }
+        let clients = processes(mentioning: marker).filter { readFileText("/proc/\($0)/comm") == "ssh\n" }
         #expect(!clients.isEmpty)
+        let arguments = clients.flatMap { readFileText("/proc/\($0)/cmdline")?.split(separator: "\0") ?? [] }
+        let controlPath = try #require(arguments.first { $0.hasPrefix("ControlPath=") })
+        let directory = String(controlPath.dropFirst("ControlPath=".count).dropLast("/%C".count))
         terminal.type("\u{03}")
         try terminal.expect("~ [130]")  // as for a local program: the rest of the line does not run
         try waitUntil("the remote sleep ends") { processes(running: ["sleep", marker]).isEmpty }
@@ -206,6 +209,11 @@ struct REPLTests {
         terminal.type("echo still here | tr a-z A-Z\n")
         try terminal.expect("STILL HERE\n")
         #expect(!terminal.screen.contains("\nnot reached"))
+        // Leaving, the REPL stops its master and removes the ControlPath directory.
+        terminal.type("exit\n")
+        let status = try terminal.waitForExit()
+        #expect(status == 0)
+        #expect(access(directory, F_OK) != 0, "\(directory) is left")
     }
 
     @Test func ctrlZStopsAJobThatFgAndBgContinue() throws {
