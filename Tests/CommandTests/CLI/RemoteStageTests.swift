@@ -126,6 +126,25 @@ struct RemoteStageTests {
         #expect(await eventually { processes(running: ["sleep", marker]).isEmpty })
     }
 
+    /// The ssh command records its argv (CPL_SSH_COMMAND runs a recorder in front of ssh), which
+    /// names the ControlPath directory.
+    @Test("exec after a remote stage stops the masters and removes the ControlPath directory first")
+    func execCleansUp() async throws {
+        let hosts = try #require(SSHTestHosts.shared, "\(SSHTestHosts.started)")
+        let directory = makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        createFile("\(directory)/record", "#!/bin/sh\nprintf '%s\\n' \"$@\" >> \"${0%/*}/arguments\"\nexec \"$@\"\n", mode: 0o755)
+        var environment = Self.environment(hosts, in: directory)
+        environment["CPL_SSH_COMMAND"] = "\(directory)/record " + hosts.sshCommand
+        let result = await runCPL(["-c", "@h1 echo remote; exec echo replaced"], in: directory, environment: environment)
+        #expect(result.stdout == "remote\nreplaced\n")
+        let recorded = (readFileText("\(directory)/arguments") ?? "").split(separator: "\n")
+        let controlPath = try #require(recorded.first { $0.hasPrefix("ControlPath=") })
+        let controlDirectory = String(controlPath.dropFirst("ControlPath=".count).dropLast("/%C".count))
+        #expect(access(controlDirectory, F_OK) != 0, "\(controlDirectory) is left")
+        #expect(recorded.contains("exit"), "no master was asked to stop")
+    }
+
     @Test("POSIX mode has no @ prefix: `@h1` is a command name, not found (127), as in dash")
     func noPrefixInPOSIXMode() async throws {
         let hosts = try #require(SSHTestHosts.shared, "\(SSHTestHosts.started)")
