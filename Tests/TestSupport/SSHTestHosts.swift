@@ -214,13 +214,26 @@ public final class SSHTestHosts: Sendable {
 /// The pids of the processes whose argv is exactly `argv` (from /proc/PID/cmdline): a remote
 /// command of the test servers is a process of this machine.
 public func processes(running argv: [String]) -> [Int32] {
+    let wanted: [UInt8] = argv.flatMap { Array($0.utf8) + [UInt8(0)] }
+    return processes(whoseCommandLine: { $0 == wanted })
+}
+
+/// The pids of the processes (other than this one) whose argv holds `text` (an ssh client's, by
+/// the remote command or ControlPath in it; a master's, which it rewrites to its ControlPath).
+public func processes(mentioning text: String) -> [Int32] {
+    let wanted = Array(text.utf8)
+    return processes(whoseCommandLine: { commandLine in
+        commandLine.count >= wanted.count && (0...(commandLine.count - wanted.count)).contains { commandLine[$0..<$0 + wanted.count].elementsEqual(wanted) }
+    }).filter { $0 != getpid() }
+}
+
+private func processes(whoseCommandLine matches: ([UInt8]) -> Bool) -> [Int32] {
     guard let directory = opendir("/proc") else { return [] }
     defer { closedir(directory) }
-    let wanted: [UInt8] = argv.flatMap { Array($0.utf8) + [UInt8(0)] }
     var found: [Int32] = []
     while let entry = readdir(directory) {
         let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        if let pid = Int32(name), readFileBytes("/proc/\(pid)/cmdline") == wanted { found.append(pid) }
+        if let pid = Int32(name), let commandLine = readFileBytes("/proc/\(pid)/cmdline"), matches(commandLine) { found.append(pid) }
     }
     return found
 }

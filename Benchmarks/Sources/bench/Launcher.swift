@@ -119,6 +119,14 @@ enum Launcher {
     }
 
     /// Whether `name` is an executable file somewhere in PATH (or is a path to one).
+    /// `path` from the working directory (the repository root) on, for a command run elsewhere.
+    static func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return path }
+        return String(cString: buffer) + "/" + path
+    }
+
     static func which(_ name: String) -> Bool {
         if name.contains("/") { return access(name, X_OK) == 0 }
         let path = getenv("PATH").map { String(cString: $0) } ?? "/bin:/usr/bin"

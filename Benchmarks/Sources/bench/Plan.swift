@@ -1,4 +1,4 @@
-// What `bench drive` measures: the twelve benchmarks, their contenders, sizes and targets.
+// What `bench drive` measures: the fourteen benchmarks, their contenders, sizes and targets.
 import Glibc
 
 struct Plan {
@@ -26,11 +26,12 @@ struct Plan {
     var caseRounds: Int { quick ? 25 : 250 }
     var readLines: Int { quick ? 5000 : 50_000 }
     var parseLines: Int { quick ? 5000 : 50_000 }
+    var remoteCommands: Int { quick ? 10 : 100 }
 
     func benchmarks() -> [Benchmark] {
         [spawnBenchmark(), captureBenchmark(), relayBenchmark(), pipelineBenchmark(), startupBenchmark(),
          scriptBenchmark(), ipcRoundTripBenchmark(), ipcBulkBenchmark(), loopBenchmark(), functionBenchmark(),
-         caseBenchmark(), readBenchmark(), parseBenchmark()]
+         caseBenchmark(), readBenchmark(), parseBenchmark(), remoteBenchmark(), configureBenchmark()]
     }
 
     // MARK: Peers that may be missing
@@ -271,6 +272,69 @@ struct Plan {
                 + "cpl parses a whole script before it runs any of it, so this is start-up for every script; dash "
                 + "parses and runs (here: drops) one command at a time."
                 + (quick ? " The peak RSS target is for the full run's 50,000 lines." : "")])
+    }
+
+    // MARK: 13. Remote stages
+
+    /// The directory of the loopback sshd (`scripts/loopback-sshd.sh`), absolute: ssh reads it
+    /// from `CPL_SSH_COMMAND`, which is split at blanks.
+    private var sshDirectory: String { Launcher.absolute("Benchmarks/.build/loopback-sshd") }
+
+    func remoteBenchmark() -> Benchmark {
+        let n = remoteCommands
+        let ssh = "ssh -F \(sshDirectory)/ssh_config"
+        func loop(_ command: String) -> String { "i=0; while [ $i -lt \(n) ]; do \(command); i=$((i + 1)); done" }
+        func peer(_ name: String, _ command: String) -> Contender {
+            needs("dash", Contender(name: name, argv: [cbench, "cmd", "1", "-", "dash", "-c", loop(command)]))
+        }
+        var cplRow = Contender(
+            name: "cpl: `@bench true`", argv: [cbench, "cmd", "1", "-", "env", "CPL_SSH_COMMAND=\(ssh)", cpl, "-c", loop("@bench true")],
+            target: Target(ratio: 1.3), own: true)
+        cplRow.unavailable = cplProblem
+        var contenders = [peer("`ssh -S <master> bench true` (an existing master)", "\(ssh) -S \(sshDirectory)/master bench true"),
+                          cplRow, peer("`ssh bench true` (a fresh connection each)", "\(ssh) -S none bench true")]
+        if access("/usr/sbin/sshd", X_OK) != 0 {
+            for index in contenders.indices { contenders[index].unavailable = "/usr/sbin/sshd not found" }
+        }
+        let directory = sshDirectory
+        let owner = String(getpid())
+        return Benchmark(
+            number: "13", title: "remote stages: \(n) sequential `true` on a loopback sshd",
+            metric: .time(unit: "ms/command", scale: 1e3 / Double(n)), reference: 0, contenders: contenders,
+            notes: ["`Benchmarks/scripts/loopback-sshd.sh` starts an OpenSSH server on a loopback port (keys of its own, "
+                + "host `bench` in `\(directory)/ssh_config`) and a ControlMaster, before the first round; they stop when the "
+                + "driver has exited. Each row is one shell running \(n) commands in a `while` loop: cpl's own connection "
+                + "(one handshake, then a channel per command; its remote command is wrapped to end with the session), "
+                + "the same through the existing master, and a new connection each. The issue's targets: cpl ≤ 1.3× the "
+                + "multiplexed row and ≥ 3× faster than the fresh one."],
+            beforeRound: { _ = Launcher.run(["Benchmarks/scripts/loopback-sshd.sh", directory, owner], timeout: 120) })
+    }
+
+    // MARK: 14. autoconf configure in POSIX mode
+
+    func configureBenchmark() -> Benchmark {
+        let directory = Launcher.absolute("Benchmarks/.build/configure")
+        let cplPath = Launcher.absolute(cpl)
+        func row(_ name: String, _ shell: [String], configShell: String, own: Bool = false, target: Target? = nil) -> Contender {
+            Contender(name: name, argv: [cbench, "cmd", "1", "-", "env", "-C", directory + "/demo", "CONFIG_SHELL=" + configShell]
+                      + shell + ["./configure"], target: target, own: own)
+        }
+        var cplRow = row("cpl --posix", [cplPath, "--posix"], configShell: directory + "/sh", own: true, target: Target(ratio: 1.0))
+        cplRow.unavailable = cplProblem
+        var contenders = [needs("dash", row("dash", ["dash"], configShell: "/bin/dash")), cplRow,
+                          needs("bash", row("bash --posix", ["bash", "--posix"], configShell: "/bin/bash"))]
+        if access("/usr/bin/autoconf", X_OK) != 0 {
+            for index in contenders.indices { contenders[index].unavailable = "autoconf not found" }
+        }
+        return Benchmark(
+            number: "14", title: "autoconf `configure` (POSIX mode)", metric: .time(unit: "ms", scale: 1e3), reference: 0,
+            contenders: contenders,
+            notes: ["`Benchmarks/scripts/configure-fixture.sh` generates `configure` once from the autoconf tests' `demo` "
+                + "project (`Tests/CommandTests/Autoconf/demo`: AC_PROG_CC, AC_CHECK_HEADERS, AC_CHECK_FUNCS, AC_ARG_ENABLE, "
+                + "AC_ARG_WITH, AC_CONFIG_HEADERS, AC_CONFIG_FILES) into `\(directory)/demo`; each run is `./configure` there, "
+                + "with CONFIG_SHELL the same shell (a `sh` link to cpl for cpl), so `config.status` runs under it too. "
+                + "Most of the time is the C compiler's, the same for every shell."],
+            beforeRound: { _ = Launcher.run(["Benchmarks/scripts/configure-fixture.sh", directory, cplPath], timeout: 300) })
     }
 
     // MARK: 7. IPC

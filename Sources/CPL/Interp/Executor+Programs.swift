@@ -15,7 +15,7 @@ extension Executor {
             line: context.location?.line ?? 0, column: context.location?.column ?? 0, descriptors: descriptors)
         let launcher = Launcher(
             session: session, placement: context.placement, reporter: reporter,
-            ignoredSignals: SignalTraps.ignored(by: state.traps))
+            ignoredSignals: SignalTraps.ignored(by: state.traps), posix: state.options.posix)
         defer { descriptors.release() }
         guard let handler = session.currentExecHandler else {
             return await runStoppable { await launcher.launch(request) }
@@ -34,6 +34,8 @@ struct Launcher: Sendable {
     let reporter: Job?
     /// `trap '' SIG`: the program starts with these ignored, as in sh.
     let ignoredSignals: [Signal]
+    /// POSIX mode: a script without `#!` is read and run in it too (dash runs one as sh).
+    let posix: Bool
 
     func launch(_ request: ExecRequest) async -> Int32 {
         guard let name = request.arguments.first else { return 0 }
@@ -141,12 +143,13 @@ struct Launcher: Sendable {
 
     /// An executable file without `#!` that the kernel will not run (ENOEXEC)
     /// is a cpl script: it runs in a fresh context with the command's
-    /// arguments, environment and descriptors (as sh runs such files with sh).
+    /// arguments, environment and descriptors (as sh runs such files with sh), in POSIX mode
+    /// when the shell that found it is.
     private func runScript(at path: String, _ request: ExecRequest) async -> Int32 {
         let name = request.arguments[0]
         let script: Script
         do {
-            script = try Script.load(path: path, fileName: name, in: session.fileSystem)
+            script = try Script.load(path: path, fileName: name, posix: posix, in: session.fileSystem)
         } catch {
             switch error {
             case .cannotRead(_, let errno): return await fail(request, "\(name): \(errno.description)", status: 126)
@@ -162,6 +165,7 @@ struct Launcher: Sendable {
         var state = ShellState(
             environment: request.environment, workingDirectory: request.workingDirectory, scriptName: name)
         state.positionalParameters = Array(request.arguments.dropFirst())
+        state.options.posix = posix
         var context = RunContext(source: script.source)
         context.placement = placement
         context.launchReporter = reporter

@@ -6,10 +6,25 @@ extension Executor {
     /// descriptors (redirections apply here, on this host). Several: `fanOut`.
     func run(_ remote: RemoteStage, descriptors table: DescriptorTable, reporter: Job?) async -> Int32 {
         for invocation in remote.invocations { await trace(invocation.arguments, assignments: []) }
+        // Only when this process is the shell: an embedding program keeps its own dispositions
+        // (killed by a signal, it leaves masters that stop after ControlPersist).
+        if session.execReplacesProcess { session.signalTraps.catchFatalSignalsForCleanup(interactive: session.jobControl) }
         let stderr = ShellOutput(table[2])
         guard remote.isFanOut else {
             let invocation = remote.invocations[0]
-            let status = await runProgram(invocation.arguments, assignments: [], descriptors: DescriptorHandoff(table), reporter: reporter)
+            let witness = startInterruptWitness()
+            var status = await runProgram(invocation.arguments, assignments: [], descriptors: DescriptorHandoff(table), reporter: reporter)
+            // ssh answers the SIGTERM that stops a cancelled run with 255, its own failure: the
+            // stage ends as a local program stopped so does, without a message.
+            if status == 255, session.stopRequested { status = 128 + SIGTERM }
+            if let witness {
+                // Only the witness: its group may hold the pipeline's other stages.
+                Glibc.kill(witness.pid, SIGKILL)
+                if (try? await witness.waitForExit())?.signal == .interrupt {
+                    status = 128 + SIGINT
+                    context.placement.job?.processInterrupted()
+                }
+            }
             for message in SSHRun.messages(invocation, status: status, place: messagePlace) { try? await stderr.write(message) }
             return status
         }
@@ -52,11 +67,27 @@ extension Executor {
             }
             return statuses
         }
+        // Stopped by a cancelled run: no host failed, each was stopped (see `SSHRun.runPrefixed`).
+        if session.stopRequested { return 128 + SIGTERM }
         let failed = zip(invocations, statuses).filter { $0.1 != 0 }
         guard let first = failed.first else { return 0 }
         let list = failed.map { "\($0.0.host) (status \($0.1))" }.joined(separator: ", ")
         await lines.write(SSHRun.message("\(failed.count) of \(invocations.count) hosts failed: \(list)", place: place), error: true)
         return first.1
+    }
+
+    /// Ctrl-C at a terminal reaches the foreground job's process group, and ssh answers it with
+    /// 255, its own failure, where a local program dies of the signal (which ends the rest of the
+    /// command line). A witness in the group tells the two apart: a process that does nothing and
+    /// dies of the interrupt too. nil but for a foreground job under job control.
+    private func startInterruptWitness() -> ChildProcess? {
+        guard let slot = context.placement.groupSlot, slot.terminal != nil, context.placement.job?.tracksStops == true else { return nil }
+        return try? slot.spawn { group throws(SpawnError) in
+            var options = SpawnOptions(stdio: .all(.ignore))
+            options.processGroup = group
+            if group == 0 { options.foregroundTerminal = slot.terminal?.descriptor }
+            return try ChildProcess.spawn("/bin/sleep", ["infinity"], options: options)
+        }.0
     }
 
     /// `cpl: file:line:column: ` of the stage, for its messages.
@@ -82,7 +113,8 @@ enum SSHRun {
             status = try await child.waitForExit().shellStatus
         } catch {
             switch error {
-            case .aborted(let ended): status = ended?.shellStatus ?? 128 + SIGTERM
+            // Cancelled: ssh answers the SIGTERM with 255, its own failure; the host was stopped.
+            case .aborted: status = 128 + SIGTERM
             case .childAlreadyReaped: status = 127
             }
         }

@@ -361,14 +361,16 @@ public final class Interpreter: Sendable {
         currentRun.withLock { $0 }?.cancel()
     }
 
-    /// A signal that kills a shell arrived while an EXIT trap was set: the trap runs, then this
-    /// process dies of the signal (as bash does), its children gone with the cancelled run.
+    /// A signal that kills a shell arrived while an EXIT trap was set or ssh connections were up:
+    /// the trap runs and the masters are stopped (atexit handlers do not run on a signal's death),
+    /// then this process dies of the signal (as bash does), its children gone with the cancelled run.
     private func dieOfSignal(_ signal: Signal, state: ShellState) async -> Never {
         let base = stored.withLock { $0.base }
         let executor = Executor(
             session: session, state: state, files: base, jobs: jobTable,
             context: RunContext(source: ScriptSource(fileName: state.scriptName, text: "")))
         _ = await executor.runExitTrap(status: 128 + signal.rawValue)
+        RemoteConnections.shared.stopAll()
         ProcessSignals.setDisposition(.default, for: signal)
         // This thread may block the signal (threads started from the reactor thread inherit its mask),
         // and then kill(2) would deliver it to another thread while this one exits. Unblocked

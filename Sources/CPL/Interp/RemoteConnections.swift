@@ -5,10 +5,11 @@ import Synchronization
 /// The ssh connections of one cpl process: one OpenSSH ControlMaster per host, so a hundred
 /// commands on a host cost a hundred channel opens, not a hundred handshakes.
 ///
-/// The sockets live in a private directory (mkdtemp makes it 0700) created on first use. At exit
-/// each master that came up is asked to stop (`ssh -O exit`) and the directory is removed; a
-/// master left behind by a process that died without exiting stops itself once idle for
-/// ControlPersist.
+/// The sockets live in a private directory (mkdtemp makes it 0700) created on first use. At exit,
+/// and before cpl dies of HUP, INT or TERM (which a remote stage has it catch for this, see
+/// `SignalTraps.catchFatalSignalsForCleanup`), each master that came up is asked to stop
+/// (`ssh -O exit`) and the directory is removed; a master left behind by a process killed
+/// outright stops itself once idle for ControlPersist.
 final class RemoteConnections: Sendable {
     static let shared = RemoteConnections()
 
@@ -51,9 +52,12 @@ final class RemoteConnections: Sendable {
         }
     }
 
-    /// Stops the masters that came up and removes the directory.
+    /// Stops the masters that came up and removes the directory; a later remote command makes a new one.
     func stopAll() {
-        let (directory, stops) = state.withLock { ($0.directory, $0.stopArguments) }
+        let (directory, stops) = state.withLock { state in
+            defer { (state.directory, state.stopArguments) = (nil, [:]) }
+            return (state.directory, state.stopArguments)
+        }
         guard let directory else { return }
         let entries = Self.entries(of: directory)
         // No socket means no master came up (a `--plan`, or every command failed to connect).

@@ -34,6 +34,9 @@ final class SignalTraps: Sendable {
         var ignored: Set<Int32> = []
         /// A signal that ends the shell once its EXIT trap has run.
         var fatal: Signal?
+        /// Fatal signals caught (as for an EXIT trap) because the process holds something to undo
+        /// before it dies: ssh masters and their directory. nil until a remote stage runs.
+        var caughtForCleanup: Set<Int32>?
         /// Ends the run in progress (set by the interpreter while a run is going on).
         var interruptRun: (@Sendable () -> Void)?
     }
@@ -82,13 +85,14 @@ final class SignalTraps: Sendable {
     /// Gives each signal the disposition the trap table asks for.
     func apply(_ traps: [String: String], interactive: Bool) {
         let exitTrapSet = !(traps[TrapCondition.exit] ?? "").isEmpty
+        let caughtForCleanup = state.withLock { $0.caughtForCleanup ?? [] }
         for signal in Signal.allNamed where signal != .kill && signal != .stop {
             let condition = String(signal.name.dropFirst(3))
             let action = traps[condition]
             let wanted: Disposition
             if let action {
                 wanted = action.isEmpty ? .ignore : .trapped
-            } else if exitTrapSet, !interactive, SignalTraps.fatalSignals.contains(signal) {
+            } else if exitTrapSet || caughtForCleanup.contains(signal.rawValue), !interactive, SignalTraps.fatalSignals.contains(signal) {
                 wanted = .fatal
             } else {
                 wanted = .untouched
@@ -97,6 +101,28 @@ final class SignalTraps: Sendable {
                 if wanted == .fatal { state.fatalOnes.insert(signal.rawValue) } else { state.fatalOnes.remove(signal.rawValue) }
             }
             set(wanted, for: signal)
+        }
+    }
+
+    /// From now on a signal that would kill this process is caught, so that it undoes what
+    /// `RemoteConnections` set up before it dies of the signal (`Interpreter.dieOfSignal`), as a
+    /// shell catches and re-raises. A signal trapped, ignored (by `trap ''` or from the start) or
+    /// handled some other way is left as it is; so is everything at an interactive shell, which
+    /// lives through Ctrl-C and cleans up when it leaves.
+    func catchFatalSignalsForCleanup(interactive: Bool) {
+        guard !interactive, state.withLock({ state in
+            defer { state.caughtForCleanup = state.caughtForCleanup ?? [] }
+            return state.caughtForCleanup == nil
+        }) else { return }
+        for signal in SignalTraps.fatalSignals {
+            var current = sigaction()
+            let untouched = state.withLock { $0.observations[signal.rawValue] == nil && !$0.ignored.contains(signal.rawValue) }
+            guard untouched, sigaction(signal.rawValue, nil, &current) == 0, current.__sigaction_handler.sa_handler == nil else { continue }
+            state.withLock { state in
+                state.caughtForCleanup?.insert(signal.rawValue)
+                state.fatalOnes.insert(signal.rawValue)
+            }
+            set(.fatal, for: signal)
         }
     }
 

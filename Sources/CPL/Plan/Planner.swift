@@ -76,7 +76,7 @@ public struct Planner<Context: ExpansionContext> {
     public mutating func plan(_ command: Command) async throws(ExpansionError) -> PlannedStage {
         switch command {
         case .simple(let simple):
-            if let placement = simple.remotePlacement {
+            if let placement = remotePlacement(of: simple) {
                 return try await planRemote(simple, hosts: placement.hosts, command: placement.command)
             }
             let arguments = try await arguments(of: simple.words)
@@ -151,9 +151,9 @@ public struct Planner<Context: ExpansionContext> {
         let splitting = context.splitsExpansionValues
         // A stage on other hosts (`@h cmd`) is planned by `plan(_:)`, which starts its ssh.
         guard simple.redirections.isEmpty, simple.assignments.isEmpty || simple.words.isEmpty,
+            remotePlacement(of: simple) == nil,
             simple.words.allSatisfy({ Expander.expandsImmediately($0, splitting: splitting) }),
-            simple.assignments.allSatisfy({ Expander.expandsImmediately($0.value) }),
-            simple.remotePlacement == nil
+            simple.assignments.allSatisfy({ Expander.expandsImmediately($0.value) })
         else { return nil }
         // Each word is one field or none; `local a=$x` keeps the field (as `arguments(of:)` does),
         // since its text makes it solid.

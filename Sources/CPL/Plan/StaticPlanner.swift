@@ -241,11 +241,14 @@ public struct StaticPlanner {
             if let dashes = operands.firstIndex(of: "--") {
                 planner.context.positionalParameters = Array(operands[operands.index(after: dashes)...])
             }
-            for operand in operands.prefix(while: { $0 != "--" }) {
+            let options = operands.prefix(while: { $0 != "--" })
+            for (operand, next) in zip(options, options.dropFirst().map(Optional.some) + [nil]) {
                 if operand == "-C" { planner.noclobber = true }
                 if operand == "+C" { planner.noclobber = false }
                 if operand == "-u" { planner.context.treatsUnsetVariablesAsErrors = true }
                 if operand == "+u" { planner.context.treatsUnsetVariablesAsErrors = false }
+                // `set -o posix` changes the expansions of the commands after it, as in the run.
+                if next == "posix", operand == "-o" || operand == "+o" { planner.context.splitsExpansionValues = operand == "-o" }
             }
         default:
             break

@@ -157,6 +157,35 @@ struct EmbeddingTests {
         }
     }
 
+    /// A remote stage's ssh is the stage's program (a fan-out's, one per host): cancelling the run
+    /// ends it, its remote command ends with the session, and the status is the one a local
+    /// program's cancellation gives, without a message.
+    @Test func cancellationEndsARemoteStageAsALocalOne() async throws {
+        let hosts = try #require(SSHTestHosts.shared, "\(SSHTestHosts.started)")
+        let shell = Interpreter(
+            environment: ["PATH": "/usr/bin:/bin", "HOME": "/tmp", "LC_ALL": "C", "CPL_SSH_COMMAND": hosts.sshCommand],
+            workingDirectory: "/tmp")
+        // This process's masters, and their directory, would otherwise stay until the test process exits.
+        defer { RemoteConnections.shared.stopAll() }
+        var results: [RunResult] = []
+        for placement in ["", "@h1 ", "@{h1,h2} "] {
+            let marker = "\(getpid())\(Int.random(in: 10000...99999))"
+            let task = Task { await run("\(placement)sleep \(marker); echo not reached", interpreter: shell) }
+            let hostCount = placement.isEmpty ? 0 : placement.split(separator: ",").count
+            #expect(await eventually { processes(running: ["sleep", marker]).count == max(1, hostCount) })
+            let clients = processes(mentioning: marker).filter { (readFileText("/proc/\($0)/comm") ?? "") == "ssh\n" }
+            #expect(clients.count == hostCount)
+            task.cancel()
+            results.append(await task.value)
+            #expect(await eventually { processes(running: ["sleep", marker]).isEmpty }, "\(placement)sleep left running")
+            #expect(await eventually { clients.allSatisfy { !processIsAlive($0) } }, "ssh left running")
+        }
+        #expect(results.map(\.ending) == [.cancelled, .cancelled, .cancelled])
+        #expect(results.map(\.status) == [results[0].status, results[0].status, results[0].status])
+        #expect(results.allSatisfy { $0.stdoutText.isEmpty })
+        #expect(results.dropFirst().map(\.stderrText) == ["", ""])
+    }
+
     @Test func jobControlGivesEachForegroundPipelineItsOwnGroup() async throws {
         let shell = makeInterpreter(options: Interpreter.Options(jobControl: JobControl()))
         let result = await run(

@@ -125,8 +125,10 @@ struct IPCAbuseTests {
                 # A NODE_HANDLE without a descriptor must get neither of them.
                 send(b'{"cmd":"NODE_HANDLE","type":"net.Server","msg":"no descriptor"}\n')
                 print(answers.readline().decode().strip(), flush=True)
-                # The receiver closed both write ends before it answered: each pipe is at its end.
-                ended = lambda end: bool(select.select([end], [], [], 0)[0]) and os.read(end, 1) == b''
+                # The receiver closed both write ends before it answered, so each pipe reaches its end;
+                # a child that another thread of the receiver is starting meanwhile holds copies
+                # until its exec, so the end is waited for (a leaked copy never ends: 300 s, open).
+                ended = lambda end: bool(select.select([end], [], [], 300)[0]) and os.read(end, 1) == b''
                 print(' '.join('closed' if ended(end) else 'open' for end in (complete_read, half_read)), flush=True)
                 server = socket.create_server(('127.0.0.1', 0))
                 print(server.getsockname()[1], flush=True)

@@ -55,4 +55,27 @@ struct POSIXModeCLITests {
         #expect(run(cpl, ["--posix", "--plan"], script).stdout.contains("builtin printf '[%s]' a b\n"))
         #expect(run(cpl, ["--plan"], script).stdout.contains("builtin printf '[%s]' 'a b'\n"))
     }
+
+    @Test("--plan follows the script's own `set -o posix` and `set +o posix`, as the run does")
+    func planFollowsSetOption() throws {
+        let cpl = try BuiltCPL.required()
+        let plan = run(cpl, ["--plan"], "x='a b'; set -o posix; printf '[%s]' $x; set +o posix; printf '<%s>' $x").stdout
+        #expect(plan.contains("builtin printf '[%s]' a b\n"), "\(plan)")
+        #expect(plan.contains("builtin printf '<%s>' 'a b'\n"), "\(plan)")
+    }
+
+    @Test("a script without `#!` that POSIX mode starts runs in POSIX mode, as dash runs it as sh")
+    func scriptWithoutShebang() throws {
+        let cpl = try BuiltCPL.required()
+        let script = #"""
+            printf '%s\n' "x='a b'; printf '[%s]' \$x {c,d}; echo; set -o | grep '^posix'" > plain
+            chmod +x plain
+            ./plain
+            """#
+        let posix = run(cpl, ["--posix"], script)
+        #expect(posix.stdout == "[a][b][{c,d}]\nposix          on\n", "\(posix.stderr)")
+        #expect(run("/bin/dash", [], script).stdout.hasPrefix("[a][b][{c,d}]\n"))
+        let own = run(cpl, [], script)
+        #expect(own.stdout == "[a b][c][d]\nposix          off\n", "\(own.stderr)")
+    }
 }

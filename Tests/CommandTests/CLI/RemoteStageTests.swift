@@ -102,6 +102,67 @@ struct RemoteStageTests {
         _ = try await child.waitForExit()
         #expect(await eventually { processes(running: ["sleep", marker]).isEmpty })
     }
+
+    /// No EXIT trap: cpl catches the signal only to clean up, then dies of it (atexit handlers
+    /// do not run then). The ControlPath directory is read from the ssh client's argv, which
+    /// holds the marker; the master renames itself after it (`ssh: DIR/HASH [mux]`).
+    @Test("a fatal signal stops the masters and removes the ControlPath directory; cpl still dies of it", arguments: [Signal.interrupt, Signal.terminate])
+    func signalDeathCleansUp(_ signal: Signal) async throws {
+        let hosts = try #require(SSHTestHosts.shared, "\(SSHTestHosts.started)")
+        let cpl = try BuiltCPL.required()
+        let marker = "\(getpid())\(Int.random(in: 10000...99999))"
+        var options = SpawnOptions(environment: Self.environment(hosts, in: "/tmp"), stdio: .all(.ignore))
+        options.processGroup = 0
+        let child = try ChildProcess.spawn(cpl, ["-c", "@h1 true; @h1 sleep \(marker)"], options: options)
+        #expect(await eventually { !processes(running: ["sleep", marker]).isEmpty })
+        let controlPath = try #require(processes(mentioning: marker).lazy.compactMap { commandLine(of: $0).first { $0.hasPrefix("ControlPath=") } }.first)
+        let directory = String(controlPath.dropFirst("ControlPath=".count).dropLast("/%C".count))
+        #expect(directory.hasPrefix("/tmp/cpl-ssh-"))
+        #expect(!processes(mentioning: directory).isEmpty)
+        kill(child.pid, signal.rawValue)
+        #expect(try await child.waitForExit() == .signaled(signal))
+        #expect(access(directory, F_OK) != 0, "\(directory) is left")
+        #expect(await eventually { processes(mentioning: directory).isEmpty }, "an ssh of \(directory) is left")
+        #expect(await eventually { processes(running: ["sleep", marker]).isEmpty })
+    }
+
+    /// The ssh command records its argv (CPL_SSH_COMMAND runs a recorder in front of ssh), which
+    /// names the ControlPath directory.
+    @Test("exec after a remote stage stops the masters and removes the ControlPath directory first")
+    func execCleansUp() async throws {
+        let hosts = try #require(SSHTestHosts.shared, "\(SSHTestHosts.started)")
+        let directory = makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        createFile("\(directory)/record", "#!/bin/sh\nprintf '%s\\n' \"$@\" >> \"${0%/*}/arguments\"\nexec \"$@\"\n", mode: 0o755)
+        var environment = Self.environment(hosts, in: directory)
+        environment["CPL_SSH_COMMAND"] = "\(directory)/record " + hosts.sshCommand
+        let result = await runCPL(["-c", "@h1 echo remote; exec echo replaced"], in: directory, environment: environment)
+        #expect(result.stdout == "remote\nreplaced\n")
+        let recorded = (readFileText("\(directory)/arguments") ?? "").split(separator: "\n")
+        let controlPath = try #require(recorded.first { $0.hasPrefix("ControlPath=") })
+        let controlDirectory = String(controlPath.dropFirst("ControlPath=".count).dropLast("/%C".count))
+        #expect(access(controlDirectory, F_OK) != 0, "\(controlDirectory) is left")
+        #expect(recorded.contains("exit"), "no master was asked to stop")
+    }
+
+    @Test("POSIX mode has no @ prefix: `@h1` is a command name, not found (127), as in dash")
+    func noPrefixInPOSIXMode() async throws {
+        let hosts = try #require(SSHTestHosts.shared, "\(SSHTestHosts.started)")
+        for arguments in [["--posix", "-c", "@h1 echo remote"], ["-c", "set -o posix; @h1 echo remote"]] {
+            let result = await runCPL(arguments + ["cpl"], environment: Self.environment(hosts, in: "/tmp"))
+            #expect(result.stdout == "")
+            #expect(result.stderr.hasSuffix("@h1: command not found\n"))
+            #expect(result.status == 127)
+        }
+        let plan = await runCPL(["--plan", "-c", "set -o posix; @h1 echo remote"], environment: Self.environment(hosts, in: "/tmp"))
+        #expect(plan.stdout.contains("stage 1: program @h1 echo remote\n"))
+        #expect(!plan.stdout.contains("ssh"))
+    }
+}
+
+/// The argv of process `pid`.
+private func commandLine(of pid: Int32) -> [String] {
+    (readFileBytes("/proc/\(pid)/cmdline") ?? []).split(separator: 0, omittingEmptySubsequences: false).dropLast().map { String(decoding: $0, as: UTF8.self) }
 }
 
 /// Whether a TCP connection from local port `port` to 127.0.0.1 is established (/proc/net/tcp).

@@ -220,6 +220,34 @@ struct REPLTests {
         #expect(!terminal.screen.contains("\nnot reached"))
     }
 
+    /// The remote `sleep` is a process of this machine (the test servers run on loopback): gone,
+    /// with the local ssh client (its argv holds the marker), once Ctrl-C has ended the stage,
+    /// whose status is a local program's (ssh itself exits 255).
+    @Test func ctrlCEndsARemoteStage() throws {
+        let hosts = try #require(SSHTestHosts.shared, "\(SSHTestHosts.started)")
+        let marker = "\(getpid())\(Int.random(in: 10000...99999))"
+        let (terminal, _) = try session(["CPL_SSH_COMMAND": hosts.sshCommand])
+        terminal.type("@h1 sleep \(marker); echo not reached\n")
+        try waitUntil("the remote sleep runs") { !processes(running: ["sleep", marker]).isEmpty }
+        let clients = processes(mentioning: marker).filter { readFileText("/proc/\($0)/comm") == "ssh\n" }
+        #expect(!clients.isEmpty)
+        let arguments = clients.flatMap { readFileText("/proc/\($0)/cmdline")?.split(separator: "\0") ?? [] }
+        let controlPath = try #require(arguments.first { $0.hasPrefix("ControlPath=") })
+        let directory = String(controlPath.dropFirst("ControlPath=".count).dropLast("/%C".count))
+        terminal.type("\u{03}")
+        try terminal.expect("~ [130]")  // as for a local program: the rest of the line does not run
+        try waitUntil("the remote sleep ends") { processes(running: ["sleep", marker]).isEmpty }
+        try waitUntil("the ssh client ends") { clients.allSatisfy { kill($0, 0) != 0 } }
+        terminal.type("echo still here | tr a-z A-Z\n")
+        try terminal.expect("STILL HERE\n")
+        #expect(!terminal.screen.contains("\nnot reached"))
+        // Leaving, the REPL stops its master and removes the ControlPath directory.
+        terminal.type("exit\n")
+        let status = try terminal.waitForExit()
+        #expect(status == 0)
+        #expect(access(directory, F_OK) != 0, "\(directory) is left")
+    }
+
     @Test func ctrlZStopsAJobThatFgAndBgContinue() throws {
         let (terminal, directory) = try session()
         // The jobs below stop where they run no program: a dash that is just vforking a child
@@ -366,6 +394,14 @@ struct REPLTests {
                 try terminal.expect(notice, within: 1)
                 return
             } catch where attempt < 20 {}
+        }
+    }
+
+    private func waitUntil(_ what: String, _ condition: () -> Bool) throws {
+        let deadline = Date().addingTimeInterval(20)
+        while !condition() {
+            guard Date() < deadline else { throw TerminalSession.Timeout(expected: what, screen: "") }
+            usleep(10_000)
         }
     }
 

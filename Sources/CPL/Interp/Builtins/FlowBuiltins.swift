@@ -156,6 +156,8 @@ extension Executor {
             _ = await builtinError("exec", "\(name): \(Launcher.whyNotExecutable(found, in: session.fileSystem))", status: 126)
             throw ShellExit(status: 126, reason: .exit)
         }
+        // execve runs no atexit handler: the ssh masters stop now, as at exit.
+        RemoteConnections.shared.stopAll()
         var options = SpawnOptions(cwd: state.workingDirectory, environment: environment, stdio: files.stdio)
         options.argv0 = name
         options.inheritedSignalDispositions = Set(SignalTraps.ignored(by: state.traps))
