@@ -35,14 +35,19 @@ struct VariableTable: Sendable {
 
         init(_ text: String) {
             self.text = text
+            // In place: a `String.UTF8View` walked by index costs several times as much per byte.
+            (hash, isASCII) = text.utf8.withContiguousStorageIfAvailable(Self.hash) ?? Self.hash(text.utf8)
+        }
+
+        /// FNV-1a of `bytes`, and whether they are all ASCII.
+        private static func hash(_ bytes: some Sequence<UInt8>) -> (UInt64, Bool) {
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
             var seen: UInt8 = 0
-            for byte in text.utf8 {
+            for byte in bytes {
                 hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
                 seen |= byte
             }
-            self.hash = hash
-            isASCII = seen < 0x80
+            return (hash, seen < 0x80)
         }
 
         static func == (lhs: Name, rhs: Name) -> Bool {

@@ -143,7 +143,7 @@ public struct Planner<Context: ExpansionContext> {
         guard simple.redirections.isEmpty, simple.assignments.isEmpty || simple.words.isEmpty,
             simple.words.allSatisfy({ Expander.expandsImmediately($0, splitting: splitting) }),
             simple.assignments.allSatisfy({ Expander.expandsImmediately($0.value) }),
-            simple.remotePlacement == nil
+            simple.words.first?.droppingHostMarker() == nil  // `remotePlacement == nil`, without building it
         else { return nil }
         // Each word is one field or none; `local a=$x` keeps the field (as `arguments(of:)` does),
         // since its text makes it solid.
