@@ -110,7 +110,7 @@ public final class Interpreter: Sendable {
     }
 
     /// Every shell variable.
-    public var variables: [String: String] { stored.withLock { $0.state.variables } }
+    public var variables: [String: String] { stored.withLock { $0.state.variables.dictionary } }
 
     /// The exported variables: what programs get as their environment.
     public var environment: [String: String] { stored.withLock { $0.state.environment } }
@@ -263,7 +263,7 @@ public final class Interpreter: Sendable {
         let state = stored.withLock { $0.state }
         let session = self.session
         var planner = StaticPlanner(
-            source: source, variables: state.variables, positionalParameters: state.positionalParameters,
+            source: source, variables: state.variables.dictionary, positionalParameters: state.positionalParameters,
             scriptName: state.scriptName, workingDirectory: state.workingDirectory,
             noclobber: state.options.noclobber, nounset: state.options.nounset, posix: state.options.posix,
             functionNames: Set(state.functions.keys), isBuiltin: { Builtins.isBuiltin($0, in: session) })

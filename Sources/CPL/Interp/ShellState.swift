@@ -75,7 +75,7 @@ public struct ShellOptions: Sendable, Equatable {
 /// The part of a shell context that a subshell copies: variables,
 /// parameters, options, the working directory.
 struct ShellState: Sendable {
-    var variables: [String: String]
+    var variables: VariableTable
     /// `readonly` names: assigning or unsetting them is an error that ends a script.
     var readonlyNames: Set<String> = []
     /// Exported names (a name may be exported before it has a value).
@@ -97,7 +97,7 @@ struct ShellState: Sendable {
     var aliases: [String: String] = [:]
 
     init(environment: [String: String], workingDirectory: String, scriptName: String) {
-        variables = environment
+        variables = VariableTable(environment)
         exported = Set(environment.keys)
         positionalParameters = []
         self.scriptName = scriptName

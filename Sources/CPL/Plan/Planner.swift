@@ -151,9 +151,10 @@ public struct Planner<Context: ExpansionContext> {
         let splitting = context.splitsExpansionValues
         // A stage on other hosts (`@h cmd`) is planned by `plan(_:)`, which starts its ssh.
         guard simple.redirections.isEmpty, simple.assignments.isEmpty || simple.words.isEmpty,
-            remotePlacement(of: simple) == nil,
             simple.words.allSatisfy({ Expander.expandsImmediately($0, splitting: splitting) }),
-            simple.assignments.allSatisfy({ Expander.expandsImmediately($0.value) })
+            simple.assignments.allSatisfy({ Expander.expandsImmediately($0.value) }),
+            // `remotePlacement(of:) == nil` without building it: POSIX mode has no `@`.
+            splitting || simple.words.first?.droppingHostMarker() == nil
         else { return nil }
         // Each word is one field or none; `local a=$x` keeps the field (as `arguments(of:)` does),
         // since its text makes it solid.

@@ -99,6 +99,17 @@ struct EmbeddingTests {
         #expect(shell.workingDirectory == "/")
     }
 
+    /// Variables are told apart by their bytes, as in dash: `K` and the Kelvin sign (U+212A, which
+    /// Swift's `==` takes for `K`) are two variables; `variables` keeps one of them per String key.
+    @Test func variableNamesAreTheirBytes() async throws {
+        let shell = makeInterpreter()
+        shell.setVariable("\u{212A}", "kelvin")
+        let result = try await shell.run("K=ascii; echo $K", stdout: .capture)
+        #expect(result.stdoutText == "ascii\n")
+        #expect(shell.variable("\u{212A}") == "kelvin" && shell.variable("K") == "ascii")
+        #expect(["kelvin", "ascii"].contains(shell.variables["K"]))
+    }
+
     @Test func syntaxErrorsRunNothing() async {
         let shell = makeInterpreter()
         do {

@@ -70,7 +70,7 @@ extension Executor {
     func set(_ operands: [String]) async throws(ShellExit) -> Int32 {
         if operands.isEmpty {
             var listing = ""
-            for name in state.variables.keys.sorted() {
+            for name in state.variables.names.sorted() {
                 listing += "\(name)=\(ShellQuoting.alwaysQuote(state.variables[name]!))\n"
             }
             return await writeOutput(listing, builtin: "set")
