@@ -54,7 +54,13 @@ extension Executor {
 
     private func runBodies(_ next: () async throws(ShellExit) -> Program?) async throws(ShellExit) -> Int32 {
         var status: Int32 = 0
+        var passes = 0
         while true {
+            // A loop of commands that never suspend (builtins, assignments, arithmetic) would hold its
+            // thread of the concurrency pool for as long as it runs, and what else the process has to
+            // do would wait for it: an embedder's tasks, the one that interrupts this run.
+            passes &+= 1
+            if passes % 64 == 0 { await Task.yield() }
             do {
                 guard let body = try await next() else { break }
                 status = try await runList(body)

@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 import Testing
 @testable import CPL
@@ -127,6 +128,29 @@ struct BuiltinLoopStopTests {
         #expect(result.ending == .interrupted)
         #expect(result.status == 130)
         #expect(result.stdoutText == "")
+    }
+
+    /// As many loops of builtins as the concurrency pool has threads, each never suspending for a
+    /// command: they still leave the pool to other tasks now and then, or nothing else in this process
+    /// could run (the test's own waits and the interrupts that stop them included) until they end.
+    @Test func loopsOfBuiltinsLeaveThePoolToOtherTasks() async {
+        let directory = makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        let width = max(2, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        let shells = (0..<width).map { _ in makeInterpreter(in: directory) }
+        let loops = shells.enumerated().map { index, shell in
+            Task {
+                await run("echo > started\(index); i=0; while [ $i -lt 3000000 ]; do i=$((i + 1)); done; echo finished",
+                          in: directory, interpreter: shell)
+            }
+        }
+        #expect(await eventually { (0..<width).allSatisfy { readFileText("\(directory)/started\($0)") != nil } })
+        for shell in shells { shell.interrupt() }
+        for loop in loops {
+            let result = await loop.value
+            #expect(result.ending == .interrupted)
+            #expect(result.stdoutText == "")
+        }
     }
 
     @Test func cancellingTheWaitingTaskStopsIt() async {
