@@ -10,9 +10,16 @@ extension FileDescriptor {
         if poll(&entry, 1, 0) != 0 { return true }
         // A registration of its own, on a copy: epoll keys registrations by descriptor number,
         // and another task may be waiting for this same descriptor now.
-        // No descriptor left for the copy or for the reactor itself: the caller's system call
-        // blocks instead, which is slower but never wrong.
-        guard (try? Reactor.shared.start()) != nil, let copy = try? duplicate(atLeast: 0) else { return true }
+        // No descriptor left for the copy or for the reactor itself: poll on this thread in short
+        // slices, between which a cancellation is seen (the caller's system call, left to block,
+        // could never be cancelled: a pipeline aborted then would wait forever for its `read`).
+        guard (try? Reactor.shared.start()) != nil, let copy = try? duplicate(atLeast: 0) else {
+            while !Task.isCancelled {
+                if poll(&entry, 1, 10) != 0 { return true }
+                await Task.yield()
+            }
+            return false
+        }
         let watcher = Watcher(copy)
         defer {
             watcher.invalidate()
