@@ -100,7 +100,7 @@ struct ByteTransparencyTests {
             names.insert(name)
         }
         for name in names {
-            let fd = (directory + "/" + Self.text(name)).withLosslessCString { open($0, O_WRONLY | O_CREAT, 0o644) }
+            let fd = (directory + "/" + Self.text(name)).withLosslessCString { open($0, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644) }
             #expect(fd >= 0, "\(name)")
             close(fd)
         }
@@ -157,7 +157,7 @@ struct ByteTransparencyTests {
 
         let directory = makeTemporaryDirectory()
         defer { removeTree(directory) }
-        let fd = open(directory + "/s.cpl", O_WRONLY | O_CREAT, 0o644)
+        let fd = open(directory + "/s.cpl", O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
         _ = Self.literalScript.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         close(fd)
         let file = await runCPL(["s.cpl"], in: directory)
@@ -212,7 +212,7 @@ struct ByteTransparencyTests {
         let directory = makeTemporaryDirectory()
         defer { removeTree(directory) }
         for name: [UInt8] in [[0x61, 0xFF, 0x2E, 0x74, 0x78, 0x74], [0x62, 0xC3, 0x2E, 0x74, 0x78, 0x74]] {
-            let fd = (directory + "/" + Self.text(name)).withLosslessCString { open($0, O_WRONLY | O_CREAT, 0o644) }
+            let fd = (directory + "/" + Self.text(name)).withLosslessCString { open($0, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644) }
             _ = name.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
             close(fd)
         }
