@@ -14,6 +14,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)  // Linux 5.11; <linux/close_range.h>
+#endif
+
 #ifndef P_PIDFD
 #define P_PIDFD 3  // Linux 5.4; glibc 2.36's headers do not name it
 #endif
@@ -21,9 +25,10 @@
 // A source fd that is also a lower target would be overwritten by an earlier dup2 in the child
 // (`3>&1 1>&2 2>&3`). Moving such sources above every target first makes the order irrelevant.
 static int move_sources_above_targets(const cp_spawn_request *r, int *sources, int *temporaries) {
+    // All of them first: a failed move returns early, and the caller closes every temporary.
+    for (int i = 0; i < r->fd_count; i++) temporaries[i] = -1;
     for (int i = 0; i < r->fd_count; i++) {
         int source = r->fd_sources[i];
-        temporaries[i] = -1;
         sources[i] = source;
         if (source >= 0 && source != i && source < r->fd_count) {
             int moved = fcntl(source, F_DUPFD_CLOEXEC, r->fd_count);
@@ -88,21 +93,26 @@ static void _Noreturn report_failure(int report, struct child_failure failure) {
     _exit(127);
 }
 
+// Signals the child's program should find at their defaults (all but the ones kept ignored).
+static void reset_dispositions(const cp_spawn_request *r) {
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sig > 64 || !(r->kept_dispositions & (1ULL << (sig - 1)))) sigaction(sig, &dfl, NULL);
+}
+
 // Runs in the forked child (or, replacing the process, in the process itself): async-signal-safe
 // calls only. `report` is above every target fd, or -1 when there is nobody to report to; then
 // the failure is returned.
 static struct child_failure set_up_and_exec(const cp_spawn_request *r, const int *sources, int report) {
     struct child_failure failure = { 0, CP_STEP_DESCRIPTORS };
     sigset_t empty, all;
-    struct sigaction dfl;
     // Everything stays blocked until exec: tcsetpgrp from a background group would otherwise
     // stop the child with SIGTTOU, now that its dispositions are the defaults.
     sigfillset(&all);
     sigprocmask(SIG_SETMASK, &all, NULL);
-    memset(&dfl, 0, sizeof dfl);
-    dfl.sa_handler = SIG_DFL;
-    for (int sig = 1; sig < NSIG; sig++)
-        if (sig > 64 || !(r->kept_dispositions & (1ULL << (sig - 1)))) sigaction(sig, &dfl, NULL);
+    if (!r->replace_process) reset_dispositions(r);
 
     if (r->parent_death_signal > 0 && !r->replace_process) {
         if (prctl(PR_SET_PDEATHSIG, r->parent_death_signal) < 0) goto fail;
@@ -132,8 +142,12 @@ static struct child_failure set_up_and_exec(const cp_spawn_request *r, const int
     }
     // Everything above the targets goes, except the report pipe: a failure from here on (chdir,
     // setuid, exec) must still reach the parent. Its FD_CLOEXEC closes it on a successful exec.
+    // Replacing this process, whose other threads still run until execve, they go only with it:
+    // closed now, the reactor's epoll descriptor would fail under its thread, and a number reused
+    // meanwhile would be closed again by its owner (Linux 5.11; before it, they are closed now).
     if (report < 0) {
-        syscall(SYS_close_range, (unsigned)r->fd_count, ~0U, 0U);
+        if (syscall(SYS_close_range, (unsigned)r->fd_count, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+            syscall(SYS_close_range, (unsigned)r->fd_count, ~0U, 0U);
     } else {
         if (report > r->fd_count) syscall(SYS_close_range, (unsigned)r->fd_count, (unsigned)report - 1, 0U);
         syscall(SYS_close_range, (unsigned)report + 1, ~0U, 0U);
@@ -148,6 +162,9 @@ static struct child_failure set_up_and_exec(const cp_spawn_request *r, const int
     if (r->set_uid || r->set_gid) setgroups(0, NULL);
     if (r->set_gid && setgid(r->gid) < 0) goto fail;
     if (r->set_uid && setuid(r->uid) < 0) goto fail;
+    // Replacing this process, last before exec: its other threads, whose masks are their own,
+    // keep its handlers and its SIGPIPE ignored until the very end.
+    if (r->replace_process) reset_dispositions(r);
     failure.step = CP_STEP_EXEC;
     sigemptyset(&empty);
     sigprocmask(SIG_SETMASK, &empty, NULL);

@@ -22,6 +22,10 @@ final class Reactor: Sendable {
     private let epoll = Atomic<Int32>(-1)
     private let starting = Mutex(())
     private let watchers = Mutex<[UInt64: Watcher]>([:])
+    /// Set while `replaceProcess` sets this process up for execve: the descriptor steps then
+    /// may put another file at the epoll descriptor's number (`exec 3>log prog`), and the wait
+    /// failing meanwhile is no fault of the reactor's.
+    let processIsBeingReplaced = Atomic<Bool>(false)
     private let nextToken = Atomic<UInt64>(1)
 
     private init() {
@@ -102,7 +106,14 @@ final class Reactor: Sendable {
         while true {
             let count = epoll_wait(epoll, events, Int32(capacity), -1)
             if count < 0 {
-                precondition(errno == EINTR, "epoll_wait failed: \(Errno.current)")
+                let error = Errno.current
+                if processIsBeingReplaced.load(ordering: .acquiring) {
+                    // Until execve replaces everything, or the replacement fails (its caller is
+                    // told that the descriptors may be rearranged, and should end the process).
+                    while processIsBeingReplaced.load(ordering: .acquiring) { usleep(1000) }
+                    continue
+                }
+                precondition(error == .interrupted, "epoll_wait failed: \(error)")
                 continue
             }
             for index in 0..<Int(count) {

@@ -38,6 +38,8 @@ extension ChildProcess {
     ) throws(SpawnError) -> Never {
         var launch = try Launch(command: command, arguments: arguments, options: options)
         defer { launch.closeChildEnds() }
+        Reactor.shared.processIsBeingReplaced.store(true, ordering: .releasing)
+        defer { Reactor.shared.processIsBeingReplaced.store(false, ordering: .releasing) }
         try launch.start(replacingProcess: true)
         fatalError("exec returned without an error")
     }
