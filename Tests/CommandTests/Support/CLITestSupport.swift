@@ -35,6 +35,9 @@ private func runCPLBlocking(
     guard let cplBinary = BuiltCPL.path else {
         return (CLIResult(status: -1, stdout: "", stderr: ""), BuiltCPL.missingMessage)
     }
+    guard let extensions = GNUExtensions.shared else {
+        return (CLIResult(status: -1, stdout: "", stderr: ""), "glibc's posix_spawn_file_actions_addchdir_np/addclosefrom_np not found")
+    }
     // Close-on-exec from the start (FileDescriptor.pipe): a child that another test starts
     // meanwhile must not hold cpl's pipes open, or the reading below would wait for that child.
     var pipes: [[Int32]] = []
@@ -52,6 +55,10 @@ private func runCPLBlocking(
     posix_spawn_file_actions_adddup2(&actions, input[0], 0)
     posix_spawn_file_actions_adddup2(&actions, output[1], 1)
     posix_spawn_file_actions_adddup2(&actions, errors[1], 2)
+    // Only 0-2 and the extra input: nothing else the test process has open (the test library's
+    // own descriptors, another test's not yet close-on-exec) reaches cpl.
+    _ = extensions.addclosefrom(&actions, 3)
+    _ = directory.withLosslessCString { extensions.addchdir(&actions, $0) }
     if let extraInput { posix_spawn_file_actions_addopen(&actions, extraInput.fd, extraInput.path, O_RDONLY, 0) }
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
@@ -64,13 +71,12 @@ private func runCPLBlocking(
     posix_spawnattr_setpgroup(&attributes, 0)
     posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
     let env = (environment ?? ["PATH": "/usr/bin:/bin", "HOME": directory, "LC_ALL": "C"]).map { "\($0.key)=\($0.value)" }
-    // `env -C` changes directory (posix_spawn's chdir action is not visible from Swift).
-    let argv = (["/usr/bin/env", "-C", directory, cplBinary] + arguments).map { $0.withLosslessCString(strdup) } + [nil]
+    let argv = ([cplBinary] + arguments).map { $0.withLosslessCString(strdup) } + [nil]
     let envp = env.map { $0.withLosslessCString(strdup) } + [nil]
     defer { (argv + envp).forEach { free($0) } }
     var pid: pid_t = 0
     let start = now()
-    let spawned = posix_spawn(&pid, "/usr/bin/env", &actions, &attributes, argv, envp)
+    let spawned = posix_spawn(&pid, cplBinary, &actions, &attributes, argv, envp)
     posix_spawn_file_actions_destroy(&actions)
     posix_spawnattr_destroy(&attributes)
     close(input[0]); close(output[1]); close(errors[1])
