@@ -9,7 +9,7 @@ version=$("$repo/scripts/version")
 release_binary() {
   local binary=${CPL_BIN:-}
   if [[ -z $binary ]]; then
-    (cd "$repo" && swift build -c release >&2)
+    "$repo/scripts/build-release" >&2
     binary="$repo/.build/release/cpl"
   fi
   local reported

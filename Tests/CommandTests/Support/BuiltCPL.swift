@@ -29,7 +29,7 @@ enum BuiltCPL {
         return path
     }
 
-    /// The release build's `cpl` (`swift build -c release`, which `.ci/run` does) beside the
+    /// The release build's `cpl` (`scripts/build-release`, which `.ci/run` does) beside the
     /// debug one: static, so it answers `~user` without glibc's NSS modules.
     static let releasePath: String? = path.map { parent(of: parent(of: $0)) + "/release/cpl" }.flatMap {
         isExecutableFile($0) ? $0 : nil
