@@ -117,7 +117,7 @@ extension Executor {
 
     /// Sets a variable from the shell itself (`for`, `read`, `getopts`…).
     func assign(_ name: String, _ value: String) async throws(ShellExit) {
-        if state.readonlyNames.quicklyContains(name) { try await checkWritable(name) }
+        if state.readonlyNames.contains(name) { try await checkWritable(name) }
         state.variables[name] = value
         if state.options.allexport { state.exported.insert(name) }
     }

@@ -92,7 +92,7 @@ extension Executor {
         guard !state.options.xtrace else { return nil }
         guard let name = arguments.first else {
             // A `readonly` name is an error to report.
-            guard !assignments.contains(where: { state.readonlyNames.quicklyContains($0.name) }) else { return nil }
+            guard !assignments.contains(where: { state.readonlyNames.contains($0.name) }) else { return nil }
             context.location = range.start
             reporter?.lastStageLaunched(pid: nil)
             // The planner has set the variables (each assignment sees those before it).

@@ -60,7 +60,7 @@ final class Executor {
     /// What the planner asks about command names, made once: closures made for every command
     /// would be two allocations per command.
     private(set) lazy var isBuiltinName: @Sendable (String) -> Bool = { [session] in Builtins.isBuiltin($0, in: session) }
-    private(set) lazy var isFunctionName: (String) -> Bool = { [unowned self] in state.functions[$0] != nil }
+    private(set) lazy var isFunctionName: (String) -> Bool = { [unowned self] in state.functions.contains($0) }
 
     init(session: Session, state: ShellState, files: DescriptorTable, jobs: JobTable, context: RunContext) {
         self.session = session

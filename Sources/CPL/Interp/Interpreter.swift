@@ -188,7 +188,7 @@ public final class Interpreter: Sendable {
     /// (for completion).
     public func commandNames(startingWith prefix: String) -> [String] {
         let state = stored.withLock { $0.state }
-        let builtins = Builtins.names.union(session.builtins.withLock { $0.keys }).union(state.functions.keys)
+        let builtins = Builtins.names.union(session.builtins.withLock { $0.keys }).union(state.functions.names)
             .union(Token.reservedWords.subtracting(["!", "{", "}"])).filter { $0.hasPrefix(prefix) }
         let programs = PathLookup.programs(
             startingWith: prefix, searchPath: state.environment["PATH"], workingDirectory: state.workingDirectory,
@@ -197,7 +197,7 @@ public final class Interpreter: Sendable {
     }
 
     /// The shell functions defined so far (by any run), sorted.
-    public var functionNames: [String] { stored.withLock { $0.state.functions.keys.sorted() } }
+    public var functionNames: [String] { stored.withLock { $0.state.functions.names.sorted() } }
 
     /// Calls the shell function `name` with `arguments` as `$1…`, as a run of its own: the
     /// arguments reach it exactly (no expansion), and what it changes stays in the context.
@@ -266,7 +266,7 @@ public final class Interpreter: Sendable {
             source: source, variables: state.variables.dictionary, positionalParameters: state.positionalParameters,
             scriptName: state.scriptName, workingDirectory: state.workingDirectory,
             noclobber: state.options.noclobber, nounset: state.options.nounset, posix: state.options.posix,
-            functionNames: Set(state.functions.keys), isBuiltin: { Builtins.isBuiltin($0, in: session) })
+            functionNames: Set(state.functions.names), isBuiltin: { Builtins.isBuiltin($0, in: session) })
         return await planner.plan(program)
     }
 

@@ -12,7 +12,7 @@ struct LiveExpansionContext: ExpansionContext {
     /// A `readonly` variable keeps its value (the planner's prefix assignments are checked when
     /// the command runs; `${x=…}` and `$((x = …))` leave it alone).
     func assignVariable(_ name: String, _ value: String?) {
-        guard !executor.state.readonlyNames.quicklyContains(name) else { return }
+        guard !executor.state.readonlyNames.contains(name) else { return }
         executor.state.variables[name] = value
     }
     var positionalParameters: [String] { executor.state.positionalParameters }
@@ -24,7 +24,7 @@ struct LiveExpansionContext: ExpansionContext {
     var optionFlags: String { executor.state.options.flags + (executor.session.jobControl ? "i" : "") }
     var globbingDisabled: Bool { executor.state.options.noglob }
     var splitsExpansionValues: Bool { executor.state.options.posix }
-    func isReadOnly(_ name: String) -> Bool { executor.state.readonlyNames.quicklyContains(name) }
+    func isReadOnly(_ name: String) -> Bool { executor.state.readonlyNames.contains(name) }
     var treatsUnsetVariablesAsErrors: Bool { executor.state.options.nounset }
     var workingDirectory: String { executor.state.workingDirectory }
     var fileSystem: FileSystem { executor.session.fileSystem }

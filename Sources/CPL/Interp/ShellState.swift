@@ -77,9 +77,9 @@ public struct ShellOptions: Sendable, Equatable {
 struct ShellState: Sendable {
     var variables: VariableTable
     /// `readonly` names: assigning or unsetting them is an error that ends a script.
-    var readonlyNames: Set<String> = []
+    var readonlyNames: NameSet = []
     /// Exported names (a name may be exported before it has a value).
-    var exported: Set<String>
+    var exported: NameSet
     var positionalParameters: [String]
     /// `$0`.
     var scriptName: String
@@ -90,7 +90,7 @@ struct ShellState: Sendable {
     /// The last `&`/`&!` job: `$!` is its pid, known once its last stage has started.
     var lastBackgroundJob: Job?
     /// The shell functions, by name (a subshell gets copies; the interpreter keeps them between runs).
-    var functions: [String: ShellFunction] = [:]
+    var functions: NameTable<ShellFunction> = [:]
     /// `trap`: condition (`EXIT`, `INT`…) → commands (empty: ignored).
     var traps: [String: String] = [:]
     /// `alias NAME=value`: expanded in text parsed later (`eval`, `.`, the REPL's next line).
@@ -98,7 +98,7 @@ struct ShellState: Sendable {
 
     init(environment: [String: String], workingDirectory: String, scriptName: String) {
         variables = VariableTable(environment)
-        exported = Set(environment.keys)
+        exported = NameSet(environment.keys)
         positionalParameters = []
         self.scriptName = scriptName
         options = ShellOptions()
@@ -126,13 +126,6 @@ struct ShellState: Sendable {
         for assignment in assignments { result[assignment.name] = assignment.value }
         return result
     }
-}
-
-extension Set<String> {
-    /// `contains`, without hashing `name` when the set is empty: the `readonly` names are asked
-    /// about at every assignment, and most scripts have none. (An extension of the set, not a
-    /// method of `ShellState`: calling one on an executor's `state` copies the whole state.)
-    func quicklyContains(_ name: String) -> Bool { !isEmpty && contains(name) }
 }
 
 /// A function definition with the script it came from (for messages and `$LINENO`-like lines).

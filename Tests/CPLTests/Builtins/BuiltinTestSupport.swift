@@ -1,3 +1,4 @@
+import ChildProcess
 import Glibc
 import Testing
 
@@ -59,10 +60,14 @@ func runProgram(_ program: String, _ arguments: [ByteString]) -> ProgramRun {
         return copy
     } + [nil]
     defer { argv.forEach { $0?.deallocate() } }
-    var output: [Int32] = [0, 0]
-    var errors: [Int32] = [0, 0]
-    pipe(&output)
-    pipe(&errors)
+    // Close-on-exec (FileDescriptor.pipe): a child another test starts meanwhile (a loopback
+    // sshd, which lives on) must not hold the write ends, or the reads below never see their end.
+    guard let (outputRead, outputWrite) = try? FileDescriptor.pipe(),
+          let (errorsRead, errorsWrite) = try? FileDescriptor.pipe() else {
+        return ProgramRun(stdout: [], messages: ["pipe failed: \(String(cString: strerror(errno)))"], status: -1)
+    }
+    let output = [outputRead.rawValue, outputWrite.rawValue]
+    let errors = [errorsRead.rawValue, errorsWrite.rawValue]
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     posix_spawn_file_actions_adddup2(&actions, output[1], 1)

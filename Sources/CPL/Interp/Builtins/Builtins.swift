@@ -37,7 +37,7 @@ struct Builtin: Sendable {
 
 enum Builtins {
     /// The shell's own builtins, by name.
-    static let table: [String: Builtin] = [
+    static let table: NameTable<Builtin> = [
         ":": .constant(0, isSpecial: true),
         "true": .constant(0, isSpecial: false),
         "false": .constant(1, isSpecial: false),
@@ -95,14 +95,14 @@ enum Builtins {
         "bg": .regular { shell, operands, _ in await shell.background(operands) },
     ]
 
-    static var names: Set<String> { Set(table.keys) }
+    static var names: Set<String> { Set(table.names) }
 
     /// The builtins whose `NAME=value` operands are assignments: their values are neither split
     /// nor globbed (`export foo=*` exports `*`), as in POSIX 2024 and dash.
-    static let assignmentNames: Set<String> = ["export", "local", "readonly"]
+    static let assignmentNames: NameSet = ["export", "local", "readonly"]
 
     /// The special builtins: found before functions, and no function may take their names.
-    static let specialNames: Set<String> = Set(table.filter { $0.value.isSpecial }.keys)
+    static let specialNames = table.names(where: \.isSpecial)
 
     static func isBuiltin(_ name: String, in session: Session) -> Bool {
         table[name] != nil || session.builtin(named: name) != nil

@@ -55,7 +55,8 @@ extension Executor {
         }
         state.variables["OLDPWD"] = state.workingDirectory
         state.variables["PWD"] = target
-        state.exported.formUnion(["PWD", "OLDPWD"])
+        state.exported.insert("PWD")
+        state.exported.insert("OLDPWD")
         state.workingDirectory = target
         if printNewDirectory { return await writeOutput(target + "\n", builtin: "cd") }
         return 0

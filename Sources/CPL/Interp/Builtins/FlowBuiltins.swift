@@ -76,7 +76,7 @@ extension Executor {
     func localImmediately(_ operands: [String]) -> Int32? {
         guard !calls.isEmpty else { return nil }
         let declarations = operands.map(Executor.splitAssignment)
-        guard declarations.allSatisfy({ Executor.isValidName($0.0[...]) && !state.readonlyNames.quicklyContains($0.0) })
+        guard declarations.allSatisfy({ Executor.isValidName($0.0[...]) && !state.readonlyNames.contains($0.0) })
         else { return nil }
         for (name, value) in declarations { declareLocal(name, value) }
         return 0

@@ -163,7 +163,7 @@ extension Executor {
 
     /// Assigning or unsetting a `readonly` variable ends the script, as in dash.
     func checkWritable(_ name: String, builtin: String? = nil) async throws(ShellExit) {
-        guard state.readonlyNames.quicklyContains(name) else { return }
+        guard state.readonlyNames.contains(name) else { return }
         await report((builtin.map { "\($0): " } ?? "") + "\(name): is read only")
         state.lastStatus = 2
         throw ShellExit(status: 2, reason: .fatalError)
