@@ -156,6 +156,10 @@ extension Executor {
             _ = await builtinError("exec", "\(name): \(Launcher.whyNotExecutable(found, in: session.fileSystem))", status: 126)
             throw ShellExit(status: 126, reason: .exit)
         }
+        // In sh, `cmd &` has started its program before the next command runs; here that start
+        // may still be under way on another thread, whose descriptors the replacement's steps
+        // would pull from under it (`exec 3>log prog` puts another file at number 3): it finishes first.
+        for job in jobs.all { _ = await job.displayPID() }
         // execve runs no atexit handler: the ssh masters stop now, as at exit.
         RemoteConnections.shared.stopAll()
         var options = SpawnOptions(cwd: state.workingDirectory, environment: environment, stdio: files.stdio)
