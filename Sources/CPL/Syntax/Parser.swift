@@ -73,6 +73,31 @@ public struct Parser {
         var steps = 0
         /// The location found last, where the next lookup starts.
         var lastLocation: SourceLocation?
+        /// Words without expansions recur (command names, options, file names): each spelling met
+        /// so far, with its parts, so that equal words share one copy of their text and parts. No
+        /// part of such a word holds a source range, so the parts depend on the spelling alone.
+        private var plainWords: [String: [WordPart]] = [:]
+        /// A script of distinct words gains nothing from the table: it stops growing here.
+        private static let plainWordLimit = 4096
+        /// `[false, …]` by count: the connections of pipelines without `|&`, shared.
+        private var unpipedStderr: [[Bool]] = []
+
+        /// `parts` and `spelling` of a word, or the equal ones of a word met before.
+        func shared(_ parts: [WordPart], spelledAs spelling: String) -> (parts: [WordPart], spelling: String) {
+            if parts.contains(where: \.isExpansion) { return (parts, spelling) }
+            if let index = plainWords.index(forKey: spelling) { return (plainWords[index].value, plainWords[index].key) }
+            if plainWords.count < ScanState.plainWordLimit { plainWords[spelling] = parts }
+            return (parts, spelling)
+        }
+
+        /// `connections` (a pipeline's `pipeStderr`), or an equal array met before when it holds no `|&`.
+        func shared(_ connections: [Bool]) -> [Bool] {
+            guard !connections.contains(true) else { return connections }
+            while unpipedStderr.count <= connections.count {
+                unpipedStderr.append([Bool](repeating: false, count: unpipedStderr.count))
+            }
+            return unpipedStderr[connections.count]
+        }
     }
 
     /// A construct the parser is inside of, and what it expects next (prose: "`then`").

@@ -104,14 +104,16 @@ struct SourceText: Sendable {
         location(at: rawOffset, from: nil).location
     }
 
-    /// The location of `rawOffset`, and how many bytes were walked to count its column. On a
-    /// line that is not ASCII the column is counted from `known`, a location found before, when
-    /// that is on the same line and nearer than the line's start: the parser asks for locations
-    /// in nearly ascending order, so a long line is walked about once, not once per token.
+    /// The location of `rawOffset`, and how many bytes were walked to count its column. The line
+    /// of `known`, a location found before, is tried before a search of all lines: the parser
+    /// asks for locations in nearly ascending order, mostly on the line it is on (a command's
+    /// start after its last word). On a line that is not ASCII the column is counted from `known`
+    /// when that is on the same line and nearer than the line's start, so a long line is walked
+    /// about once, not once per token.
     func location(at rawOffset: Int, from known: SourceLocation?) -> (location: SourceLocation, walked: Int) {
         let offset = min(max(rawOffset, 0), bytes.count)
         let line: Int
-        if let known, known.offset <= offset, offset < lineEnd(known.line - 1) {
+        if let known, lineStarts[known.line - 1] <= offset, offset < lineEnd(known.line - 1) {
             line = known.line - 1
         } else {
             line = lineIndex(of: offset)
