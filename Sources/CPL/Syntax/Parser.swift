@@ -76,7 +76,7 @@ public struct Parser {
         /// Words without expansions recur (command names, options, file names): each spelling met
         /// so far, with its parts, so that equal words share one copy of their text and parts. No
         /// part of such a word holds a source range, so the parts depend on the spelling alone.
-        private var plainWords: [String: [WordPart]] = [:]
+        private var plainWords: [BytewiseKey: [WordPart]] = [:]
         /// A script of distinct words gains nothing from the table: it stops growing here.
         private static let plainWordLimit = 4096
         /// `[false, …]` by count: the connections of pipelines without `|&`, shared.
@@ -85,8 +85,9 @@ public struct Parser {
         /// `parts` and `spelling` of a word, or the equal ones of a word met before.
         func shared(_ parts: [WordPart], spelledAs spelling: String) -> (parts: [WordPart], spelling: String) {
             if parts.contains(where: \.isExpansion) { return (parts, spelling) }
-            if let index = plainWords.index(forKey: spelling) { return (plainWords[index].value, plainWords[index].key) }
-            if plainWords.count < ScanState.plainWordLimit { plainWords[spelling] = parts }
+            let key = BytewiseKey(spelling)
+            if let index = plainWords.index(forKey: key) { return (plainWords[index].value, plainWords[index].key.text) }
+            if plainWords.count < ScanState.plainWordLimit { plainWords[key] = parts }
             return (parts, spelling)
         }
 

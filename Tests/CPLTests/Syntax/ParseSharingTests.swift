@@ -36,6 +36,19 @@ struct ParseSharingTests {
         }
     }
 
+    /// `é` as one scalar and as `e` with a combining accent are equal Strings but different words.
+    @Test func wordsAreToldApartByTheirBytes() throws {
+        let lines = try words("echo \u{E9}\necho e\u{301}\n")
+        try #require(lines.count == 2 && lines[0].count == 2 && lines[1].count == 2)
+        #expect(Array(lines[0][1].sourceText.utf8) == [0xC3, 0xA9])
+        #expect(Array(lines[1][1].sourceText.utf8) == [0x65, 0xCC, 0x81])
+        let literals = lines.map { line -> [UInt8] in
+            guard case .literal(let text) = line[1].parts.first else { return [] }
+            return Array(text.utf8)
+        }
+        #expect(literals == [[0xC3, 0xA9], [0x65, 0xCC, 0x81]])
+    }
+
     @Test func wordsWithExpansionsKeepTheirOwnParts() throws {
         let lines = try words("echo \"$x\" ${y:-z} $(a) $((1 + 2))\necho \"$x\" ${y:-z} $(a) $((1 + 2))\n")
         try #require(lines.count == 2 && lines[0].count == 5 && lines[1].count == 5)
