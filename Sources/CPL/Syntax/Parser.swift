@@ -76,7 +76,7 @@ public struct Parser {
         /// Words without expansions recur (command names, options, file names): each spelling met
         /// so far, with its parts, so that equal words share one copy of their text and parts. No
         /// part of such a word holds a source range, so the parts depend on the spelling alone.
-        private var plainWords: [BytewiseKey: [WordPart]] = [:]
+        private var plainWords: [String: [WordPart]] = [:]
         /// A script of distinct words gains nothing from the table: it stops growing here.
         private static let plainWordLimit = 4096
         /// `[false, …]` by count: the connections of pipelines without `|&`, shared.
@@ -85,10 +85,15 @@ public struct Parser {
         /// `parts` and `spelling` of a word, or the equal ones of a word met before.
         func shared(_ parts: [WordPart], spelledAs spelling: String) -> (parts: [WordPart], spelling: String) {
             if parts.contains(where: \.isExpansion) { return (parts, spelling) }
-            let key = BytewiseKey(spelling)
-            if let index = plainWords.index(forKey: key) { return (plainWords[index].value, plainWords[index].key.text) }
-            if plainWords.count < ScanState.plainWordLimit { plainWords[key] = parts }
-            return (parts, spelling)
+            guard let index = plainWords.index(forKey: spelling) else {
+                if plainWords.count < ScanState.plainWordLimit { plainWords[spelling] = parts }
+                return (parts, spelling)
+            }
+            // Strings are equal when they are canonically equivalent (`é` as one scalar and as two);
+            // words, only when their bytes are.
+            let known = plainWords[index]
+            guard known.key.utf8.elementsEqual(spelling.utf8) else { return (parts, spelling) }
+            return (known.value, known.key)
         }
 
         /// `connections` (a pipeline's `pipeStderr`), or an equal array met before when it holds no `|&`.
