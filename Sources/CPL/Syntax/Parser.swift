@@ -73,27 +73,39 @@ public struct Parser {
         var steps = 0
         /// The location found last, where the next lookup starts.
         var lastLocation: SourceLocation?
-        /// Words without expansions recur (command names, options, file names): each spelling met
-        /// so far, with its parts, so that equal words share one copy of their text and parts. No
-        /// part of such a word holds a source range, so the parts depend on the spelling alone.
-        private var plainWords: [String: [WordPart]] = [:]
-        /// A script of distinct words gains nothing from the table: it stops growing here.
-        private static let plainWordLimit = 4096
+        /// Words without expansions recur (command names, options, file names): the two words met
+        /// last of each pair of slots, so that an equal later word shares their text and parts. No
+        /// part of such a word holds a source range, so its parts depend on its bytes alone. Found by
+        /// an FNV-1a hash of the bytes, which costs a fraction of a `Dictionary`'s SipHash; one slot
+        /// per 16 bytes of text, a power of two from 16 to 4,096 (a short text gets a short table).
+        private var plainWords: [(spelling: String, parts: [WordPart])?]
         /// `[false, …]` by count: the connections of pipelines without `|&`, shared.
         private var unpipedStderr: [[Bool]] = []
 
-        /// `parts` and `spelling` of a word, or the equal ones of a word met before.
-        func shared(_ parts: [WordPart], spelledAs spelling: String) -> (parts: [WordPart], spelling: String) {
+        init(textSize: Int) {
+            var slots = 16
+            while slots < 4096, slots * 16 < textSize { slots *= 2 }
+            plainWords = Array(repeating: nil, count: slots)
+        }
+
+        /// `parts` and `spelling` of the word written as `bytes`, or the equal ones of a word met
+        /// before (equal in bytes: `é` as one scalar and as two are equal Strings, not equal words).
+        func shared(
+            _ parts: [WordPart], spelledAs spelling: String, bytes: ArraySlice<UInt8>
+        ) -> (parts: [WordPart], spelling: String) {
             if parts.contains(where: \.isExpansion) { return (parts, spelling) }
-            guard let index = plainWords.index(forKey: spelling) else {
-                if plainWords.count < ScanState.plainWordLimit { plainWords[spelling] = parts }
-                return (parts, spelling)
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            let pair = Int(truncatingIfNeeded: hash ^ (hash >> 32)) & (plainWords.count - 2)
+            for slot in pair...pair + 1 {
+                guard let known = plainWords[slot], known.spelling.utf8.count == bytes.count else { continue }
+                let equal = known.spelling.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(bytes) }
+                if equal ?? known.spelling.utf8.elementsEqual(bytes) { return (known.parts, known.spelling) }
             }
-            // Strings are equal when they are canonically equivalent (`é` as one scalar and as two);
-            // words, only when their bytes are.
-            let known = plainWords[index]
-            guard known.key.utf8.elementsEqual(spelling.utf8) else { return (parts, spelling) }
-            return (known.value, known.key)
+            // The newer word takes the first slot of the pair, the one it held moves to the second.
+            plainWords[pair + 1] = plainWords[pair]
+            plainWords[pair] = (spelling, parts)
+            return (parts, spelling)
         }
 
         /// `connections` (a pipeline's `pipeStderr`), or an equal array met before when it holds no `|&`.
@@ -120,7 +132,7 @@ public struct Parser {
         self.offsetMap = nil
         self.isNested = false
         self.depth = 0
-        self.scan = ScanState()
+        self.scan = ScanState(textSize: source.bytes.count)
     }
 
     /// A parser for an inner buffer.
