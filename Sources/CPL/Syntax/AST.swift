@@ -64,12 +64,16 @@ public struct AndOrList: Sendable, Equatable {
 
     public var first: Pipeline
     public var rest: [Element]
-    public var range: SourceRange
 
-    public init(first: Pipeline, rest: [Element], range: SourceRange) {
+    public init(first: Pipeline, rest: [Element]) {
         self.first = first
         self.rest = rest
-        self.range = range
+    }
+
+    /// From the first pipeline's start to the last one's end (derived: every list item would
+    /// otherwise hold a third copy of its range).
+    public var range: SourceRange {
+        SourceRange(start: first.range.start, end: (rest.last?.pipeline ?? first).range.end)
     }
 
     /// All pipelines in order.

@@ -16,10 +16,6 @@ enum SequenceCloser {
 }
 
 extension Parser {
-    func span(_ first: SourceRange, _ last: SourceRange) -> SourceRange {
-        SourceRange(start: first.start, end: last.end)
-    }
-
     mutating func skipNewlines() throws(ParseError) {
         while try peek().kind == .newline { try advance() }
     }
@@ -136,7 +132,7 @@ extension Parser {
             let pipeline = try parsePipeline(after: opToken)
             rest.append(AndOrList.Element(op: op == .andIf ? .and : .or, pipeline: pipeline))
         }
-        return AndOrList(first: first, rest: rest, range: span(first.range, (rest.last?.pipeline ?? first).range))
+        return AndOrList(first: first, rest: rest)
     }
 
     /// `['!'] command { ('|' | '|&') linebreak command }`. `after` is the
@@ -156,7 +152,7 @@ extension Parser {
         }
         let start = bang.map { location($0.start) } ?? stages[0].range.start
         return Pipeline(
-            negated: bang != nil, stages: stages, pipeStderr: pipeStderr,
+            negated: bang != nil, stages: stages, pipeStderr: scan.shared(pipeStderr),
             range: SourceRange(start: start, end: stages[stages.count - 1].range.end))
     }
 

@@ -159,7 +159,8 @@ extension Parser {
         } else {
             sourceText = text(start, end)
         }
-        let word = Word(parts: parts, range: range(start, end), sourceText: sourceText)
+        let shared = scan.shared(parts, spelledAs: sourceText, bytes: bytes[start..<end])
+        let word = Word(parts: shared.parts, range: range(start, end), sourceText: shared.spelling)
         return Token(kind: .word(word), start: start, end: end)
     }
 }

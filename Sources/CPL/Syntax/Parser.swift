@@ -73,6 +73,49 @@ public struct Parser {
         var steps = 0
         /// The location found last, where the next lookup starts.
         var lastLocation: SourceLocation?
+        /// Words without expansions recur (command names, options, file names): the two words met
+        /// last of each pair of slots, so that an equal later word shares their text and parts. No
+        /// part of such a word holds a source range, so its parts depend on its bytes alone. Found by
+        /// an FNV-1a hash of the bytes, which costs a fraction of a `Dictionary`'s SipHash; one slot
+        /// per 16 bytes of text, a power of two from 16 to 4,096 (a short text gets a short table).
+        private var plainWords: [(spelling: String, parts: [WordPart])?]
+        /// `[false, …]` by count: the connections of pipelines without `|&`, shared.
+        private var unpipedStderr: [[Bool]] = []
+
+        init(textSize: Int) {
+            var slots = 16
+            while slots < 4096, slots * 16 < textSize { slots *= 2 }
+            plainWords = Array(repeating: nil, count: slots)
+        }
+
+        /// `parts` and `spelling` of the word written as `bytes`, or the equal ones of a word met
+        /// before (equal in bytes: `é` as one scalar and as two are equal Strings, not equal words).
+        func shared(
+            _ parts: [WordPart], spelledAs spelling: String, bytes: ArraySlice<UInt8>
+        ) -> (parts: [WordPart], spelling: String) {
+            if parts.contains(where: \.isExpansion) { return (parts, spelling) }
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            let pair = Int(truncatingIfNeeded: hash ^ (hash >> 32)) & (plainWords.count - 2)
+            for slot in pair...pair + 1 {
+                guard let known = plainWords[slot], known.spelling.utf8.count == bytes.count else { continue }
+                let equal = known.spelling.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(bytes) }
+                if equal ?? known.spelling.utf8.elementsEqual(bytes) { return (known.parts, known.spelling) }
+            }
+            // The newer word takes the first slot of the pair, the one it held moves to the second.
+            plainWords[pair + 1] = plainWords[pair]
+            plainWords[pair] = (spelling, parts)
+            return (parts, spelling)
+        }
+
+        /// `connections` (a pipeline's `pipeStderr`), or an equal array met before when it holds no `|&`.
+        func shared(_ connections: [Bool]) -> [Bool] {
+            guard !connections.contains(true) else { return connections }
+            while unpipedStderr.count <= connections.count {
+                unpipedStderr.append([Bool](repeating: false, count: unpipedStderr.count))
+            }
+            return unpipedStderr[connections.count]
+        }
     }
 
     /// A construct the parser is inside of, and what it expects next (prose: "`then`").
@@ -89,7 +132,7 @@ public struct Parser {
         self.offsetMap = nil
         self.isNested = false
         self.depth = 0
-        self.scan = ScanState()
+        self.scan = ScanState(textSize: source.bytes.count)
     }
 
     /// A parser for an inner buffer.

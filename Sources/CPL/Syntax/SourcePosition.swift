@@ -104,15 +104,19 @@ struct SourceText: Sendable {
         location(at: rawOffset, from: nil).location
     }
 
-    /// The location of `rawOffset`, and how many bytes were walked to count its column. On a
-    /// line that is not ASCII the column is counted from `known`, a location found before, when
-    /// that is on the same line and nearer than the line's start: the parser asks for locations
-    /// in nearly ascending order, so a long line is walked about once, not once per token.
+    /// The location of `rawOffset`, and how many bytes were walked to count its column. The line
+    /// of `known`, a location found before, and the line after it are tried before a search of
+    /// all lines: the parser asks for locations in nearly ascending order, mostly on the line it
+    /// is on (a command's start after its last word) or the next. On a line that is not ASCII the
+    /// column is counted from `known` when that is on the same line and nearer than the line's
+    /// start, so a long line is walked about once, not once per token.
     func location(at rawOffset: Int, from known: SourceLocation?) -> (location: SourceLocation, walked: Int) {
         let offset = min(max(rawOffset, 0), bytes.count)
         let line: Int
-        if let known, known.offset <= offset, offset < lineEnd(known.line - 1) {
+        if let known, holds(offset, line: known.line - 1) {
             line = known.line - 1
+        } else if let known, holds(offset, line: known.line) {
+            line = known.line
         } else {
             line = lineIndex(of: offset)
         }
@@ -136,6 +140,11 @@ struct SourceText: Sendable {
     /// Where the 0-based line `index` ends: the offset of the next line's start, or past the end.
     private func lineEnd(_ index: Int) -> Int {
         index + 1 < lineStarts.count ? lineStarts[index + 1] : bytes.count + 1
+    }
+
+    /// Whether the 0-based line `index` exists and holds `offset`.
+    private func holds(_ offset: Int, line index: Int) -> Bool {
+        index < lineStarts.count && lineStarts[index] <= offset && offset < lineEnd(index)
     }
 
     /// The text of a 1-based line, without its newline.
