@@ -345,6 +345,9 @@ public final class Interpreter: Sendable {
         currentRun.withLock { $0 = nil }
         session.signalTraps.setInterruptRun(nil)
         stored.withLock { $0.state = finalState }
+        // An embedder that cancels a run may never run another, and may never exit (a server):
+        // its ssh masters, and their directory, would stay until ControlPersist or its exit.
+        if ending == .cancelled { RemoteConnections.shared.stopAll() }
         if let signal = session.signalTraps.takeFatalSignal() {
             await dieOfSignal(signal, state: finalState)
         }

@@ -6,10 +6,11 @@ import Synchronization
 /// commands on a host cost a hundred channel opens, not a hundred handshakes.
 ///
 /// The sockets live in a private directory (mkdtemp makes it 0700) created on first use. At exit,
-/// and before cpl dies of HUP, INT or TERM (which a remote stage has it catch for this, see
-/// `SignalTraps.catchFatalSignalsForCleanup`), each master that came up is asked to stop
-/// (`ssh -O exit`) and the directory is removed; a master left behind by a process killed
-/// outright stops itself once idle for ControlPersist.
+/// after a cancelled run, and before cpl dies of HUP, INT or TERM (which a remote stage has it
+/// catch for this, see `SignalTraps.catchFatalSignalsForCleanup`), each master that came up is
+/// asked to stop (`ssh -O stop`: it exits once its open sessions end) and the directory is
+/// removed; a later remote stage starts afresh. A master left behind by a process killed outright
+/// (SIGKILL) stops itself once idle for ControlPersist; its empty directory stays.
 final class RemoteConnections: Sendable {
     static let shared = RemoteConnections()
 

@@ -170,14 +170,13 @@ struct EmbeddingTests {
 
     /// A remote stage's ssh is the stage's program (a fan-out's, one per host): cancelling the run
     /// ends it, its remote command ends with the session, and the status is the one a local
-    /// program's cancellation gives, without a message.
+    /// program's cancellation gives, without a message. The cancelled run stops its ssh masters
+    /// and removes their ControlPath directory (the ssh clients' argv names it).
     @Test func cancellationEndsARemoteStageAsALocalOne() async throws {
         let hosts = try #require(SSHTestHosts.shared, "\(SSHTestHosts.started)")
         let shell = Interpreter(
             environment: ["PATH": "/usr/bin:/bin", "HOME": "/tmp", "LC_ALL": "C", "CPL_SSH_COMMAND": hosts.sshCommand],
             workingDirectory: "/tmp")
-        // This process's masters, and their directory, would otherwise stay until the test process exits.
-        defer { RemoteConnections.shared.stopAll() }
         var results: [RunResult] = []
         for placement in ["", "@h1 ", "@{h1,h2} "] {
             let marker = "\(getpid())\(Int.random(in: 10000...99999))"
@@ -186,10 +185,19 @@ struct EmbeddingTests {
             #expect(await eventually { processes(running: ["sleep", marker]).count == max(1, hostCount) })
             let clients = processes(mentioning: marker).filter { (readFileText("/proc/\($0)/comm") ?? "") == "ssh\n" }
             #expect(clients.count == hostCount)
+            let controlPath = clients.lazy.compactMap {
+                (readFileText("/proc/\($0)/cmdline") ?? "").split(separator: "\0").first { $0.hasPrefix("ControlPath=") }
+            }.first
+            let directory = controlPath.map { String($0.dropFirst("ControlPath=".count).dropLast("/%C".count)) }
+            #expect(directory != nil || hostCount == 0)
             task.cancel()
             results.append(await task.value)
             #expect(await eventually { processes(running: ["sleep", marker]).isEmpty }, "\(placement)sleep left running")
             #expect(await eventually { clients.allSatisfy { !processIsAlive($0) } }, "ssh left running")
+            if let directory {
+                #expect(access(directory, F_OK) != 0, "\(directory) is left")
+                #expect(await eventually { processes(mentioning: directory).isEmpty }, "a master of \(directory) is left")
+            }
         }
         #expect(results.map(\.ending) == [.cancelled, .cancelled, .cancelled])
         #expect(results.map(\.status) == [results[0].status, results[0].status, results[0].status])
