@@ -21,13 +21,16 @@ public struct RemoteStage: Sendable, Equatable {
 
     /// Names the shell variables read to plan a remote stage.
     public static let parallelismVariable = "CPL_SSH_PARALLEL"
+    /// `set -o sshcommand=COMMAND` (and `cpl -o sshcommand=COMMAND`): another spelling of
+    /// `CPL_SSH_COMMAND=COMMAND`, the way `git -c core.sshCommand=…` is of `GIT_SSH_COMMAND`.
+    public static let sshCommandOption = "sshcommand"
     static let defaultParallelism = 16
 }
 
 extension Planner {
     /// Plans `simple` placed on the hosts of `placement`: the hosts and words are expanded here,
     /// the assignments become the remote command's environment (none is set locally), and the
-    /// ssh command comes from `CPL_SSH_COMMAND` (a shell variable or the environment).
+    /// ssh command comes from `CPL_SSH_COMMAND` (a shell variable or the environment, or `set -o sshcommand=…`).
     mutating func planRemote(
         _ simple: SimpleCommand, hosts hostWords: [Word], command words: [Word]
     ) async throws(ExpansionError) -> PlannedStage {

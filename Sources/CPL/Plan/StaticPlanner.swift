@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import ChildProcess
 
 /// The dry run behind `cpl --plan`: plans a whole program before anything
 /// runs.
@@ -249,6 +250,12 @@ public struct StaticPlanner {
                 if operand == "+u" { planner.context.treatsUnsetVariablesAsErrors = false }
                 // `set -o posix` changes the expansions of the commands after it, as in the run.
                 if next == "posix", operand == "-o" || operand == "+o" { planner.context.splitsExpansionValues = operand == "-o" }
+                if let next, operand == "-o" || operand == "+o", next.hasPrefix(RemoteStage.sshCommandOption) {
+                    let (name, value) = Executor.splitAssignment(next)
+                    if name == RemoteStage.sshCommandOption, (value != nil) == (operand == "-o") {
+                        planner.context.variables[SSHCommand.environmentVariable] = value
+                    }
+                }
             }
         default:
             break

@@ -1,5 +1,7 @@
 // `export`, `unset`, `set`.
 
+import ChildProcess
+
 extension Executor {
     static func isValidName(_ name: Substring) -> Bool {
         guard let first = name.unicodeScalars.first,
@@ -95,10 +97,18 @@ extension Executor {
                         listing += on ? "\(name.padding(15))\(options[name]! ? "on" : "off")\n"
                             : "set \(options[name]! ? "-o" : "+o") \(name)\n"
                     }
+                    let ssh = state.variables[SSHCommand.environmentVariable]
+                    listing += on ? "\(RemoteStage.sshCommandOption.padding(15))\(ssh ?? "ssh")\n"
+                        : ssh.map { "set -o \(RemoteStage.sshCommandOption)=\(ShellQuoting.alwaysQuote($0))\n" } ?? "set +o \(RemoteStage.sshCommandOption)\n"
                     state.options = options
                     return await writeOutput(listing, builtin: "set")
                 }
                 let name = operands[index + 1]
+                if name == RemoteStage.sshCommandOption || name.hasPrefix(RemoteStage.sshCommandOption + "=") {
+                    if let status = try await setSSHCommand(Executor.splitAssignment(name).1, on: on) { return status }
+                    index += 2
+                    continue
+                }
                 guard options[name] != nil else { return try await specialBuiltinError("set", "\(name): unknown option") }
                 options[name] = on
                 index += 2
@@ -115,6 +125,24 @@ extension Executor {
         state.options = options
         if index < operands.count { state.positionalParameters = Array(operands[index...]) }
         return 0
+    }
+}
+
+extension Executor {
+    /// `set -o sshcommand=COMMAND` is `CPL_SSH_COMMAND=COMMAND`, `set +o sshcommand` is `unset
+    /// CPL_SSH_COMMAND`: a string-valued option, where sh's options are all on or off, kept in the
+    /// variable so that there is one setting (exported or not, as any variable), not two to rank.
+    /// nil when done, else the status of the error.
+    private func setSSHCommand(_ value: String?, on: Bool) async throws(ShellExit) -> Int32? {
+        let option = RemoteStage.sshCommandOption
+        guard on == (value != nil) else {
+            return try await specialBuiltinError("set", on ? "\(option): needs a value (-o \(option)=COMMAND)" : "+o \(option) takes no value")
+        }
+        let name = SSHCommand.environmentVariable
+        try await checkWritable(name, builtin: "set")
+        state.variables[name] = value
+        if value == nil { state.exported.remove(name) } else if state.options.allexport { state.exported.insert(name) }
+        return nil
     }
 }
 
