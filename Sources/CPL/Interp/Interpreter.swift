@@ -209,7 +209,7 @@ public final class Interpreter: Sendable {
         stderr: RunOutput = .inherit
     ) async throws(InterpreterError) -> RunResult {
         guard stored.withLock({ $0.state.functions[name] != nil }) else { throw .noSuchFunction(name) }
-        let text = ([name] + arguments).map(ShellQuoting.alwaysQuote).joined(separator: " ")
+        let text = ([name] + arguments).map(RemoteShell.singleQuoted).joined(separator: " ")
         do {
             return try await run(text, fileName: "<call \(name)>", stdin: stdin, stdout: stdout, stderr: stderr)
         } catch {

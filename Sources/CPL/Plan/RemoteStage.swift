@@ -74,11 +74,11 @@ extension RemoteStage {
     var planHeader: String {
         let hosts = invocations.map(\.host).joined(separator: ",")
         let placement = isFanOut ? "on {\(hosts)} (at most \(parallelism) at once, lines prefixed by host)" : "on \(hosts)"
-        return "remote " + placement + ": " + ShellQuoting.command(command)
+        return "remote " + placement + ": " + RemoteShell.commandLine(command)
     }
 
     /// The exact ssh command line of each host.
     func planLines(indent: String) -> String {
-        invocations.map { "\(indent)ssh: " + $0.arguments.map(ShellQuoting.quote).joined(separator: " ") + "\n" }.joined()
+        invocations.map { "\(indent)ssh: " + $0.arguments.map { RemoteShell.quote(argument: $0) }.joined(separator: " ") + "\n" }.joined()
     }
 }

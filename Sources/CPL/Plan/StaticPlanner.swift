@@ -193,7 +193,7 @@ public struct StaticPlanner {
                 values = planner.context.positionalParameters
             }
             planner.context.markDynamic(loop.name)
-            let header = "each \(loop.name) of: " + (values.isEmpty ? "(nothing)" : values.map(ShellQuoting.quote).joined(separator: " "))
+            let header = "each \(loop.name) of: " + (values.isEmpty ? "(nothing)" : values.map { RemoteShell.quote(argument: $0) }.joined(separator: " "))
             return [PlanSection(header: header, plan: await plan(loop.body))]
         case .caseClause(let clause):
             // Expanded once, as when it runs: for its assignments (`${X:=v}`) and to note a `$(…)`.

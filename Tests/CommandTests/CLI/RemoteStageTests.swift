@@ -74,7 +74,7 @@ struct RemoteStageTests {
         #expect(result.stdout.contains("remote on h1: echo 'a b'"))
         #expect(result.stdout.contains("ssh: ssh -F \(hosts.configPath) -E /tmp/cpl-ssh-"))
         #expect(result.stdout.contains("-o BatchMode=yes -o ControlMaster=auto -o ControlPath=/tmp/cpl-ssh-"))
-        #expect(result.stdout.contains(#"; env -- '\''X=1'\'' echo '\''a b'\'' <&3"#))
+        #expect(result.stdout.contains(#"; env -- X=1 echo '\''a b'\'' <&3"#))
         #expect(result.stdout.contains("-- h1 'exec 3<&0 </dev/null; "))
         #expect(result.stdout.contains("1> out"))
     }

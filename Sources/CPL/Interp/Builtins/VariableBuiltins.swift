@@ -18,7 +18,7 @@ extension Executor {
             var listing = ""
             for name in state.exported.sorted() {
                 if let value = state.variables[name] {
-                    listing += "export \(name)=\(ShellQuoting.alwaysQuote(value))\n"
+                    listing += "export \(name)=\(RemoteShell.singleQuoted(value))\n"
                 } else {
                     listing += "export \(name)\n"
                 }
@@ -73,7 +73,7 @@ extension Executor {
         if operands.isEmpty {
             var listing = ""
             for name in state.variables.names.sorted() {
-                listing += "\(name)=\(ShellQuoting.alwaysQuote(state.variables[name]!))\n"
+                listing += "\(name)=\(RemoteShell.singleQuoted(state.variables[name]!))\n"
             }
             return await writeOutput(listing, builtin: "set")
         }
@@ -99,7 +99,7 @@ extension Executor {
                     }
                     let ssh = state.variables[SSHCommand.environmentVariable]
                     listing += on ? "\(RemoteStage.sshCommandOption.padding(15))\(ssh ?? "ssh")\n"
-                        : ssh.map { "set -o \(RemoteStage.sshCommandOption)=\(ShellQuoting.alwaysQuote($0))\n" } ?? "set +o \(RemoteStage.sshCommandOption)\n"
+                        : ssh.map { "set -o \(RemoteStage.sshCommandOption)=\(RemoteShell.singleQuoted($0))\n" } ?? "set +o \(RemoteStage.sshCommandOption)\n"
                     state.options = options
                     return await writeOutput(listing, builtin: "set")
                 }
@@ -173,7 +173,7 @@ extension Executor {
         if names.isEmpty {
             var listing = ""
             for name in state.readonlyNames.sorted() {
-                listing += state.variables[name].map { "readonly \(name)=\(ShellQuoting.alwaysQuote($0))\n" } ?? "readonly \(name)\n"
+                listing += state.variables[name].map { "readonly \(name)=\(RemoteShell.singleQuoted($0))\n" } ?? "readonly \(name)\n"
             }
             return await writeOutput(listing, builtin: "readonly")
         }
