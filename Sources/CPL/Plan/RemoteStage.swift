@@ -48,15 +48,15 @@ extension Planner {
         let descriptors = try await plan(simple.redirections)
 
         var ssh = SSHCommand(commandLine: context.variable(SSHCommand.environmentVariable) ?? "")
-        ssh.controlPath = RemoteConnections.shared.controlPath
+        ssh.controlPath = connections.controlPath
         var invocations: [RemoteStage.Invocation] = []
         for host in hosts {
-            RemoteConnections.shared.using(host, with: ssh)
+            connections.using(host, with: ssh)
             let remote = RemoteCommand(host: host, arguments: command, environment: environment)
             if let problem = remote.problem {
                 throw ExpansionError(kind: .remoteHost, message: problem, range: simple.range)
             }
-            let log = RemoteConnections.shared.nextLogPath()
+            let log = connections.nextLogPath()
             var arguments = remote.sshArguments(ssh)
             arguments.insert(contentsOf: ["-E", log], at: ssh.words.count)
             invocations.append(RemoteStage.Invocation(host: host, arguments: arguments, logPath: log))

@@ -157,7 +157,7 @@ extension Executor {
             throw ShellExit(status: 126, reason: .exit)
         }
         // execve runs no atexit handler: the ssh masters stop now, as at exit.
-        RemoteConnections.shared.stopAll()
+        RemoteConnections.stopEverywhere()
         var options = SpawnOptions(cwd: state.workingDirectory, environment: environment, stdio: files.stdio)
         options.argv0 = name
         options.inheritedSignalDispositions = Set(SignalTraps.ignored(by: state.traps))
