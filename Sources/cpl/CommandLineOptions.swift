@@ -62,8 +62,7 @@ struct CommandLineOptions {
                 guard index + 1 < argv.count else { throw UsageError(message: "\(argument) needs an option name") }
                 let name = argv[index + 1]
                 index += 1
-                if name == RemoteStage.sshCommandOption || name.hasPrefix(RemoteStage.sshCommandOption + "=") {
-                    let value = name.firstIndex(of: "=").map { String(name[name.index(after: $0)...]) }
+                if let value = RemoteStage.sshCommandSetting(name) {
                     guard (value != nil) == (argument == "-o") else {
                         throw UsageError(message: argument == "-o" ? "-o \(name) needs a value (-o \(name)=COMMAND)" : "+o \(RemoteStage.sshCommandOption) takes no value")
                     }

@@ -24,6 +24,15 @@ public struct RemoteStage: Sendable, Equatable {
     /// `set -o sshcommand=COMMAND` (and `cpl -o sshcommand=COMMAND`): another spelling of
     /// `CPL_SSH_COMMAND=COMMAND`, the way `git -c core.sshCommand=…` is of `GIT_SSH_COMMAND`.
     public static let sshCommandOption = "sshcommand"
+
+    /// The operand of `-o`/`+o` read as that option: nil for another option's name, else its
+    /// value (`sshcommand=COMMAND`), nil inside when there is none (`sshcommand`).
+    public static func sshCommandSetting(_ operand: String) -> String?? {
+        guard operand.hasPrefix(sshCommandOption) else { return nil }
+        let rest = operand.dropFirst(sshCommandOption.count)
+        if rest.isEmpty { return .some(nil) }
+        return rest.first == "=" ? .some(String(rest.dropFirst())) : nil
+    }
     static let defaultParallelism = 16
 }
 

@@ -250,11 +250,8 @@ public struct StaticPlanner {
                 if operand == "+u" { planner.context.treatsUnsetVariablesAsErrors = false }
                 // `set -o posix` changes the expansions of the commands after it, as in the run.
                 if next == "posix", operand == "-o" || operand == "+o" { planner.context.splitsExpansionValues = operand == "-o" }
-                if let next, operand == "-o" || operand == "+o", next.hasPrefix(RemoteStage.sshCommandOption) {
-                    let (name, value) = Executor.splitAssignment(next)
-                    if name == RemoteStage.sshCommandOption, (value != nil) == (operand == "-o") {
-                        planner.context.variables[SSHCommand.environmentVariable] = value
-                    }
+                if let next, operand == "-o" || operand == "+o", let value = RemoteStage.sshCommandSetting(next), (value != nil) == (operand == "-o") {
+                    planner.context.variables[SSHCommand.environmentVariable] = value
                 }
             }
         default:

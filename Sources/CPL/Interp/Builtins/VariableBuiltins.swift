@@ -104,8 +104,8 @@ extension Executor {
                     return await writeOutput(listing, builtin: "set")
                 }
                 let name = operands[index + 1]
-                if name == RemoteStage.sshCommandOption || name.hasPrefix(RemoteStage.sshCommandOption + "=") {
-                    if let status = try await setSSHCommand(Executor.splitAssignment(name).1, on: on) { return status }
+                if let value = RemoteStage.sshCommandSetting(name) {
+                    if let status = try await setSSHCommand(value, on: on) { return status }
                     index += 2
                     continue
                 }
