@@ -41,7 +41,7 @@ let package = Package(
         .executableTarget(name: "ipc-examples", dependencies: ["ChildProcess"], path: "examples/ipc/swift"),
         .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess", "ChildProcessFixture", "TestSupport"]),
         // What the test targets share (temporary files, /proc, waiting for effects); no module of ours.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", path: "Tests/TestSupport", exclude: ["loopback-sshd.sh"]),
         // The fuzzers' harness bodies (Fuzz/), replayed on their regression corpus by CPLTests.
         .target(name: "FuzzTargets", dependencies: ["CPL", "ChildProcess"], path: "Fuzz/Targets"),
         .testTarget(name: "CPLTests", dependencies: ["CPL", "FuzzTargets", "TestSupport"]),

@@ -29,6 +29,9 @@ struct CommandLineOptions {
     var printPlan = false
     var forceInteractive = false
     var shellOptions = ShellOptions()
+    /// `-o sshcommand=COMMAND` (a value) and `+o sshcommand` (nil): `CPL_SSH_COMMAND` in cpl's
+    /// environment, as `CPL_SSH_COMMAND=COMMAND cpl …` would have it.
+    var sshCommand: String??
     var showHelp = false
     var showVersion = false
 
@@ -58,9 +61,16 @@ struct CommandLineOptions {
             case "-o", "+o":
                 guard index + 1 < argv.count else { throw UsageError(message: "\(argument) needs an option name") }
                 let name = argv[index + 1]
+                index += 1
+                if let value = RemoteStage.sshCommandSetting(name) {
+                    guard (value != nil) == (argument == "-o") else {
+                        throw UsageError(message: argument == "-o" ? "-o \(name) needs a value (-o \(name)=COMMAND)" : "+o \(RemoteStage.sshCommandOption) takes no value")
+                    }
+                    sshCommand = .some(value)
+                    break
+                }
                 guard shellOptions[name] != nil else { throw UsageError(message: "unknown option: \(name)") }
                 shellOptions[name] = argument == "-o"
-                index += 1
             default:
                 guard argument.count > 1, argument.hasPrefix("-") || argument.hasPrefix("+"), !argument.hasPrefix("--") else {
                     if argument.hasPrefix("--") { throw UsageError(message: "unknown option: \(argument)") }
@@ -118,6 +128,8 @@ struct CommandLineOptions {
           -C           > does not overwrite files (set -C)
           -o NAME      set -o NAME (allexport errexit noclobber noexec noglob nounset
                        pipefail posix verbose xtrace); +o NAME turns it off
+          -o sshcommand=COMMAND
+                       how remote stages run ssh (CPL_SSH_COMMAND=COMMAND)
           -i           interactive mode (readline, history in $CPL_HISTORY or ~/.cpl_history)
           --help       this text
           --version    print the version (cpl VERSION)

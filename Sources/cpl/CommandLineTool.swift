@@ -55,6 +55,9 @@ enum CommandLineTool {
         // Exit here: freeing the syntax tree of a long script would only cost time.
         if options.syntaxCheckOnly { exit(0) }
 
+        if let sshCommand = options.sshCommand {
+            if let value = sshCommand { setenv(SSHCommand.environmentVariable, value, 1) } else { unsetenv(SSHCommand.environmentVariable) }
+        }
         var interpreterOptions = Interpreter.Options(
             scriptName: scriptName, inheritedDescriptors: openDescriptors(), shellOptions: options.shellOptions)
         interpreterOptions.execReplacesProcess = true

@@ -276,8 +276,8 @@ struct Plan {
 
     // MARK: 13. Remote stages
 
-    /// The directory of the loopback sshd (`scripts/loopback-sshd.sh`), absolute: ssh reads it
-    /// from `CPL_SSH_COMMAND`, which is split at blanks.
+    /// The directory of the loopback sshd (`Tests/TestSupport/loopback-sshd.sh`, the tests' own),
+    /// absolute: ssh reads it from `CPL_SSH_COMMAND`, which is split at blanks.
     private var sshDirectory: String { Launcher.absolute("Benchmarks/.build/loopback-sshd") }
 
     func remoteBenchmark() -> Benchmark {
@@ -301,13 +301,20 @@ struct Plan {
         return Benchmark(
             number: "13", title: "remote stages: \(n) sequential `true` on a loopback sshd",
             metric: .time(unit: "ms/command", scale: 1e3 / Double(n)), reference: 0, contenders: contenders,
-            notes: ["`Benchmarks/scripts/loopback-sshd.sh` starts an OpenSSH server on a loopback port (keys of its own, "
-                + "host `bench` in `\(directory)/ssh_config`) and a ControlMaster, before the first round; they stop when the "
-                + "driver has exited. Each row is one shell running \(n) commands in a `while` loop: cpl's own connection "
+            notes: ["`Tests/TestSupport/loopback-sshd.sh` (the tests' servers) starts an OpenSSH server on a loopback port "
+                + "(keys of its own, host `bench` in `\(directory)/ssh_config`) before the first round, and the driver a "
+                + "ControlMaster at `\(directory)/master`; they stop when the driver has exited. Each row is one shell "
+                + "running \(n) commands in a `while` loop: cpl's own connection "
                 + "(one handshake, then a channel per command; its remote command is wrapped to end with the session), "
                 + "the same through the existing master, and a new connection each. The issue's targets: cpl ≤ 1.3× the "
                 + "multiplexed row and ≥ 3× faster than the fresh one."],
-            beforeRound: { _ = Launcher.run(["Benchmarks/scripts/loopback-sshd.sh", directory, owner], timeout: 120) })
+            beforeRound: {
+                _ = Launcher.run(["Tests/TestSupport/loopback-sshd.sh", directory, owner, "bench"], timeout: 120)
+                // The master ends with the server, which ends with the driver.
+                let ssh = "ssh -F '\(directory)/ssh_config' -o ControlPath='\(directory)/master'"
+                _ = Launcher.run(["sh", "-c", "\(ssh) -O check bench 2>/dev/null || { rm -f '\(directory)/master'; "
+                    + "\(ssh) -o ControlMaster=yes -o ControlPersist=yes -fN bench </dev/null >/dev/null 2>>'\(directory)/master.log'; }"], timeout: 120)
+            })
     }
 
     // MARK: 14. autoconf configure in POSIX mode

@@ -79,6 +79,7 @@ extension Executor {
             context: LiveExpansionContext(executor: self), noclobber: state.options.noclobber, isBuiltin: isBuiltinName,
             isFunction: isFunctionName)
         planner.defersAssignments = true
+        planner.connections = session.connections
         return planner
     }
 

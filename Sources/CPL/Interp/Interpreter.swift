@@ -66,6 +66,9 @@ public final class Interpreter: Sendable {
     ///   - options: job control, the file-system seam and the other settings fixed for its life.
     ///   - environment: the initial variables, all exported; nil: this process's environment.
     ///   - workingDirectory: nil: `$PWD` when it names the current directory, else `getcwd`.
+    /// An embedder done with its interpreter need not exit for its ssh masters to stop.
+    deinit { session.connections.stopAll() }
+
     public init(options: Options = Options(), environment: [String: String]? = nil, workingDirectory: String? = nil) {
         // A write to a pipe whose reader has gone must be EPIPE (status 141 for
         // in-process stages), not the death of the interpreter. Children get
@@ -209,7 +212,7 @@ public final class Interpreter: Sendable {
         stderr: RunOutput = .inherit
     ) async throws(InterpreterError) -> RunResult {
         guard stored.withLock({ $0.state.functions[name] != nil }) else { throw .noSuchFunction(name) }
-        let text = ([name] + arguments).map(ShellQuoting.alwaysQuote).joined(separator: " ")
+        let text = ([name] + arguments).map(RemoteShell.singleQuoted).joined(separator: " ")
         do {
             return try await run(text, fileName: "<call \(name)>", stdin: stdin, stdout: stdout, stderr: stderr)
         } catch {
@@ -345,6 +348,9 @@ public final class Interpreter: Sendable {
         currentRun.withLock { $0 = nil }
         session.signalTraps.setInterruptRun(nil)
         stored.withLock { $0.state = finalState }
+        // An embedder that cancels a run may never run another, and may never exit (a server):
+        // its ssh masters, and their directory, would stay until ControlPersist or its exit.
+        if ending == .cancelled { session.connections.stopAll() }
         if let signal = session.signalTraps.takeFatalSignal() {
             await dieOfSignal(signal, state: finalState)
         }
@@ -370,7 +376,7 @@ public final class Interpreter: Sendable {
             session: session, state: state, files: base, jobs: jobTable,
             context: RunContext(source: ScriptSource(fileName: state.scriptName, text: "")))
         _ = await executor.runExitTrap(status: 128 + signal.rawValue)
-        RemoteConnections.shared.stopAll()
+        RemoteConnections.stopEverywhere()
         ProcessSignals.setDisposition(.default, for: signal)
         // This thread may block the signal (threads started from the reactor thread inherit its mask),
         // and then kill(2) would deliver it to another thread while this one exits. Unblocked

@@ -13,6 +13,8 @@ final class Session: Sendable {
     /// `exec command` replaces the process (the `cpl` command) instead of running a child.
     let execReplacesProcess: Bool
     let fileSystem: FileSystem
+    /// The ssh masters of this interpreter's remote stages.
+    let connections = RemoteConnections()
     /// How the run in progress was asked to stop: `interrupt()` (status 130) or the cancellation
     /// of the task waiting for it. Checked between commands as well as through task
     /// cancellation, because a run starts on its caller's thread (`Task.immediate`) and a loop of

@@ -1,3 +1,5 @@
+import ChildProcess
+
 /// What a program will do, as plain data: jobs, their pipelines, each stage's
 /// resolved argv, assignments and every descriptor's source, in the order
 /// the executor applies them.
@@ -220,7 +222,7 @@ public enum DescriptorSource: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .inherited(let fd): "inherited \(fd)"
         case .pipe(let pipe, let end): "pipe \(pipe + 1) (\(end.rawValue) end)"
-        case .file(let path, let mode): "\(ShellQuoting.quote(path)) (\(mode.rawValue))"
+        case .file(let path, let mode): "\(RemoteShell.quote(argument: path)) (\(mode.rawValue))"
         case .hereDocument: "here-document"
         }
     }

@@ -49,12 +49,12 @@ extension PlannedStage {
     func render(number: Int, into out: inout String, indent: String) {
         var line = "\(indent)stage \(number): "
         switch action {
-        case .program(let arguments): line += "program " + ShellQuoting.command(arguments)
-        case .builtin(let arguments): line += "builtin " + ShellQuoting.command(arguments)
+        case .program(let arguments): line += "program " + RemoteShell.commandLine(arguments)
+        case .builtin(let arguments): line += "builtin " + RemoteShell.commandLine(arguments)
         case .subshell: line += "subshell ( … )"
         case .group: line += "group { … }"
         case .compound(let compound): line += compound.planHeader
-        case .function(let arguments): line += "function " + ShellQuoting.command(arguments)
+        case .function(let arguments): line += "function " + RemoteShell.commandLine(arguments)
         case .defineFunction(let definition): line += "define function \(definition.name)()"
         case .assignmentsOnly: line += assignments.isEmpty ? "redirections only" : "set variables"
         case .expansionFailed(let error): line += "expansion error: \(error.message)"
@@ -68,7 +68,7 @@ extension PlannedStage {
         default: assignmentPrefix = "env "
         }
         for assignment in assignments {
-            out += "\(indent)  \(assignmentPrefix)\(assignment.name)=\(ShellQuoting.quote(assignment.value))\n"
+            out += "\(indent)  \(assignmentPrefix)\(assignment.name)=\(RemoteShell.quote(argument: assignment.value))\n"
         }
         for descriptor in descriptors {
             out += "\(indent)  \(descriptor.rendered)\n"
@@ -103,7 +103,7 @@ extension DescriptorAction {
             case .append: op = ">>"
             case .readWrite: op = "<>"
             }
-            return "\(fd)\(op) \(ShellQuoting.quote(path))"
+            return "\(fd)\(op) \(RemoteShell.quote(argument: path))"
         case .duplicate(let fd, let source):
             return "\(fd)>&\(source)"
         case .close(let fd):
@@ -116,33 +116,9 @@ extension DescriptorAction {
     }
 }
 
-/// Quoting for display (plans, `set -x` traces, `export` listings).
+/// Here-document bodies for display. Words are quoted by `RemoteShell`, whose rule remote stages
+/// use too: `quote(argument:)`, and `commandLine` for a command's words.
 public enum ShellQuoting {
-    /// The word unchanged when it needs no quotes, else single-quoted
-    /// (`'it'\''s'`). The empty string is `''`.
-    public static func quote(_ word: String) -> String {
-        if word.isEmpty { return "''" }
-        let safe = word.utf8.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"):
-                return true
-            default:
-                return "-_./:=+,@%^".utf8.contains(byte) || byte >= 0x80
-            }
-        }
-        if safe { return word }
-        return alwaysQuote(word)
-    }
-
-    /// A command's words as sh reads them back: like `quote`, but a command name that sh would
-    /// take for an assignment (`a=b`) or a reserved word (`if`) is quoted too, as a remote
-    /// command line quotes it.
-    public static func command(_ arguments: [String]) -> String {
-        guard let name = arguments.first else { return "" }
-        return ([RemoteShell.quote(name)] + arguments.dropFirst().map(quote)).joined(separator: " ")
-    }
-
     /// `"text"` on one line: `\n`, `\t`, `\\` and `\"` escaped (here-document bodies).
     /// Scalar by scalar: `\r\n` is one Character, yet its `\n` must be escaped.
     public static func escaped(_ text: String) -> String {
@@ -158,18 +134,6 @@ public enum ShellQuoting {
             }
         }
         result.append("\"")
-        return String(result)
-    }
-
-    /// `'word'`, with embedded single quotes as `'\''`. Scalar by scalar: a `'` with a combining
-    /// mark after it is one Character, yet still a quote to sh.
-    public static func alwaysQuote(_ word: String) -> String {
-        var result = String.UnicodeScalarView()
-        result.append("'")
-        for scalar in word.unicodeScalars {
-            if scalar == "'" { result += "'\\''".unicodeScalars } else { result.append(scalar) }
-        }
-        result.append("'")
         return String(result)
     }
 }

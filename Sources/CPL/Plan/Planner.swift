@@ -18,6 +18,8 @@ public struct Planner<Context: ExpansionContext> {
     /// `x=$(cmd) >f` runs cmd with f already truncated. `--plan`, which performs nothing, expands
     /// them in place.
     var defersAssignments = false
+    /// Where remote stages share their ssh connections: the interpreter's.
+    var connections = RemoteConnections.shared
 
     public init(
         context: Context, noclobber: Bool = false, isBuiltin: @escaping @Sendable (String) -> Bool,

@@ -21,13 +21,25 @@ public struct RemoteStage: Sendable, Equatable {
 
     /// Names the shell variables read to plan a remote stage.
     public static let parallelismVariable = "CPL_SSH_PARALLEL"
+    /// `set -o sshcommand=COMMAND` (and `cpl -o sshcommand=COMMAND`): another spelling of
+    /// `CPL_SSH_COMMAND=COMMAND`, the way `git -c core.sshCommand=…` is of `GIT_SSH_COMMAND`.
+    public static let sshCommandOption = "sshcommand"
+
+    /// The operand of `-o`/`+o` read as that option: nil for another option's name, else its
+    /// value (`sshcommand=COMMAND`), nil inside when there is none (`sshcommand`).
+    public static func sshCommandSetting(_ operand: String) -> String?? {
+        guard operand.hasPrefix(sshCommandOption) else { return nil }
+        let rest = operand.dropFirst(sshCommandOption.count)
+        if rest.isEmpty { return .some(nil) }
+        return rest.first == "=" ? .some(String(rest.dropFirst())) : nil
+    }
     static let defaultParallelism = 16
 }
 
 extension Planner {
     /// Plans `simple` placed on the hosts of `placement`: the hosts and words are expanded here,
     /// the assignments become the remote command's environment (none is set locally), and the
-    /// ssh command comes from `CPL_SSH_COMMAND` (a shell variable or the environment).
+    /// ssh command comes from `CPL_SSH_COMMAND` (a shell variable or the environment, or `set -o sshcommand=…`).
     mutating func planRemote(
         _ simple: SimpleCommand, hosts hostWords: [Word], command words: [Word]
     ) async throws(ExpansionError) -> PlannedStage {
@@ -45,15 +57,15 @@ extension Planner {
         let descriptors = try await plan(simple.redirections)
 
         var ssh = SSHCommand(commandLine: context.variable(SSHCommand.environmentVariable) ?? "")
-        ssh.controlPath = RemoteConnections.shared.controlPath
+        ssh.controlPath = connections.controlPath
         var invocations: [RemoteStage.Invocation] = []
         for host in hosts {
-            RemoteConnections.shared.using(host, with: ssh)
+            connections.using(host, with: ssh)
             let remote = RemoteCommand(host: host, arguments: command, environment: environment)
             if let problem = remote.problem {
                 throw ExpansionError(kind: .remoteHost, message: problem, range: simple.range)
             }
-            let log = RemoteConnections.shared.nextLogPath()
+            let log = connections.nextLogPath()
             var arguments = remote.sshArguments(ssh)
             arguments.insert(contentsOf: ["-E", log], at: ssh.words.count)
             invocations.append(RemoteStage.Invocation(host: host, arguments: arguments, logPath: log))
@@ -71,11 +83,11 @@ extension RemoteStage {
     var planHeader: String {
         let hosts = invocations.map(\.host).joined(separator: ",")
         let placement = isFanOut ? "on {\(hosts)} (at most \(parallelism) at once, lines prefixed by host)" : "on \(hosts)"
-        return "remote " + placement + ": " + ShellQuoting.command(command)
+        return "remote " + placement + ": " + RemoteShell.commandLine(command)
     }
 
     /// The exact ssh command line of each host.
     func planLines(indent: String) -> String {
-        invocations.map { "\(indent)ssh: " + $0.arguments.map(ShellQuoting.quote).joined(separator: " ") + "\n" }.joined()
+        invocations.map { "\(indent)ssh: " + $0.arguments.map { RemoteShell.quote(argument: $0) }.joined(separator: " ") + "\n" }.joined()
     }
 }

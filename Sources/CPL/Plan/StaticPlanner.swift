@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import ChildProcess
 
 /// The dry run behind `cpl --plan`: plans a whole program before anything
 /// runs.
@@ -192,7 +193,7 @@ public struct StaticPlanner {
                 values = planner.context.positionalParameters
             }
             planner.context.markDynamic(loop.name)
-            let header = "each \(loop.name) of: " + (values.isEmpty ? "(nothing)" : values.map(ShellQuoting.quote).joined(separator: " "))
+            let header = "each \(loop.name) of: " + (values.isEmpty ? "(nothing)" : values.map { RemoteShell.quote(argument: $0) }.joined(separator: " "))
             return [PlanSection(header: header, plan: await plan(loop.body))]
         case .caseClause(let clause):
             // Expanded once, as when it runs: for its assignments (`${X:=v}`) and to note a `$(…)`.
@@ -249,6 +250,9 @@ public struct StaticPlanner {
                 if operand == "+u" { planner.context.treatsUnsetVariablesAsErrors = false }
                 // `set -o posix` changes the expansions of the commands after it, as in the run.
                 if next == "posix", operand == "-o" || operand == "+o" { planner.context.splitsExpansionValues = operand == "-o" }
+                if let next, operand == "-o" || operand == "+o", let value = RemoteStage.sshCommandSetting(next), (value != nil) == (operand == "-o") {
+                    planner.context.variables[SSHCommand.environmentVariable] = value
+                }
             }
         default:
             break

@@ -1,4 +1,5 @@
-/// Quoting for the POSIX shell on the far side of ssh.
+/// Quoting for a POSIX shell: the one on the far side of ssh, and the one that reads back what
+/// cpl prints for it (plans, `export -p`, `trap`, `alias`, `set +o`).
 ///
 /// ssh sends one command string, which the remote user's login shell parses: every argument must
 /// be quoted so that that shell turns the string back into exactly the words given. Single quotes
@@ -6,10 +7,22 @@
 /// `'` is written as `'\''`. The quoting works on scalars, and a lossless string's undecodable
 /// bytes are scalars that are never `'`, so their bytes reach the remote shell unchanged.
 public enum RemoteShell {
-    /// `word` as one word of a POSIX shell command line. Words made only of characters no shell
-    /// treats specially, and that are not reserved words, stay bare (so a plan stays readable).
+    /// `word` as one word of a POSIX shell command line, in any place, a command name too. Words
+    /// made only of characters no shell treats specially stay bare (so a plan stays readable),
+    /// unless the shell would read them as an assignment (`a=b`) or a reserved word (`if`).
     public static func quote(_ word: String) -> String {
-        if !word.isEmpty, word.unicodeScalars.allSatisfy(isBare), !reservedWords.contains(word) { return word }
+        isBare(word) && !word.contains("=") && !reservedWords.contains(word) ? word : singleQuoted(word)
+    }
+
+    /// `word` as an argument, not a command name: `quote`, but `a=b` and `if` stay bare, as only a
+    /// command name is read as an assignment or a reserved word (cpl's plans and listings).
+    public static func quote(argument word: String) -> String {
+        isBare(word) ? word : singleQuoted(word)
+    }
+
+    /// `'word'`, each `'` written `'\''`. Scalar by scalar: a `'` with a combining mark after it
+    /// is one Character, yet still a quote to sh.
+    public static func singleQuoted(_ word: String) -> String {
         var quoted = String.UnicodeScalarView()
         quoted.append("'")
         for scalar in word.unicodeScalars {
@@ -26,7 +39,8 @@ public enum RemoteShell {
         let assignments = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         // `--` keeps an assignment or a program starting with `-` from reading as env's option.
         let words = assignments.isEmpty ? arguments : ["env", "--"] + assignments + arguments
-        return words.map(quote).joined(separator: " ")
+        guard let name = words.first else { return "" }
+        return ([quote(name)] + words.dropFirst().map { quote(argument: $0) }).joined(separator: " ")
     }
 
     /// `commandLine` wrapped so that the remote command ends with the ssh session.
@@ -45,10 +59,14 @@ public enum RemoteShell {
             + #"{ while kill -0 $c && kill -0 $PPID && case ${o:+$(ls -l /proc/$PPID/fd)} in *"$o"*) true ;; *) false ;; esac; do sleep 1; done; kill $c; } >/dev/null 2>&1 & wait $c"#
     }
 
-    private static func isBare(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar {
-        case "a"..."z", "A"..."Z", "0"..."9", "_", "-", ".", "/", ",", ":", "+", "@", "%": true
-        default: false
+    /// No POSIX shell gives these a meaning: ASCII letters, digits, a few punctuation marks, and
+    /// every scalar beyond ASCII (whose bytes are all 0x80 or more).
+    private static func isBare(_ word: String) -> Bool {
+        !word.isEmpty && word.unicodeScalars.allSatisfy { scalar in
+            switch scalar {
+            case "a"..."z", "A"..."Z", "0"..."9", "_", "-", ".", "/", ",", ":", "+", "@", "%", "=": true
+            default: scalar.value >= 0x80
+            }
         }
     }
 

@@ -38,10 +38,13 @@ public struct SSHCommand: Sendable, Hashable {
         words + options + ["--", host, remoteCommand]
     }
 
-    /// The argv that asks the shared connection to `host`, if any, to exit.
+    /// The argv that asks the shared connection to `host`, if any, to stop (`-O stop`): it takes
+    /// no more sessions and exits once those still open end, at once when none is. (`-O exit`
+    /// would cut them: another user of the connection, say a command left running in the
+    /// background, would lose its session.)
     public func stopMasterArguments(host: String) -> [String]? {
         guard controlPath != nil else { return nil }
-        return words + options + ["-O", "exit", "--", host]
+        return words + options + ["-O", "stop", "--", host]
     }
 
     private var options: [String] {

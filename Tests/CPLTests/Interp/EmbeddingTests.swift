@@ -170,14 +170,13 @@ struct EmbeddingTests {
 
     /// A remote stage's ssh is the stage's program (a fan-out's, one per host): cancelling the run
     /// ends it, its remote command ends with the session, and the status is the one a local
-    /// program's cancellation gives, without a message.
+    /// program's cancellation gives, without a message. The cancelled run stops its ssh masters
+    /// and removes their ControlPath directory (the ssh clients' argv names it).
     @Test func cancellationEndsARemoteStageAsALocalOne() async throws {
         let hosts = try #require(SSHTestHosts.shared, "\(SSHTestHosts.started)")
         let shell = Interpreter(
             environment: ["PATH": "/usr/bin:/bin", "HOME": "/tmp", "LC_ALL": "C", "CPL_SSH_COMMAND": hosts.sshCommand],
             workingDirectory: "/tmp")
-        // This process's masters, and their directory, would otherwise stay until the test process exits.
-        defer { RemoteConnections.shared.stopAll() }
         var results: [RunResult] = []
         for placement in ["", "@h1 ", "@{h1,h2} "] {
             let marker = "\(getpid())\(Int.random(in: 10000...99999))"
@@ -186,15 +185,68 @@ struct EmbeddingTests {
             #expect(await eventually { processes(running: ["sleep", marker]).count == max(1, hostCount) })
             let clients = processes(mentioning: marker).filter { (readFileText("/proc/\($0)/comm") ?? "") == "ssh\n" }
             #expect(clients.count == hostCount)
+            let controlPath = clients.lazy.compactMap {
+                (readFileText("/proc/\($0)/cmdline") ?? "").split(separator: "\0").first { $0.hasPrefix("ControlPath=") }
+            }.first
+            let directory = controlPath.map { String($0.dropFirst("ControlPath=".count).dropLast("/%C".count)) }
+            #expect(directory != nil || hostCount == 0)
             task.cancel()
             results.append(await task.value)
             #expect(await eventually { processes(running: ["sleep", marker]).isEmpty }, "\(placement)sleep left running")
             #expect(await eventually { clients.allSatisfy { !processIsAlive($0) } }, "ssh left running")
+            if let directory {
+                #expect(access(directory, F_OK) != 0, "\(directory) is left")
+                #expect(await eventually { processes(mentioning: directory).isEmpty }, "a master of \(directory) is left")
+            }
         }
         #expect(results.map(\.ending) == [.cancelled, .cancelled, .cancelled])
         #expect(results.map(\.status) == [results[0].status, results[0].status, results[0].status])
         #expect(results.allSatisfy { $0.stdoutText.isEmpty })
         #expect(results.dropFirst().map(\.stderrText) == ["", ""])
+    }
+
+    /// Each interpreter has its own masters: cancelling one's run leaves another's remote stage,
+    /// running meanwhile, its connection and directory (the ssh client's argv names it).
+    @Test func cancellingOneInterpreterLeavesAnothersConnections() async throws {
+        let hosts = try #require(SSHTestHosts.shared, "\(SSHTestHosts.started)")
+        let environment = ["PATH": "/usr/bin:/bin", "HOME": "/tmp", "LC_ALL": "C", "CPL_SSH_COMMAND": hosts.sshCommand]
+        let remote = Interpreter(environment: environment, workingDirectory: "/tmp")
+        let local = Interpreter(environment: environment, workingDirectory: "/tmp")
+        let marker = "\(getpid())\(Int.random(in: 10000...99999))"
+        let long = Task { await run("@h1 sleep \(marker)1", interpreter: remote) }
+        #expect(await eventually { !processes(running: ["sleep", "\(marker)1"]).isEmpty })
+        let client = try #require(processes(mentioning: "\(marker)1").first { readFileText("/proc/\($0)/comm") == "ssh\n" })
+        let controlPath = try #require((readFileText("/proc/\(client)/cmdline") ?? "").split(separator: "\0").first { $0.hasPrefix("ControlPath=") })
+        let directory = String(controlPath.dropFirst("ControlPath=".count).dropLast("/%C".count))
+        let cancelled = Task { await run("sleep \(marker)2", interpreter: local) }
+        #expect(await eventually { !processes(running: ["sleep", "\(marker)2"]).isEmpty })
+        cancelled.cancel()
+        #expect(await cancelled.value.ending == .cancelled)
+        #expect(access(directory, F_OK) == 0, "another interpreter's cancelled run removed \(directory)")
+        #expect(processIsAlive(client))
+        long.cancel()
+        #expect(await long.value.ending == .cancelled)
+        #expect(access(directory, F_OK) != 0, "\(directory) is left")
+    }
+
+    /// An interpreter released, the process going on: its masters stop and its directory goes. The
+    /// directory is read from the argv that CPL_SSH_COMMAND's recorder saw.
+    @Test func releasingAnInterpreterStopsItsConnections() async throws {
+        let hosts = try #require(SSHTestHosts.shared, "\(SSHTestHosts.started)")
+        let directory = makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        createFile("\(directory)/record", "#!/bin/sh\nprintf '%s\\n' \"$@\" >> \"${0%/*}/arguments\"\nexec \"$@\"\n", mode: 0o755)
+        let environment = ["PATH": "/usr/bin:/bin", "HOME": "/tmp", "LC_ALL": "C", "CPL_SSH_COMMAND": "\(directory)/record \(hosts.sshCommand)"]
+        func runOnce() async -> Int32 {
+            await run("@h1 true", interpreter: Interpreter(environment: environment, workingDirectory: directory)).status
+        }
+        #expect(await runOnce() == 0)
+        let recorded = (readFileText("\(directory)/arguments") ?? "").split(separator: "\n")
+        let controlPath = try #require(recorded.first { $0.hasPrefix("ControlPath=") })
+        let controlDirectory = String(controlPath.dropFirst("ControlPath=".count).dropLast("/%C".count))
+        #expect(await eventually { access(controlDirectory, F_OK) != 0 }, "\(controlDirectory) is left")
+        #expect(await eventually { processes(mentioning: controlDirectory).isEmpty }, "a master of \(controlDirectory) is left")
+        #expect(recorded.contains("stop"), "no master was asked to stop")
     }
 
     @Test func jobControlGivesEachForegroundPipelineItsOwnGroup() async throws {

@@ -40,12 +40,15 @@ struct RemoteSpawnTests {
         #expect(output.stdoutBytes == value.losslessBytes)
     }
 
-    @Test("plain words stay bare, so a plan reads as typed")
+    @Test("plain words stay bare, so a plan reads as typed; only a command name is quoted for `=` or a reserved word")
     func bareWords() {
         #expect(RemoteShell.commandLine(["tail", "-n", "100", "/var/log/syslog"]) == "tail -n 100 /var/log/syslog")
         #expect(RemoteShell.quote("it's") == #"'it'\''s'"#)
         #expect(RemoteShell.quote("") == "''")
         #expect(RemoteShell.quote("a=b") == "'a=b'")
+        // Only a command name can be read as an assignment or a reserved word.
+        #expect(RemoteShell.commandLine(["a=b", "a=b", "if", "é", "^", ""]) == "'a=b' a=b if é '^' ''")
+        #expect(RemoteShell.commandLine(["if", "x"], environment: ["V": "1"]) == "env -- V=1 if x")
     }
 
     @Test("CPL_SSH_COMMAND splits at blanks; BatchMode follows the user's words")

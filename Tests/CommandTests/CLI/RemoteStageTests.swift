@@ -74,7 +74,7 @@ struct RemoteStageTests {
         #expect(result.stdout.contains("remote on h1: echo 'a b'"))
         #expect(result.stdout.contains("ssh: ssh -F \(hosts.configPath) -E /tmp/cpl-ssh-"))
         #expect(result.stdout.contains("-o BatchMode=yes -o ControlMaster=auto -o ControlPath=/tmp/cpl-ssh-"))
-        #expect(result.stdout.contains(#"; env -- '\''X=1'\'' echo '\''a b'\'' <&3"#))
+        #expect(result.stdout.contains(#"; env -- X=1 echo '\''a b'\'' <&3"#))
         #expect(result.stdout.contains("-- h1 'exec 3<&0 </dev/null; "))
         #expect(result.stdout.contains("1> out"))
     }
@@ -142,7 +142,77 @@ struct RemoteStageTests {
         let controlPath = try #require(recorded.first { $0.hasPrefix("ControlPath=") })
         let controlDirectory = String(controlPath.dropFirst("ControlPath=".count).dropLast("/%C".count))
         #expect(access(controlDirectory, F_OK) != 0, "\(controlDirectory) is left")
-        #expect(recorded.contains("exit"), "no master was asked to stop")
+        #expect(recorded.contains("stop"), "no master was asked to stop")
+    }
+
+    /// The hosts exist only in the test config: a remote stage that reaches one used the option.
+    @Test("set -o sshcommand=… and cpl -o sshcommand=… are CPL_SSH_COMMAND=…; set -o lists it, set +o restores it")
+    func sshCommandOption() async throws {
+        let hosts = try #require(SSHTestHosts.shared, "\(SSHTestHosts.started)")
+        var environment = Self.environment(hosts, in: "/tmp")
+        environment["CPL_SSH_COMMAND"] = nil
+        let ssh = hosts.sshCommand
+        let set = await runCPL(["-c", """
+            set -o sshcommand='\(ssh)'; @h1 sh -c 'echo "$CPL_TEST_HOST"'; echo "[$CPL_SSH_COMMAND]"
+            set -o | grep '^sshcommand'; set +o | grep sshcommand; saved=$(set +o)
+            set +o sshcommand; echo "${CPL_SSH_COMMAND-unset}"; set -o | grep '^sshcommand'
+            eval "$saved"; echo "[$CPL_SSH_COMMAND]"
+            """], environment: environment)
+        #expect(set.stdout == "h1\n[\(ssh)]\nsshcommand     \(ssh)\nset -o sshcommand='\(ssh)'\nunset\nsshcommand     ssh\n[\(ssh)]\n")
+        #expect(set.stderr == "")
+
+        // Not exported unless the variable is: a child cpl sees none; after `export` it does.
+        let exported = await runCPL(["-c", """
+            set -o sshcommand='\(ssh)'; sh -c 'echo "${CPL_SSH_COMMAND-unset}"'; export CPL_SSH_COMMAND; sh -c 'echo "$CPL_SSH_COMMAND"'
+            """], environment: environment)
+        #expect(exported.stdout == "unset\n\(ssh)\n")
+
+        let commandLine = await runCPL(["-o", "sshcommand=\(ssh)", "-c", #"@h2 sh -c 'echo "$CPL_TEST_HOST"'"#], environment: environment)
+        #expect(commandLine.stdout == "h2\n")
+        #expect(commandLine.status == 0)
+        environment["CPL_SSH_COMMAND"] = ssh
+        let turnedOff = await runCPL(["+o", "sshcommand", "-c", #"echo "${CPL_SSH_COMMAND-unset}""#], environment: environment)
+        #expect(turnedOff.stdout == "unset\n")
+
+        let plan = await runCPL(["--plan", "-c", "set -o sshcommand='ssh -F /etc/lab'; @h1 true"], environment: environment)
+        #expect(plan.stdout.contains("ssh: ssh -F /etc/lab -E "))
+
+        for (script, message) in [
+            ("set -o sshcommand; echo not reached", "set: sshcommand: needs a value (-o sshcommand=COMMAND)"),
+            ("set +o sshcommand=ssh; echo not reached", "set: +o sshcommand takes no value"),
+            ("readonly CPL_SSH_COMMAND=ssh; set -o sshcommand=x; echo not reached", "set: CPL_SSH_COMMAND: is read only"),
+        ] {
+            let result = await runCPL(["-c", script], environment: environment)
+            #expect(result.stdout == "")
+            #expect(result.stderr.hasSuffix(message + "\n"), "\(result.stderr)")
+            #expect(result.status == 2)
+        }
+        let usage = await runCPL(["-o", "sshcommand", "-c", "true"], environment: environment)
+        #expect(usage.status == 2)
+        #expect(usage.stderr.contains("-o sshcommand needs a value (-o sshcommand=COMMAND)"))
+    }
+
+    /// Nothing can run when cpl is killed outright: the master that cpl started outlives it, until
+    /// it has been idle for ControlPersist (30 s; 1 s here, the user's `-o` coming first), and its
+    /// directory, empty then, stays.
+    @Test("SIGKILL: the master ends after ControlPersist; its empty directory stays")
+    func killedOutright() async throws {
+        let hosts = try #require(SSHTestHosts.shared, "\(SSHTestHosts.started)")
+        let directory = makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        createFile("\(directory)/record", "#!/bin/sh\nprintf '%s\\n' \"$@\" >> \"${0%/*}/arguments\"\nexec \"$@\"\n", mode: 0o755)
+        var environment = Self.environment(hosts, in: directory)
+        environment["CPL_SSH_COMMAND"] = "\(directory)/record \(hosts.sshCommand) -o ControlPersist=1"
+        let result = await runCPL(["-c", "@h1 true; kill -KILL $$"], in: directory, environment: environment)
+        #expect(result.status == 128 + SIGKILL)
+        let recorded = (readFileText("\(directory)/arguments") ?? "").split(separator: "\n")
+        let controlPath = try #require(recorded.first { $0.hasPrefix("ControlPath=") })
+        let controlDirectory = String(controlPath.dropFirst("ControlPath=".count).dropLast("/%C".count))
+        defer { removeTree(controlDirectory) }
+        #expect(!recorded.contains("stop"))
+        #expect(await eventually { processes(mentioning: controlDirectory).isEmpty }, "the master of \(controlDirectory) is left")
+        // The master removed its socket as it left: the directory is there, empty.
+        #expect(rmdir(controlDirectory) == 0, "\(controlDirectory): \(String(cString: strerror(errno)))")
     }
 
     @Test("POSIX mode has no @ prefix: `@h1` is a command name, not found (127), as in dash")

@@ -248,6 +248,28 @@ struct REPLTests {
         #expect(access(directory, F_OK) != 0, "\(directory) is left")
     }
 
+    /// The same for a fan-out to three hosts: every remote sleep and every ssh client ends, and
+    /// the line ends as a local program's would, no host reported as failed.
+    @Test func ctrlCEndsAFanOut() throws {
+        let hosts = try #require(SSHTestHosts.shared, "\(SSHTestHosts.started)")
+        let marker = "\(getpid())\(Int.random(in: 10000...99999))"
+        let (terminal, _) = try session(["CPL_SSH_COMMAND": hosts.sshCommand])
+        terminal.type("@{h1,h2,h3} sleep \(marker); echo not reached\n")
+        try waitUntil("the three remote sleeps run") { processes(running: ["sleep", marker]).count == 3 }
+        let clients = processes(mentioning: marker).filter { readFileText("/proc/\($0)/comm") == "ssh\n" }
+        #expect(clients.count == 3)
+        terminal.type("\u{03}")
+        try terminal.expect("~ [130]")
+        try waitUntil("the remote sleeps end") { processes(running: ["sleep", marker]).isEmpty }
+        try waitUntil("the ssh clients end") { clients.allSatisfy { kill($0, 0) != 0 } }
+        terminal.type("echo still here | tr a-z A-Z\n")
+        try terminal.expect("STILL HERE\n")
+        #expect(!terminal.screen.contains("\nnot reached"))
+        #expect(!terminal.screen.contains("failed"), "\(terminal.screen)")
+        terminal.type("exit\n")
+        #expect(try terminal.waitForExit() == 0)
+    }
+
     @Test func ctrlZStopsAJobThatFgAndBgContinue() throws {
         let (terminal, directory) = try session()
         // The jobs below stop where they run no program: a dash that is just vforking a child

@@ -2,12 +2,14 @@
 // (AliasExpansion.swift) in text parsed after they were defined: `eval`, `.`, the REPL's next
 // line; not in the rest of the script that defines them, which was parsed before it ran.
 
+import ChildProcess
+
 extension Executor {
     /// `alias [NAME[=value]…]`: defines each `NAME=value`, prints each `NAME` as `NAME='value'`;
     /// with no operands, lists every alias (sorted). An unknown NAME is status 1.
     func alias(_ operands: [String]) async -> Int32 {
         if operands.isEmpty {
-            let listing = state.aliases.keys.sorted().map { "\($0)=\(ShellQuoting.alwaysQuote(state.aliases[$0]!))\n" }.joined()
+            let listing = state.aliases.keys.sorted().map { "\($0)=\(RemoteShell.singleQuoted(state.aliases[$0]!))\n" }.joined()
             return await writeOutput(listing, builtin: "alias")
         }
         var status: Int32 = 0
@@ -15,7 +17,7 @@ extension Executor {
             if let equals = operand.firstIndex(of: "="), equals != operand.startIndex {
                 state.aliases[String(operand[..<equals])] = String(operand[operand.index(after: equals)...])
             } else if let value = state.aliases[operand] {
-                let written = await writeOutput("\(operand)=\(ShellQuoting.alwaysQuote(value))\n", builtin: "alias")
+                let written = await writeOutput("\(operand)=\(RemoteShell.singleQuoted(value))\n", builtin: "alias")
                 if written != 0 { return written }
             } else {
                 status = await builtinError("alias", "\(operand) not found", status: 1)

@@ -161,7 +161,7 @@ extension Executor {
         // would pull from under it (`exec 3>log prog` puts another file at number 3): it finishes first.
         for job in jobs.all { _ = await job.displayPID() }
         // execve runs no atexit handler: the ssh masters stop now, as at exit.
-        RemoteConnections.shared.stopAll()
+        RemoteConnections.stopEverywhere()
         var options = SpawnOptions(cwd: state.workingDirectory, environment: environment, stdio: files.stdio)
         options.argv0 = name
         options.inheritedSignalDispositions = Set(SignalTraps.ignored(by: state.traps))

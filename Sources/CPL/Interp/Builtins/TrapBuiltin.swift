@@ -9,7 +9,7 @@ extension Executor {
             var listing = ""
             let conditions = state.traps.keys.sorted { (TrapCondition.signal(of: $0)?.rawValue ?? 0) < (TrapCondition.signal(of: $1)?.rawValue ?? 0) }
             for condition in conditions {
-                listing += "trap -- \(ShellQuoting.alwaysQuote(state.traps[condition]!)) \(condition)\n"
+                listing += "trap -- \(RemoteShell.singleQuoted(state.traps[condition]!)) \(condition)\n"
             }
             return await writeOutput(listing, builtin: "trap")
         }

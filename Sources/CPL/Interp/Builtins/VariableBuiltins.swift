@@ -1,5 +1,7 @@
 // `export`, `unset`, `set`.
 
+import ChildProcess
+
 extension Executor {
     static func isValidName(_ name: Substring) -> Bool {
         guard let first = name.unicodeScalars.first,
@@ -16,7 +18,7 @@ extension Executor {
             var listing = ""
             for name in state.exported.sorted() {
                 if let value = state.variables[name] {
-                    listing += "export \(name)=\(ShellQuoting.alwaysQuote(value))\n"
+                    listing += "export \(name)=\(RemoteShell.singleQuoted(value))\n"
                 } else {
                     listing += "export \(name)\n"
                 }
@@ -71,7 +73,7 @@ extension Executor {
         if operands.isEmpty {
             var listing = ""
             for name in state.variables.names.sorted() {
-                listing += "\(name)=\(ShellQuoting.alwaysQuote(state.variables[name]!))\n"
+                listing += "\(name)=\(RemoteShell.singleQuoted(state.variables[name]!))\n"
             }
             return await writeOutput(listing, builtin: "set")
         }
@@ -95,10 +97,18 @@ extension Executor {
                         listing += on ? "\(name.padding(15))\(options[name]! ? "on" : "off")\n"
                             : "set \(options[name]! ? "-o" : "+o") \(name)\n"
                     }
+                    let ssh = state.variables[SSHCommand.environmentVariable]
+                    listing += on ? "\(RemoteStage.sshCommandOption.padding(15))\(ssh ?? "ssh")\n"
+                        : ssh.map { "set -o \(RemoteStage.sshCommandOption)=\(RemoteShell.singleQuoted($0))\n" } ?? "set +o \(RemoteStage.sshCommandOption)\n"
                     state.options = options
                     return await writeOutput(listing, builtin: "set")
                 }
                 let name = operands[index + 1]
+                if let value = RemoteStage.sshCommandSetting(name) {
+                    if let status = try await setSSHCommand(value, on: on) { return status }
+                    index += 2
+                    continue
+                }
                 guard options[name] != nil else { return try await specialBuiltinError("set", "\(name): unknown option") }
                 options[name] = on
                 index += 2
@@ -115,6 +125,24 @@ extension Executor {
         state.options = options
         if index < operands.count { state.positionalParameters = Array(operands[index...]) }
         return 0
+    }
+}
+
+extension Executor {
+    /// `set -o sshcommand=COMMAND` is `CPL_SSH_COMMAND=COMMAND`, `set +o sshcommand` is `unset
+    /// CPL_SSH_COMMAND`: a string-valued option, where sh's options are all on or off, kept in the
+    /// variable so that there is one setting (exported or not, as any variable), not two to rank.
+    /// nil when done, else the status of the error.
+    private func setSSHCommand(_ value: String?, on: Bool) async throws(ShellExit) -> Int32? {
+        let option = RemoteStage.sshCommandOption
+        guard on == (value != nil) else {
+            return try await specialBuiltinError("set", on ? "\(option): needs a value (-o \(option)=COMMAND)" : "+o \(option) takes no value")
+        }
+        let name = SSHCommand.environmentVariable
+        try await checkWritable(name, builtin: "set")
+        state.variables[name] = value
+        if value == nil { state.exported.remove(name) } else if state.options.allexport { state.exported.insert(name) }
+        return nil
     }
 }
 
@@ -145,7 +173,7 @@ extension Executor {
         if names.isEmpty {
             var listing = ""
             for name in state.readonlyNames.sorted() {
-                listing += state.variables[name].map { "readonly \(name)=\(ShellQuoting.alwaysQuote($0))\n" } ?? "readonly \(name)\n"
+                listing += state.variables[name].map { "readonly \(name)=\(RemoteShell.singleQuoted($0))\n" } ?? "readonly \(name)\n"
             }
             return await writeOutput(listing, builtin: "readonly")
         }
