@@ -77,8 +77,19 @@ extension ChildProcess {
     private static func drain(_ pipe: StdioPipe?, of child: ChildProcess, limit: Int, overflow: Overflow) async -> [UInt8] {
         guard let pipe else { return [] }
         var collected = OutputBuffer(limit: limit)
+        var widened = false
         while true {
-            let count = try? await pipe.readSome { descriptor throws(Errno) in try collected.read(from: descriptor) }
+            let count = try? await pipe.readSome { descriptor throws(Errno) in
+                let count = try collected.read(from: descriptor)
+                // A read that took a whole default buffer (64 KiB) found the pipe full: a stream
+                // that large gets a 1 MiB buffer, so that it is waited for a sixteenth as often.
+                // Best effort, as for `pipe(to:)`; a small output costs no extra call.
+                if count >= 1 << 16, !widened {
+                    widened = true
+                    _ = try? descriptor.setPipeCapacity(1 << 20)
+                }
+                return count
+            }
             guard let count, count > 0 else { return collected.finished() }
             if collected.overflowed {
                 overflow.descriptor.withLock { $0 = $0 ?? pipe.childDescriptor }
