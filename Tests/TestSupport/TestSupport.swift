@@ -105,12 +105,16 @@ public struct SeededGenerator: RandomNumberGenerator {
 }
 
 /// Runs blocking `work` (a spawnSync, a wait) on a thread of its own, off Swift's cooperative
-/// pool, and resumes with its result.
-public func onThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+/// pool, and resumes with its result. `stackSize` (bytes), when given, replaces the default stack size.
+public func onThread<T: Sendable>(stackSize: Int? = nil, _ work: @escaping @Sendable () -> T) async -> T {
     await withUnsafeContinuation { (continuation: UnsafeContinuation<T, Never>) in
         let job = Unmanaged.passRetained(ThreadJob { continuation.resume(returning: work()) }).toOpaque()
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        if let stackSize { pthread_attr_setstacksize(&attributes, stackSize) }
         var thread = pthread_t()
-        let created = pthread_create(&thread, nil, { context in
+        let created = pthread_create(&thread, &attributes, { context in
             Unmanaged<ThreadJob>.fromOpaque(context!).takeRetainedValue().run()
             return nil
         }, job)

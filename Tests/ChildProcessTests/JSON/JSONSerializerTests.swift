@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import ChildProcess
 
 /// Expected outputs were produced by Node v20.20.2 (`JSON.stringify`) and pasted
@@ -132,5 +133,21 @@ struct JSONSerializerTests {
         let pair = JSONString(utf16CodeUnits: [0xD83D, 0xDE00])
         #expect(pair.isWellFormed)
         #expect(pair == "😀")
+    }
+
+    /// As deep as the parser accepts (arrays and objects by turns), and its text. Kept for the whole
+    /// run: the last release of so deep a value recurses in the runtime, which must not happen on
+    /// the small thread below.
+    private static let deep: (value: JSONValue, text: String) = {
+        let pairs = JSONParser.defaultMaxDepth / 2
+        var value = JSONValue.null
+        for _ in 0..<pairs { value = .array([.number(0), .object(JSONObject([("k", value), ("z", .number(1))])), .number(2)]) }
+        return (value, String(repeating: #"[0,{"k":"#, count: pairs) + "null" + String(repeating: #","z":1},2]"#, count: pairs))
+    }()
+
+    @Test("a value nested as deep as the parser accepts serializes on a 512 KiB thread")
+    func deepNesting() async {
+        let serialized = await onThread(stackSize: 512 * 1024) { Self.deep.value.serializedString() }
+        #expect(serialized == Self.deep.text)
     }
 }

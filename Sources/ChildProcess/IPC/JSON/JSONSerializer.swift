@@ -9,39 +9,66 @@
 ///   ±Infinity as `null`; `-0` as `0`.
 public enum JSONSerializer {
     /// Appends `JSON.stringify(value)` to `out`.
+    ///
+    /// Iterative, like the parser: with a frame per level of nesting, the 10,000 levels the parser
+    /// accepts took 8.3 MB of stack in a debug build (within 70 KB of a thread's 8 MiB), 14 MB under
+    /// AddressSanitizer and 1.3 MB in a release build (past a 512 KiB thread's).
     public static func serialize(_ value: JSONValue, into out: inout [UInt8]) {
-        write(value, &out)
+        var open: [OpenContainer] = []
+        var value = value
+        while true {
+            switch value {
+            case .null:
+                appendASCII("null", &out)
+            case .bool(let b):
+                appendASCII(b ? "true" : "false", &out)
+            case .number(let d):
+                JSNumberFormatting.appendJSON(d, to: &out)
+            case .string(let s):
+                appendString(s, to: &out)
+            case .array(let a):
+                out.append(0x5B)
+                open.append(.array(a, next: 0))
+            case .object(let o):
+                out.append(0x7B)
+                open.append(.object(o.entries, next: 0))
+            }
+            guard let following = nextValue(in: &open, &out) else { return }
+            value = following
+        }
     }
 
-    private static func write(_ value: JSONValue, _ out: inout [UInt8]) {
-        switch value {
-        case .null:
-            appendASCII("null", &out)
-        case .bool(let b):
-            appendASCII(b ? "true" : "false", &out)
-        case .number(let d):
-            JSNumberFormatting.appendJSON(d, to: &out)
-        case .string(let s):
-            appendString(s, to: &out)
-        case .array(let a):
-            out.append(0x5B)
-            var first = true
-            for element in a {
-                if first { first = false } else { out.append(0x2C) }
-                write(element, &out)
+    /// An array or object written up to its member `next`.
+    private enum OpenContainer {
+        case array([JSONValue], next: Int)
+        case object([JSONObject.Element], next: Int)
+    }
+
+    /// The next value to write: the innermost open container's next member, after its separator
+    /// (and key). Closes each container that has none left; nil once the outermost is closed.
+    private static func nextValue(in open: inout [OpenContainer], _ out: inout [UInt8]) -> JSONValue? {
+        while let innermost = open.last {
+            switch innermost {
+            case .array(let elements, let next):
+                if next < elements.count {
+                    if next > 0 { out.append(0x2C) }
+                    open[open.count - 1] = .array(elements, next: next + 1)
+                    return elements[next]
+                }
+                out.append(0x5D)
+            case .object(let members, let next):
+                if next < members.count {
+                    if next > 0 { out.append(0x2C) }
+                    appendString(members[next].key, to: &out)
+                    out.append(0x3A)
+                    open[open.count - 1] = .object(members, next: next + 1)
+                    return members[next].value
+                }
+                out.append(0x7D)
             }
-            out.append(0x5D)
-        case .object(let o):
-            out.append(0x7B)
-            var first = true
-            for (key, element) in o.entries {
-                if first { first = false } else { out.append(0x2C) }
-                appendString(key, to: &out)
-                out.append(0x3A)
-                write(element, &out)
-            }
-            out.append(0x7D)
+            open.removeLast()
         }
+        return nil
     }
 
     @inline(__always)
