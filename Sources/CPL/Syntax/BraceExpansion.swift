@@ -29,7 +29,7 @@ extension Word {
         }
         let expanded = BraceAtom.expand(atoms[...])
         if expanded.count == 1 { return [self] }
-        return expanded.filter { !$0.isEmpty }.map { Word(parts: BraceAtom.parts(of: $0), range: range, sourceText: sourceText) }
+        return expanded.filter { !$0.isEmpty }.map { Word(parts: $0, range: range, sourceText: sourceText) }
     }
 }
 
@@ -38,7 +38,7 @@ enum BraceAtom: Equatable {
     case character(Character)
     case part(WordPart)
 
-    static func parts(of atoms: [BraceAtom]) -> [WordPart] {
+    static func parts(of atoms: ArraySlice<BraceAtom>) -> [WordPart] {
         var parts: [WordPart] = []
         var text = ""
         for atom in atoms {
@@ -54,30 +54,45 @@ enum BraceAtom: Equatable {
         return parts
     }
 
-    /// Every expansion of `atoms`, in order: the first `{` that opens a valid brace expression
-    /// is expanded, then its alternatives and what follows it, recursively (as bash does).
-    static func expand(_ atoms: ArraySlice<BraceAtom>) -> [[BraceAtom]] {
+    /// `pieces` one after another, adjacent literals joined (as `parts(of:)` makes them).
+    static func joined(_ pieces: [WordPart]...) -> [WordPart] {
+        var joined: [WordPart] = []
+        for part in pieces.joined() {
+            if case .literal(let text) = part, case .literal(let before)? = joined.last {
+                joined[joined.count - 1] = .literal(before + text)
+            } else {
+                joined.append(part)
+            }
+        }
+        return joined
+    }
+
+    /// Every expansion of `atoms`, as word parts, in order: the first `{` that opens a valid brace
+    /// expression is expanded, then its alternatives and what follows it, recursively (as bash
+    /// does). The results are parts, not atoms: a few words' braces can stand for a million words
+    /// (`{01..10}` five times over), and an atom per character of each then took gigabytes.
+    static func expand(_ atoms: ArraySlice<BraceAtom>) -> [[WordPart]] {
         var searchFrom = atoms.startIndex
         while let open = atoms[searchFrom...].firstIndex(of: .character("{")) {
             guard let (close, commas) = matchingBrace(atoms, from: open) else {
                 searchFrom = open + 1
                 continue
             }
-            let prefix = Array(atoms[atoms.startIndex..<open])
-            let alternatives: [[BraceAtom]]
+            let prefix = parts(of: atoms[atoms.startIndex..<open])
+            let alternatives: [[WordPart]]
             if !commas.isEmpty {
                 let bounds = [open] + commas + [close]
                 alternatives = (0..<(bounds.count - 1)).flatMap { expand(atoms[(bounds[$0] + 1)..<bounds[$0 + 1]]) }
             } else if let sequence = sequence(atoms[(open + 1)..<close]) {
-                alternatives = sequence.map { $0.map(BraceAtom.character) }
+                alternatives = sequence.map { [.literal($0)] }
             } else {
                 searchFrom = open + 1
                 continue
             }
             let suffixes = expand(atoms[(close + 1)...])
-            return alternatives.flatMap { alternative in suffixes.map { prefix + alternative + $0 } }
+            return alternatives.flatMap { alternative in suffixes.map { joined(prefix, alternative, $0) } }
         }
-        return [Array(atoms)]
+        return [parts(of: atoms)]
     }
 
     /// The `}` that closes the `{` at `open`, and the commas directly inside it; nil if none closes it.
