@@ -112,6 +112,12 @@ enum BraceAtom: Equatable {
         return nil
     }
 
+    /// The most items, and characters in all, that one sequence may stand for: a larger one stays
+    /// as written, as text that is no sequence does. bash tries to make them all, and
+    /// `{01555555555555555555..10}` is 1.5 × 10¹⁸ words.
+    static let maximumSequenceItems = 1_000_000
+    static let maximumSequenceBytes = 1 << 24
+
     /// `1..10`, `01..10..3`, `a..e`, `z..a..2`: the items, or nil when the text is no sequence.
     private static func sequence(_ atoms: ArraySlice<BraceAtom>) -> [String]? {
         var text = ""
@@ -125,15 +131,22 @@ enum BraceAtom: Equatable {
         var step = 1
         if fields.count == 5 {
             guard let given = Int(fields[4]) else { return nil }
-            step = given == 0 ? 1 : abs(given)
+            step = given == 0 ? 1 : Int(clamping: given.magnitude)
         }
         let (first, last) = (String(fields[0]), String(fields[2]))
         if let from = Int(first), let to = Int(last) {
             let width = [first, last].contains { $0.drop { $0 == "-" }.count > 1 && $0.drop { $0 == "-" }.hasPrefix("0") }
                 ? max(first.count, last.count) : 0
-            let values = from <= to ? Array(stride(from: from, through: to, by: step)) : Array(stride(from: from, through: to, by: -step))
-            return values.map { value in
-                let digits = String(abs(value))
+            // The distance as a magnitude, which the type holds even from Int.min to Int.max.
+            let distance = from <= to ? UInt(bitPattern: to &- from) : UInt(bitPattern: from &- to)
+            let count = distance / UInt(step) + 1
+            let itemBytes = max(width, String(from).count, String(to).count)
+            guard count <= maximumSequenceItems, Int(count) * itemBytes <= maximumSequenceBytes else { return nil }
+            // Each value is between the bounds, so that stepping to it cannot overflow.
+            var value = from
+            return (0..<Int(count)).map { index in
+                if index > 0 { value = from <= to ? value + step : value - step }
+                let digits = String(value.magnitude)
                 let sign = value < 0 ? "-" : ""
                 return sign + String(repeating: "0", count: max(0, width - sign.count - digits.count)) + digits
             }
