@@ -1,3 +1,4 @@
+import ChildProcess
 import Glibc
 import Testing
 
@@ -59,10 +60,13 @@ func runProgram(_ program: String, _ arguments: [ByteString]) -> ProgramRun {
         return copy
     } + [nil]
     defer { argv.forEach { $0?.deallocate() } }
-    var output: [Int32] = [0, 0]
-    var errors: [Int32] = [0, 0]
-    pipe(&output)
-    pipe(&errors)
+    // Close-on-exec: a child another test starts meanwhile must not hold the write ends, or the reads
+    // below wait for that child (an sshd watchdog of the remote tests kept one for minutes).
+    guard let outputPipe = try? FileDescriptor.pipe(), let errorsPipe = try? FileDescriptor.pipe() else {
+        return ProgramRun(stdout: [], messages: ["pipe failed"], status: -1)
+    }
+    let output = [outputPipe.readEnd.rawValue, outputPipe.writeEnd.rawValue]
+    let errors = [errorsPipe.readEnd.rawValue, errorsPipe.writeEnd.rawValue]
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     posix_spawn_file_actions_adddup2(&actions, output[1], 1)
