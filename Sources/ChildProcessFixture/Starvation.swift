@@ -273,3 +273,79 @@ func starveTreeWalk() throws {
     // Still ours (sleep 1000, alive): not left behind by a failing run.
     for pid in survivors { kill(pid, SIGKILL) }
 }
+
+/// starve-forking-thread: at RLIMIT_NPROC 1 (run as another user than root, as
+/// `starve-processes`), the first spawn with a parent-death signal cannot start the forking
+/// thread: `cold OUTCOME`, which must be the typed `EAGAIN pthread_create`. With the limit back
+/// the next one starts it: `warm OUTCOME`.
+func starveForkingThread() async {
+    guard getuid() != 0 else {
+        print("root ignores RLIMIT_NPROC")
+        exit(3)
+    }
+    // The reactor and the thread pool start first: the forking thread is then the one thread the
+    // starved spawn needs.
+    let plain = SpawnOptions(stdio: .all(.ignore))
+    guard (try? await ChildProcess.spawn("true", options: plain).waitForExit()) == .exited(0) else {
+        print("cannot spawn")
+        exit(3)
+    }
+    var options = plain
+    options.parentDeathSignal = .kill
+    let original = softLimit(__RLIMIT_NPROC).rlim_cur
+    setSoftLimit(__RLIMIT_NPROC, to: 1)
+    var started: ChildProcess?
+    do {
+        started = try ChildProcess.spawn("true", options: options)
+        print("cold ok")
+    } catch {
+        print("cold \(failureSummary(error))")
+    }
+    setSoftLimit(__RLIMIT_NPROC, to: original)
+    _ = try? await started?.waitForExit()
+    do {
+        let child = try ChildProcess.spawn("true", options: options)
+        print("warm \(try await child.waitForExit() == .exited(0) ? "ok" : "unexpected status")")
+    } catch {
+        print("warm \(failureSummary(error))")
+    }
+}
+
+/// starve-signals: the first signal observation, with the descriptor table full, cannot make the
+/// signal pipe: `cold OUTCOME`, which must be `EMFILE`. With the table free again the next one
+/// makes it, and its observer sees SIGUSR1 raised: `warm OUTCOME`. Then `fds SAME` (or `fds
+/// BEFORE AFTER`): the failed observation left no descriptor open.
+func starveSignals() async {
+    // The reactor and the thread pool start first (libdispatch traps when its first worker meets
+    // a full table): the pipe is then the only thing the observation opens.
+    guard (try? await ChildProcess.spawn("true", options: SpawnOptions(stdio: .all(.ignore))).waitForExit()) == .exited(0) else {
+        print("cannot spawn")
+        exit(3)
+    }
+    let before = openDescriptorCount()
+    let original = softLimit(RLIMIT_NOFILE).rlim_cur
+    setSoftLimit(RLIMIT_NOFILE, to: 256)
+    let filler = fillDescriptorTable()
+    do {
+        let observation = try ProcessSignals.observe(.user1) { _ in }
+        observation.cancel()
+        print("cold ok")
+    } catch {
+        print("cold \(error.code)")
+    }
+    for fd in filler { close(fd) }
+    setSoftLimit(RLIMIT_NOFILE, to: original)
+    let after = openDescriptorCount()
+    let (arrivals, arrived) = AsyncStream<Void>.makeStream()
+    do {
+        let observation = try ProcessSignals.observe(.user1) { _ in arrived.yield() }
+        kill(getpid(), SIGUSR1)
+        var iterator = arrivals.makeAsyncIterator()
+        await iterator.next()
+        observation.cancel()
+        print("warm ok")
+    } catch {
+        print("warm \(error.code)")
+    }
+    print(before == after ? "fds SAME" : "fds \(before) \(after)")
+}

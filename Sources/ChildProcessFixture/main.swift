@@ -333,6 +333,10 @@ case "starve-processes":
     await starveProcesses()
 case "starve-reactor":
     await starveReactor()
+case "starve-forking-thread":
+    await starveForkingThread()
+case "starve-signals":
+    await starveSignals()
 case "foreign-children":
     await foreignChildren(count: Int(arguments[2]) ?? 10000, libraryCount: Int(arguments[3]) ?? 1000)
 case "ipc-large":
@@ -343,7 +347,8 @@ default:
     print("""
         usage: ChildProcessFixture detach LOG | hygiene N | terminal-hygiene N | file-hygiene PATH N | signals
           | replace-bytes SCRIPT | ipc-ROLE … | ipc-hygiene N | unref | dies-with-parent | tree-hygiene N | survivor-hygiene N
-          | starve-descriptors MAXFREE | starve-tree-walk | starve-processes | starve-reactor | foreign-children N M | ipc-large MIB
+          | starve-descriptors MAXFREE | starve-tree-walk | starve-processes | starve-reactor
+          | starve-forking-thread | starve-signals | foreign-children N M | ipc-large MIB
           | soak SPAWNS PIPELINES ROUNDTRIPS
         """)
     exit(2)

@@ -101,8 +101,14 @@ struct Launcher: Sendable {
             }
         }
         // The child has its copies: close ours now (a reader must see end of file when it exits).
+        let stderr = ShellOutput(request.descriptors[2])
         request.descriptors.release()
-        job?.processStarted(child, group: group, ignoresKeyboardStops: placement.ignoresKeyboardStops)
+        do throws(Errno) {
+            try job?.processStarted(child, group: group, ignoresKeyboardStops: placement.ignoresKeyboardStops)
+        } catch {
+            // The program runs; only its stops go unseen (Ctrl-Z leaves the shell waiting for it).
+            try? await stderr.write("cpl: \(name): cannot follow its stops: \(error.description)\n")
+        }
         reporter?.lastStageLaunched(pid: child.pid)
         if detached { child.unref() }
         abort?.adopt(child)

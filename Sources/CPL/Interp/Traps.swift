@@ -82,8 +82,10 @@ final class SignalTraps: Sendable {
         state.withLock { $0.interruptRun = interrupt }
     }
 
-    /// Gives each signal the disposition the trap table asks for.
-    func apply(_ traps: [String: String], interactive: Bool) {
+    /// Gives each signal the disposition the trap table asks for; returns the signals that could
+    /// not be caught (at a full descriptor table), which keep the disposition they had.
+    func apply(_ traps: [String: String], interactive: Bool) -> [(signal: Signal, error: Errno)] {
+        var failures: [(signal: Signal, error: Errno)] = []
         let exitTrapSet = !(traps[TrapCondition.exit] ?? "").isEmpty
         let caughtForCleanup = state.withLock { $0.caughtForCleanup ?? [] }
         for signal in Signal.allNamed where signal != .kill && signal != .stop {
@@ -100,8 +102,13 @@ final class SignalTraps: Sendable {
             state.withLock { state in
                 if wanted == .fatal { state.fatalOnes.insert(signal.rawValue) } else { state.fatalOnes.remove(signal.rawValue) }
             }
-            set(wanted, for: signal)
+            do throws(Errno) {
+                try set(wanted, for: signal)
+            } catch {
+                failures.append((signal, error))
+            }
         }
+        return failures
     }
 
     /// From now on a signal that would kill this process is caught, so that it undoes what
@@ -122,13 +129,21 @@ final class SignalTraps: Sendable {
                 state.caughtForCleanup?.insert(signal.rawValue)
                 state.fatalOnes.insert(signal.rawValue)
             }
-            set(.fatal, for: signal)
+            do throws(Errno) {
+                try set(.fatal, for: signal)
+            } catch {
+                // The run goes on; only this signal, if it comes, kills the shell without the cleanup.
+                state.withLock { state in
+                    state.caughtForCleanup?.remove(signal.rawValue)
+                    state.fatalOnes.remove(signal.rawValue)
+                }
+            }
         }
     }
 
     private enum Disposition { case untouched, ignore, trapped, fatal }
 
-    private func set(_ disposition: Disposition, for signal: Signal) {
+    private func set(_ disposition: Disposition, for signal: Signal) throws(Errno) {
         let observed = state.withLock { $0.observations[signal.rawValue] != nil }
         switch disposition {
         case .untouched:
@@ -145,7 +160,7 @@ final class SignalTraps: Sendable {
             ProcessSignals.setDisposition(.ignore, for: signal)
         case .trapped, .fatal:
             guard !observed else { return }
-            let observation = ProcessSignals.observe(signal) { [self] signal in arrived(signal) }
+            let observation = try ProcessSignals.observe(signal) { [self] signal in arrived(signal) }
             state.withLock { $0.observations[signal.rawValue] = observation }
         }
         catchesAny.store(state.withLock { !$0.observations.isEmpty }, ordering: .relaxed)

@@ -29,7 +29,7 @@ extension Word {
         }
         let expanded = BraceAtom.expand(atoms[...])
         if expanded.count == 1 { return [self] }
-        return expanded.filter { !$0.isEmpty }.map { Word(parts: BraceAtom.parts(of: $0), range: range, sourceText: sourceText) }
+        return expanded.filter { !$0.isEmpty }.map { Word(parts: $0, range: range, sourceText: sourceText) }
     }
 }
 
@@ -38,7 +38,7 @@ enum BraceAtom: Equatable {
     case character(Character)
     case part(WordPart)
 
-    static func parts(of atoms: [BraceAtom]) -> [WordPart] {
+    static func parts(of atoms: ArraySlice<BraceAtom>) -> [WordPart] {
         var parts: [WordPart] = []
         var text = ""
         for atom in atoms {
@@ -54,30 +54,45 @@ enum BraceAtom: Equatable {
         return parts
     }
 
-    /// Every expansion of `atoms`, in order: the first `{` that opens a valid brace expression
-    /// is expanded, then its alternatives and what follows it, recursively (as bash does).
-    static func expand(_ atoms: ArraySlice<BraceAtom>) -> [[BraceAtom]] {
+    /// `pieces` one after another, adjacent literals joined (as `parts(of:)` makes them).
+    static func joined(_ pieces: [WordPart]...) -> [WordPart] {
+        var joined: [WordPart] = []
+        for part in pieces.joined() {
+            if case .literal(let text) = part, case .literal(let before)? = joined.last {
+                joined[joined.count - 1] = .literal(before + text)
+            } else {
+                joined.append(part)
+            }
+        }
+        return joined
+    }
+
+    /// Every expansion of `atoms`, as word parts, in order: the first `{` that opens a valid brace
+    /// expression is expanded, then its alternatives and what follows it, recursively (as bash
+    /// does). The results are parts, not atoms: a few words' braces can stand for a million words
+    /// (`{01..10}` five times over), and an atom per character of each then took gigabytes.
+    static func expand(_ atoms: ArraySlice<BraceAtom>) -> [[WordPart]] {
         var searchFrom = atoms.startIndex
         while let open = atoms[searchFrom...].firstIndex(of: .character("{")) {
             guard let (close, commas) = matchingBrace(atoms, from: open) else {
                 searchFrom = open + 1
                 continue
             }
-            let prefix = Array(atoms[atoms.startIndex..<open])
-            let alternatives: [[BraceAtom]]
+            let prefix = parts(of: atoms[atoms.startIndex..<open])
+            let alternatives: [[WordPart]]
             if !commas.isEmpty {
                 let bounds = [open] + commas + [close]
                 alternatives = (0..<(bounds.count - 1)).flatMap { expand(atoms[(bounds[$0] + 1)..<bounds[$0 + 1]]) }
             } else if let sequence = sequence(atoms[(open + 1)..<close]) {
-                alternatives = sequence.map { $0.map(BraceAtom.character) }
+                alternatives = sequence.map { [.literal($0)] }
             } else {
                 searchFrom = open + 1
                 continue
             }
             let suffixes = expand(atoms[(close + 1)...])
-            return alternatives.flatMap { alternative in suffixes.map { prefix + alternative + $0 } }
+            return alternatives.flatMap { alternative in suffixes.map { joined(prefix, alternative, $0) } }
         }
-        return [Array(atoms)]
+        return [parts(of: atoms)]
     }
 
     /// The `}` that closes the `{` at `open`, and the commas directly inside it; nil if none closes it.
@@ -97,6 +112,12 @@ enum BraceAtom: Equatable {
         return nil
     }
 
+    /// The most items, and characters in all, that one sequence may stand for: a larger one stays
+    /// as written, as text that is no sequence does. bash tries to make them all, and
+    /// `{01555555555555555555..10}` is 1.5 × 10¹⁸ words.
+    static let maximumSequenceItems = 1_000_000
+    static let maximumSequenceBytes = 1 << 24
+
     /// `1..10`, `01..10..3`, `a..e`, `z..a..2`: the items, or nil when the text is no sequence.
     private static func sequence(_ atoms: ArraySlice<BraceAtom>) -> [String]? {
         var text = ""
@@ -110,15 +131,22 @@ enum BraceAtom: Equatable {
         var step = 1
         if fields.count == 5 {
             guard let given = Int(fields[4]) else { return nil }
-            step = given == 0 ? 1 : abs(given)
+            step = given == 0 ? 1 : Int(clamping: given.magnitude)
         }
         let (first, last) = (String(fields[0]), String(fields[2]))
         if let from = Int(first), let to = Int(last) {
             let width = [first, last].contains { $0.drop { $0 == "-" }.count > 1 && $0.drop { $0 == "-" }.hasPrefix("0") }
                 ? max(first.count, last.count) : 0
-            let values = from <= to ? Array(stride(from: from, through: to, by: step)) : Array(stride(from: from, through: to, by: -step))
-            return values.map { value in
-                let digits = String(abs(value))
+            // The distance as a magnitude, which the type holds even from Int.min to Int.max.
+            let distance = from <= to ? UInt(bitPattern: to &- from) : UInt(bitPattern: from &- to)
+            let count = distance / UInt(step) + 1
+            let itemBytes = max(width, String(from).count, String(to).count)
+            guard count <= maximumSequenceItems, Int(count) * itemBytes <= maximumSequenceBytes else { return nil }
+            // Each value is between the bounds, so that stepping to it cannot overflow.
+            var value = from
+            return (0..<Int(count)).map { index in
+                if index > 0 { value = from <= to ? value + step : value - step }
+                let digits = String(value.magnitude)
                 let sign = value < 0 ? "-" : ""
                 return sign + String(repeating: "0", count: max(0, width - sign.count - digits.count)) + digits
             }

@@ -8,17 +8,8 @@ import Synchronization
 final class Reactor: Sendable {
     static let shared = Reactor()
 
-    /// Why the reactor could not start: the call that failed and its error (EMFILE or ENFILE from
-    /// `epoll_create1` with the descriptor table full, EAGAIN from `pthread_create` at the process
-    /// limit). Nothing is left half started: the next use tries again.
-    struct StartFailure: Error {
-        let errno: Errno
-        let syscall: String
-    }
-
-    /// The epoll instance once started, -1 before: it and the thread are made on first use, not in
-    /// `shared`'s initializer, so that running out of descriptors or threads then is an error the
-    /// caller reports rather than the end of the process.
+    /// The epoll instance once started, -1 before: it and the thread are made on first use (see
+    /// `startServiceThread`), so that running out of descriptors then is an error too.
     private let epoll = Atomic<Int32>(-1)
     private let starting = Mutex(())
     private let watchers = Mutex<[UInt64: Watcher]>([:])
@@ -48,18 +39,12 @@ final class Reactor: Sendable {
             if running >= 0 { return running }
             let created = epoll_create1(Int32(EPOLL_CLOEXEC))
             guard created >= 0 else { throw StartFailure(errno: .current, syscall: "epoll_create1") }
-            var thread = pthread_t()
-            let context = Unmanaged.passRetained(self).toOpaque()
-            let started = pthread_create(&thread, nil, { context in
-                Unmanaged<Reactor>.fromOpaque(context!).takeRetainedValue().run()
-                return nil
-            }, context)
-            guard started == 0 else {
-                Unmanaged<Reactor>.fromOpaque(context).release()
+            do throws(StartFailure) {
+                try startServiceThread { self.run() }
+            } catch {
                 close(created)
-                throw StartFailure(errno: Errno(rawValue: started), syscall: "pthread_create")
+                throw error
             }
-            pthread_detach(thread)
             epoll.store(created, ordering: .releasing)
             return created
         }
@@ -93,7 +78,7 @@ final class Reactor: Sendable {
         watchers.withLock { _ = $0.removeValue(forKey: watcher.token) }
     }
 
-    private func run() {
+    private func run() -> Never {
         // Signals belong to the program's other threads; this one must only ever wake for I/O.
         var all = sigset_t()
         sigfillset(&all)

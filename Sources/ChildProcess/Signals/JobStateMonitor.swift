@@ -13,9 +13,10 @@ extension ChildProcess {
 
     /// Job control: calls `observer` on the reactor thread each time the child stops or
     /// continues, until it exits. The kernel reports stops only through SIGCHLD, which this
-    /// process then catches (a pidfd tells of the exit alone).
-    public func observeJobState(_ observer: @escaping @Sendable (JobStateChange) -> Void) {
-        JobStateMonitor.shared.add(observer, for: self)
+    /// process then catches (a pidfd tells of the exit alone). The first observation starts
+    /// catching SIGCHLD, which throws at a full descriptor table (see `ProcessSignals.observe`).
+    public func observeJobState(_ observer: @escaping @Sendable (JobStateChange) -> Void) throws(Errno) {
+        try JobStateMonitor.shared.add(observer, for: self)
     }
 
     /// The signal that stopped the child, while it is stopped (needs `observeJobState`).
@@ -34,10 +35,11 @@ final class JobStateMonitor: Sendable {
         var stopped: Signal?
     }
     private let entries = Mutex<[ObjectIdentifier: Entry]>([:])
+    /// SIGCHLD's observation, made by the first `add`.
+    private let childSignals = Mutex<SignalObservation?>(nil)
 
     private init() {
         JobStateMonitor.inUse.store(true, ordering: .releasing)
-        ProcessSignals.observe(.child) { [self] _ in pollAll() }
     }
 
     /// The child exited: drop it (and its descriptor) now rather than at the next SIGCHLD.
@@ -46,7 +48,10 @@ final class JobStateMonitor: Sendable {
         shared.entries.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(child)) }
     }
 
-    func add(_ observer: @escaping @Sendable (ChildProcess.JobStateChange) -> Void, for child: ChildProcess) {
+    func add(_ observer: @escaping @Sendable (ChildProcess.JobStateChange) -> Void, for child: ChildProcess) throws(Errno) {
+        try childSignals.withLock { observation throws(Errno) in
+            if observation == nil { observation = try ProcessSignals.observe(.child) { [self] _ in pollAll() } }
+        }
         entries.withLock { entries in
             entries[ObjectIdentifier(child), default: Entry(child: child, observers: [], stopped: nil)]
                 .observers.append(observer)

@@ -12,9 +12,15 @@ public enum ProcessSignals {
     /// and calls `observer` each time it arrives, until the observation is cancelled. A caught
     /// signal without observers is counted and otherwise ignored. Children still start with
     /// every signal at its default.
+    ///
+    /// The first observation makes the pipe the handler writes to (and starts the reactor that
+    /// reads it): with the descriptor table full that throws (EMFILE), the signal is left as it
+    /// was, and the next observation tries again.
     @discardableResult
-    public static func observe(_ signal: Signal, _ observer: @escaping @Sendable (Signal) -> Void) -> SignalObservation {
-        SignalDispatcher.shared.add(observer, for: signal)
+    public static func observe(
+        _ signal: Signal, _ observer: @escaping @Sendable (Signal) -> Void
+    ) throws(Errno) -> SignalObservation {
+        try SignalDispatcher.shared.add(observer, for: signal)
     }
 
     /// What a signal does when nobody observes it.
@@ -62,41 +68,64 @@ final class SignalDispatcher: Sendable {
         var observers: [Int32: [(id: UInt64, call: @Sendable (Signal) -> Void)]] = [:]
         var caught: Set<Int32> = []
         var nextID: UInt64 = 1
+        /// The pipe's write end, made by the first observation (see `startPipe`).
+        var writeEnd: FileDescriptor?
     }
     private let state = Mutex(State())
-    private let readEnd: FileDescriptor
-    private let writeEnd: FileDescriptor
-    private let watcher: Watcher
+    /// Held while arrivals are taken and reported: a shell asking between two commands (on its own
+    /// thread) must not find the count already taken by the reactor's report and the observers not
+    /// yet called, and go on as if no signal had come (the trap then ran a command late, or never).
+    private let reporting = Mutex(())
 
-    private init() {
-        do {
-            (readEnd, writeEnd) = try FileDescriptor.pipe()
-            // The handler must never block, and the reactor drains without blocking.
-            try readEnd.setNonBlocking()
-            try writeEnd.setNonBlocking()
-        } catch {
-            fatalError("cannot create the signal pipe: \(error)")
-        }
-        watcher = Watcher(readEnd)
-        watch()
-    }
+    private init() {}
 
-    func add(_ observer: @escaping @Sendable (Signal) -> Void, for signal: Signal) -> SignalObservation {
-        let (id, catchNow) = state.withLock { state -> (UInt64, Bool) in
+    func add(_ observer: @escaping @Sendable (Signal) -> Void, for signal: Signal) throws(Errno) -> SignalObservation {
+        let (id, catchNow, writeEnd) = try state.withLock { state throws(Errno) -> (UInt64, Bool, FileDescriptor) in
+            let writeEnd: FileDescriptor
+            if let started = state.writeEnd {
+                writeEnd = started
+            } else {
+                writeEnd = try startPipe()
+                state.writeEnd = writeEnd
+            }
             defer { state.nextID += 1 }
             state.observers[signal.rawValue, default: []].append((state.nextID, observer))
-            return (state.nextID, state.caught.insert(signal.rawValue).inserted)
+            return (state.nextID, state.caught.insert(signal.rawValue).inserted, writeEnd)
         }
         if catchNow { cp_signal_catch(signal.rawValue, writeEnd.rawValue) }
         return SignalObservation(signal: signal, id: id)
     }
 
+    /// Makes the pipe and has the reactor watch its read end; returns the write end. Nothing is
+    /// left open when that fails.
+    private func startPipe() throws(Errno) -> FileDescriptor {
+        do throws(StartFailure) {
+            try Reactor.shared.start()
+        } catch {
+            throw error.errno
+        }
+        let (readEnd, writeEnd) = try FileDescriptor.pipe()
+        do throws(Errno) {
+            // The handler must never block, and the reactor drains without blocking.
+            try readEnd.setNonBlocking()
+            try writeEnd.setNonBlocking()
+        } catch {
+            try? readEnd.close()
+            try? writeEnd.close()
+            throw error
+        }
+        watch(Watcher(readEnd))
+        return writeEnd
+    }
+
     /// Takes the handler's counts (each arrival is taken once, by whichever thread gets to it
     /// first) and calls the observers.
     func reportArrivals() {
-        let (caught, observers) = state.withLock { ($0.caught, $0.observers) }
-        for number in caught.sorted() where cp_signal_take(number) > 0 {
-            for observer in observers[number] ?? [] { observer.call(Signal(rawValue: number)) }
+        reporting.withLock { _ in
+            let (caught, observers) = state.withLock { ($0.caught, $0.observers) }
+            for number in caught.sorted() where cp_signal_take(number) > 0 {
+                for observer in observers[number] ?? [] { observer.call(Signal(rawValue: number)) }
+            }
         }
     }
 
@@ -112,13 +141,13 @@ final class SignalDispatcher: Sendable {
         state.withLock { $0.observers[observation.signal.rawValue]?.removeAll { $0.id == observation.id } }
     }
 
-    private func watch() {
+    private func watch(_ watcher: Watcher) {
         watcher.notify(when: .readable) { [self] ready in
             guard ready else { return }
             var bytes = [UInt8](repeating: 0, count: 256)
-            while bytes.withUnsafeMutableBytes({ read(readEnd.rawValue, $0.baseAddress, $0.count) }) > 0 {}
+            while bytes.withUnsafeMutableBytes({ read(watcher.descriptor.rawValue, $0.baseAddress, $0.count) }) > 0 {}
             reportArrivals()
-            watch()
+            watch(watcher)
         }
     }
 }

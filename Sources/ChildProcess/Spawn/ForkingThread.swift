@@ -9,8 +9,8 @@ import Synchronization
 final class ForkingThread: @unchecked Sendable {
     static let shared = ForkingThread()
 
-    /// One caller at a time hands its work over.
-    private let turn = Mutex(())
+    /// One caller at a time hands its work over; whether the thread runs.
+    private let turn = Mutex(false)
     /// Set by the caller holding `turn` before `start` is posted, run by the thread.
     private var work: (() -> Void)?
     private let start = UnsafeMutablePointer<sem_t>.allocate(capacity: 1)
@@ -19,20 +19,23 @@ final class ForkingThread: @unchecked Sendable {
     private init() {
         sem_init(start, 0, 0)
         sem_init(finished, 0, 0)
-        var thread = pthread_t()
-        let context = Unmanaged.passRetained(self).toOpaque()
-        let created = pthread_create(&thread, nil, { context in
-            Unmanaged<ForkingThread>.fromOpaque(context!).takeRetainedValue().serve()
-            return nil
-        }, context)
-        precondition(created == 0, "cannot start the forking thread: \(Errno(rawValue: created))")
-        pthread_detach(thread)
     }
 
-    /// Runs `body` on the forking thread and returns when it has run (the spawn it does blocks
-    /// the caller as long as it would have on the caller's own thread).
+    /// Starts the thread unless it runs; a spawn that needs it calls this first, so that a process
+    /// at its thread limit fails that spawn (EAGAIN pthread_create) and the next one tries again.
+    func startIfNeeded() throws(StartFailure) {
+        try turn.withLock { running throws(StartFailure) in
+            guard !running else { return }
+            try startServiceThread { self.serve() }
+            running = true
+        }
+    }
+
+    /// Runs `body` on the forking thread, started by `startIfNeeded`, and returns when it has run
+    /// (the spawn it does blocks the caller as long as it would have on the caller's own thread).
     func run(_ body: () -> Void) {
-        turn.withLock { _ in
+        turn.withLock { running in
+            precondition(running, "the forking thread is used before it is started")
             withoutActuallyEscaping(body) { body in
                 work = body
                 sem_post(start)
@@ -42,7 +45,7 @@ final class ForkingThread: @unchecked Sendable {
         }
     }
 
-    private func serve() {
+    private func serve() -> Never {
         // Signal handlers belong to the program's other threads.
         var all = sigset_t()
         sigfillset(&all)

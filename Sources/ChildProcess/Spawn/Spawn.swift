@@ -11,7 +11,7 @@ extension ChildProcess {
     ) throws(SpawnError) -> ChildProcess {
         var launch = try Launch(command: command, arguments: arguments, options: options)
         defer { launch.closeChildEnds() }
-        try launch.startReactor()
+        try launch.startThreads()
         let pid = try launch.start()
         return try launch.makeChildProcess(pid: pid)
     }
@@ -224,10 +224,12 @@ struct Launch: ~Copyable {
     }
 
     /// The reactor reaps the child and serves its streams, so it must be running before the child
-    /// is: a process out of descriptors or threads fails here, with nothing started.
-    mutating func startReactor() throws(SpawnError) {
-        do {
+    /// is, as must the forking thread that starts a child with a parent-death signal: a process out
+    /// of descriptors or threads fails here, with nothing started.
+    mutating func startThreads() throws(SpawnError) {
+        do throws(StartFailure) {
             try Reactor.shared.start()
+            if options.parentDeathSignal != nil { try ForkingThread.shared.startIfNeeded() }
         } catch {
             closeParentEnds()
             throw SpawnError(errno: error.errno, syscall: error.syscall, path: file, spawnargs: Array(argv.dropFirst()))

@@ -42,17 +42,23 @@ final class REPL {
     func run() -> Int32 {
         let interpreter = self.interpreter
         let signals = editor.signals
-        ProcessSignals.observe(.interrupt) { signal in
-            // A command running in-process (no job of its own has the terminal) first: once posted,
-            // the prompt may already be running the next line, which this interrupt must not reach.
-            interpreter.interrupt()
-            signals.post(signal)
-        }
-        ProcessSignals.observe(.windowChange) { signals.post($0) }
-        ProcessSignals.observe(.hangup) { _ in
-            // The terminal went away: hang up our jobs too, then go.
-            interpreter.signalJobs(.hangup)
-            exit(128 + SIGHUP)
+        do throws(Errno) {
+            try ProcessSignals.observe(.interrupt) { signal in
+                // A command running in-process (no job of its own has the terminal) first: once posted,
+                // the prompt may already be running the next line, which this interrupt must not reach.
+                interpreter.interrupt()
+                signals.post(signal)
+            }
+            try ProcessSignals.observe(.windowChange) { signals.post($0) }
+            try ProcessSignals.observe(.hangup) { _ in
+                // The terminal went away: hang up our jobs too, then go.
+                interpreter.signalJobs(.hangup)
+                exit(128 + SIGHUP)
+            }
+        } catch {
+            // Without them Ctrl-C would end the shell rather than the line.
+            CommandLineTool.writeError("cpl: cannot catch signals: \(error.description)\n")
+            return 2
         }
         // `set -o vi|emacs` starts as readline's mode (from ~/.inputrc), then chooses it.
         var options = interpreter.shellOptions

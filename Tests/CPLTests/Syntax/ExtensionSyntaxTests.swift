@@ -13,6 +13,17 @@ import Testing
         #expect(syntaxError("echo $'abc")?.isIncomplete == true)
     }
 
+    // The fuzzer's: a 10¹⁸-item sequence never ended, a step of Int.min and bounds Int.max apart trapped.
+    @Test func braceSequencesTooLargeToMakeStayAsWritten() {
+        #expect(simpleCommand("echo {01555555555555555555..10}")?.words.map(\.parts) == [[.literal("echo")], [.literal("{01555555555555555555..10}")]])
+        #expect(compactDump("echo a{1..5..-9223372036854775808}{x,y}") == compactDump("echo a1x a1y"))
+        #expect(compactDump("echo {-9223372036854775808..9223372036854775807..4611686018427387904}")
+            == compactDump("echo -9223372036854775808 -4611686018427387904 0 4611686018427387904"))
+        #expect(compactDump("echo {9223372036854775806..9223372036854775807}") == compactDump("echo 9223372036854775806 9223372036854775807"))
+        #expect(simpleCommand("echo {1..1000000}")?.words.count == 1_000_001)
+        #expect(simpleCommand("echo {1..1000001}")?.words.count == 2)
+    }
+
     @Test func braceExpansionMakesWords() {
         #expect(compactDump("echo a{b,c}d {1..3}") == compactDump("echo abd acd 1 2 3"))
         #expect(compactDump("for i in {a..c}; do :; done") == compactDump("for i in a b c; do :; done"))

@@ -15,7 +15,7 @@ struct JobStateTests {
             "sh", ["-c", "kill -STOP $$; while [ ! -e \(directory)/flag ]; do sleep 0.01; done"],
             options: SpawnOptions(stdio: [.ignore, .ignore, .inherit]))
         let changes = Mutex<[ChildProcess.JobStateChange]>([])
-        child.observeJobState { change in changes.withLock { $0.append(change) } }
+        try child.observeJobState { change in changes.withLock { $0.append(change) } }
         #expect(await eventually { changes.withLock { $0 } == [.stopped(.stop)] })
         #expect(child.stopSignal == .stop)
         #expect(child.exitStatus == nil)
@@ -48,7 +48,7 @@ struct JobStateTests {
 
     @Test func aCaughtSignalCallsItsObserver() async throws {
         let arrivals = Mutex(0)
-        let observation = ProcessSignals.observe(.user2) { signal in
+        let observation = try ProcessSignals.observe(.user2) { signal in
             if signal == .user2 { arrivals.withLock { $0 += 1 } }
         }
         defer { observation.cancel() }
@@ -58,7 +58,7 @@ struct JobStateTests {
         // they were added, so once the witness has seen the second signal, the cancelled observer
         // would have seen it too.
         let witnessed = Mutex(0)
-        let witness = ProcessSignals.observe(.user2) { _ in witnessed.withLock { $0 += 1 } }
+        let witness = try ProcessSignals.observe(.user2) { _ in witnessed.withLock { $0 += 1 } }
         defer { witness.cancel() }
         observation.cancel()
         kill(getpid(), SIGUSR2)

@@ -72,15 +72,31 @@ struct StarvationTests {
         #expect(output == "cold EMFILE epoll_create1\nwarm ok\n")
     }
 
-    // Root ignores RLIMIT_NPROC, so then the fixture runs as nobody (the library's own uid/gid).
-    @Test("with RLIMIT_NPROC reached, each start fails with EAGAIN and leaks nothing; with the limit back, all work")
-    func processes() async throws {
+    @Test("the first signal observation with the descriptor table full throws EMFILE and leaves nothing open, and the next one catches the signal")
+    func signalPipe() async throws {
+        let output = try await ChildProcess.execFile(fixturePath, ["starve-signals"]).stdout
+        #expect(output == "cold EMFILE\nwarm ok\nfds SAME\n")
+    }
+
+    /// Root ignores RLIMIT_NPROC, so then the fixture runs as nobody (the library's own uid/gid).
+    static var asNonRoot: ExecOptions {
         var options = ExecOptions()
         if getuid() == 0 {
             options.uid = 65534
             options.gid = 65534
         }
-        let output = try await ChildProcess.execFile(fixturePath, ["starve-processes"], options: options).stdout
+        return options
+    }
+
+    @Test("the first spawn with a parent-death signal at RLIMIT_NPROC throws EAGAIN from pthread_create (the forking thread cannot start), and the next one starts it")
+    func forkingThreadStart() async throws {
+        let output = try await ChildProcess.execFile(fixturePath, ["starve-forking-thread"], options: Self.asNonRoot).stdout
+        #expect(output == "cold EAGAIN pthread_create\nwarm ok\n")
+    }
+
+    @Test("with RLIMIT_NPROC reached, each start fails with EAGAIN and leaks nothing; with the limit back, all work")
+    func processes() async throws {
+        let output = try await ChildProcess.execFile(fixturePath, ["starve-processes"], options: Self.asNonRoot).stdout
         let lines = output.split(separator: "\n")
         let starvedKinds = ["spawn", "spawn-ignored", "spawnSync", "parent-death", "fork"]
         for kind in starvedKinds {

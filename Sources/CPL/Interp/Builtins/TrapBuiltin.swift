@@ -25,7 +25,9 @@ extension Executor {
             }
             state.traps[condition] = action
         }
-        session.signalTraps.apply(state.traps, interactive: session.jobControl)
+        for failure in session.signalTraps.apply(state.traps, interactive: session.jobControl) {
+            status = await builtinError("trap", "\(failure.signal.name): cannot catch: \(failure.error.description)", status: 1)
+        }
         return status
     }
 }

@@ -100,8 +100,10 @@ final class Job: Sendable {
     }
 
     /// A process of this job was started (in process group `group`, if any).
-    /// One that ignores keyboard stops does not count for whether the job stopped.
-    func processStarted(_ child: ChildProcess, group: Int32?, ignoresKeyboardStops: Bool = false) {
+    /// One that ignores keyboard stops does not count for whether the job stopped. Throws when
+    /// the job's stops cannot be followed (SIGCHLD not caught, at a full descriptor table); the
+    /// process is recorded all the same.
+    func processStarted(_ child: ChildProcess, group: Int32?, ignoresKeyboardStops: Bool = false) throws(Errno) {
         let cancelled = state.withLock { state in
             state.children.append((child, group))
             if !ignoresKeyboardStops { state.stoppable.insert(ObjectIdentifier(child)) }
@@ -113,7 +115,7 @@ final class Job: Sendable {
             if let group, group > 0 { Glibc.kill(-group, SIGTERM) } else { _ = child.kill(.terminate) }
         }
         if tracksStops {
-            child.observeJobState { [weak self] _ in self?.processStateChanged() }
+            try child.observeJobState { [weak self] _ in self?.processStateChanged() }
         }
     }
 
