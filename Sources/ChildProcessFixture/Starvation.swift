@@ -175,12 +175,7 @@ func starveReactor() async {
     }
     for fd in filler { close(fd) }
     setSoftLimit(RLIMIT_NOFILE, to: original)
-    do {
-        let child = try ChildProcess.spawn("true", options: options)
-        print("warm \(try await child.waitForExit() == .exited(0) ? "ok" : "unexpected status")")
-    } catch {
-        print("warm \(failureSummary(error))")
-    }
+    await spawnOnceRecovered(options: options)
 }
 
 /// starve-processes: with RLIMIT_NPROC at 1 (this user may not start another process or thread;
@@ -303,12 +298,7 @@ func starveForkingThread() async {
     }
     setSoftLimit(__RLIMIT_NPROC, to: original)
     _ = try? await started?.waitForExit()
-    do {
-        let child = try ChildProcess.spawn("true", options: options)
-        print("warm \(try await child.waitForExit() == .exited(0) ? "ok" : "unexpected status")")
-    } catch {
-        print("warm \(failureSummary(error))")
-    }
+    await spawnOnceRecovered(options: options)
 }
 
 /// starve-signals: the first signal observation, with the descriptor table full, cannot make the
@@ -348,4 +338,14 @@ func starveSignals() async {
         print("warm \(error.code)")
     }
     print(before == after ? "fds SAME" : "fds \(before) \(after)")
+}
+
+/// With the resource back: `warm OUTCOME`, a spawn of `true` that must succeed and exit 0.
+private func spawnOnceRecovered(options: SpawnOptions) async {
+    do {
+        let child = try ChildProcess.spawn("true", options: options)
+        print("warm \(try await child.waitForExit() == .exited(0) ? "ok" : "unexpected status")")
+    } catch {
+        print("warm \(failureSummary(error))")
+    }
 }

@@ -7,6 +7,12 @@ import Testing
 /// counts connections.
 @Suite("remote stages through OpenSSH", .serialized)
 struct RemoteStageTests {
+    /// `DIRECTORY/record`: runs its arguments (an ssh command line) after appending them to
+    /// `DIRECTORY/arguments`, one a line, so a test sees the ControlPath and options ssh was given.
+    static func createArgumentRecorder(in directory: String) {
+        createFile("\(directory)/record", "#!/bin/sh\nprintf '%s\\n' \"$@\" >> \"${0%/*}/arguments\"\nexec \"$@\"\n", mode: 0o755)
+    }
+
     static func environment(_ hosts: SSHTestHosts, in directory: String) -> [String: String] {
         ["PATH": "/usr/bin:/bin", "HOME": directory, "LC_ALL": "C", "CPL_SSH_COMMAND": hosts.sshCommand]
     }
@@ -133,7 +139,7 @@ struct RemoteStageTests {
         let hosts = try #require(SSHTestHosts.shared, "\(SSHTestHosts.started)")
         let directory = makeTemporaryDirectory()
         defer { removeTree(directory) }
-        createFile("\(directory)/record", "#!/bin/sh\nprintf '%s\\n' \"$@\" >> \"${0%/*}/arguments\"\nexec \"$@\"\n", mode: 0o755)
+        Self.createArgumentRecorder(in: directory)
         var environment = Self.environment(hosts, in: directory)
         environment["CPL_SSH_COMMAND"] = "\(directory)/record " + hosts.sshCommand
         let result = await runCPL(["-c", "@h1 echo remote; exec echo replaced"], in: directory, environment: environment)
@@ -200,7 +206,7 @@ struct RemoteStageTests {
         let hosts = try #require(SSHTestHosts.shared, "\(SSHTestHosts.started)")
         let directory = makeTemporaryDirectory()
         defer { removeTree(directory) }
-        createFile("\(directory)/record", "#!/bin/sh\nprintf '%s\\n' \"$@\" >> \"${0%/*}/arguments\"\nexec \"$@\"\n", mode: 0o755)
+        Self.createArgumentRecorder(in: directory)
         var environment = Self.environment(hosts, in: directory)
         environment["CPL_SSH_COMMAND"] = "\(directory)/record \(hosts.sshCommand) -o ControlPersist=1"
         let result = await runCPL(["-c", "@h1 true; kill -KILL $$"], in: directory, environment: environment)
