@@ -27,8 +27,11 @@ extension Word {
                 atoms.append(.part(part))
             }
         }
-        let expanded = BraceAtom.expand(atoms[...])
-        if expanded.count == 1 { return [self] }
+        // A word stands for at most as many words as one sequence may, and their text for at most
+        // as much as a sequence's (each is at most about as long as the word): past that it stays
+        // as written. `{01..10}` eight times in one word would otherwise be 10^8 words.
+        let limit = min(BraceAtom.maximumSequenceItems, BraceAtom.maximumSequenceBytes / max(atoms.count, 1))
+        guard let expanded = BraceAtom.expand(atoms[...], limit: limit), expanded.count != 1 else { return [self] }
         return expanded.filter { !$0.isEmpty }.map { Word(parts: $0, range: range, sourceText: sourceText) }
     }
 }
@@ -71,7 +74,8 @@ enum BraceAtom: Equatable {
     /// expression is expanded, then its alternatives and what follows it, recursively (as bash
     /// does). The results are parts, not atoms: a few words' braces can stand for a million words
     /// (`{01..10}` five times over), and an atom per character of each then took gigabytes.
-    static func expand(_ atoms: ArraySlice<BraceAtom>) -> [[WordPart]] {
+    /// nil when they would be more than `limit`.
+    static func expand(_ atoms: ArraySlice<BraceAtom>, limit: Int) -> [[WordPart]]? {
         var searchFrom = atoms.startIndex
         while let open = atoms[searchFrom...].firstIndex(of: .character("{")) {
             guard let (close, commas) = matchingBrace(atoms, from: open) else {
@@ -79,17 +83,23 @@ enum BraceAtom: Equatable {
                 continue
             }
             let prefix = parts(of: atoms[atoms.startIndex..<open])
-            let alternatives: [[WordPart]]
+            var alternatives: [[WordPart]] = []
             if !commas.isEmpty {
                 let bounds = [open] + commas + [close]
-                alternatives = (0..<(bounds.count - 1)).flatMap { expand(atoms[(bounds[$0] + 1)..<bounds[$0 + 1]]) }
+                for index in 0..<(bounds.count - 1) {
+                    guard let expanded = expand(atoms[(bounds[index] + 1)..<bounds[index + 1]], limit: limit),
+                          expanded.count <= limit - alternatives.count else { return nil }
+                    alternatives += expanded
+                }
             } else if let sequence = sequence(atoms[(open + 1)..<close]) {
                 alternatives = sequence.map { [.literal($0)] }
             } else {
                 searchFrom = open + 1
                 continue
             }
-            let suffixes = expand(atoms[(close + 1)...])
+            guard let suffixes = expand(atoms[(close + 1)...], limit: limit) else { return nil }
+            let (count, overflow) = alternatives.count.multipliedReportingOverflow(by: suffixes.count)
+            guard !overflow, count <= limit else { return nil }
             return alternatives.flatMap { alternative in suffixes.map { joined(prefix, alternative, $0) } }
         }
         return [parts(of: atoms)]
