@@ -7,9 +7,13 @@
 # Starts one sshd per NAME, each with a host key of its own, all accepting one generated user key
 # (DIR/user_key), and writes DIR/ssh_config, in which NAME reaches its server (`ssh -F
 # DIR/ssh_config NAME …`). Each server sets CPL_TEST_HOST=NAME in the remote environment, so a
-# command can tell the hosts apart although they are one machine. Three more names reach the first
-# server in ways that must fail: `denied` offers a key the servers do not accept, `stranger` finds
-# no known host key, `closed` a port nobody listens on. DIR/ports gets a `NAME PORT` line per server.
+# command can tell the hosts apart although they are one machine, and SHLVL=1: bash, when sshd
+# starts it at level 0, reads ~/.bashrc even for `bash -c`, and a developer's rc (pyenv's, on the
+# machine this was measured on: ~100 processes, 100 ms a session) would be most of what every remote
+# command costs, in the tests and in each row of benchmark 13 alike, hiding what the connection
+# costs. Three more names reach the first server in ways that must fail: `denied` offers a key the
+# servers do not accept, `stranger` finds no known host key, `closed` a port nobody listens on.
+# DIR/ports gets a `NAME PORT` line per server.
 #
 # Exits once every server answers with its SSH banner (status 1, and why, if one does not); the
 # servers stop once OWNER_PID has exited, however it ends. Does nothing when DIR's servers already
@@ -63,7 +67,7 @@ StrictModes no
 PasswordAuthentication no
 KbdInteractiveAuthentication no
 PermitRootLogin prohibit-password
-SetEnv CPL_TEST_HOST=$name
+SetEnv CPL_TEST_HOST=$name SHLVL=1
 LogLevel INFO
 EOF
         # Its output goes to files: the callers read this script's pipes to their end.
@@ -78,7 +82,10 @@ EOF
     # The watchdog: neither caller has a teardown step that always runs.
     (
         while kill -0 "$owner" 2>/dev/null; do sleep 1; done
-        kill "$sshd" 2>/dev/null || true
+        # A connection's sshd is in a session of its own and outlives the listener, and with it the
+        # ControlMaster at its other end: end them while they are still the listener's children.
+        connections=$(pgrep -P "$sshd" || true)
+        kill "$sshd" $connections 2>/dev/null || true
     ) </dev/null >/dev/null 2>&1 &
 done
 

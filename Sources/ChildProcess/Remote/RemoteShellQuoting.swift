@@ -49,14 +49,17 @@ public enum RemoteShell {
     /// Ctrl-C): a remote `sleep 1000` would go on. The wrapper runs the command in the background
     /// with the session's stdin, and a watcher that checks once a second that the channel is still
     /// there: that sshd (the login shell's parent) lives and, where /proc shows it, still holds the
-    /// read end of the command's stdout pipe (with a shared ControlMaster the connection's sshd
-    /// outlives each channel). When the channel is gone the command gets SIGTERM. The watcher holds
-    /// none of the channel's descriptors, so it never delays the end of the output, and it leaves
-    /// by itself at most a second after the command ends. The status is the command's.
+    /// read end of the shell's stdout pipe (with a shared ControlMaster the connection's sshd
+    /// outlives each channel). When the channel is gone the command gets SIGTERM. The watcher looks
+    /// only after its first second, so a short command costs no more than two forks and a `sleep`
+    /// that runs beside it; it holds none of the channel's descriptors, so it never delays the end of
+    /// the output, and it leaves by itself at most a second after the command ends. The status is
+    /// the command's.
     public static func endingWithSession(_ commandLine: String) -> String {
-        #"exec 3<&0 </dev/null; o=$(readlink /proc/$$/fd/1 2>/dev/null); case $(ls -l /proc/$PPID/fd 2>/dev/null) in *"$o"*) ;; *) o= ;; esac; "#
-            + "\(commandLine) <&3 3<&- & c=$!; exec 3<&-; "
-            + #"{ while kill -0 $c && kill -0 $PPID && case ${o:+$(ls -l /proc/$PPID/fd)} in *"$o"*) true ;; *) false ;; esac; do sleep 1; done; kill $c; } >/dev/null 2>&1 & wait $c"#
+        "exec 3<&0 </dev/null; \(commandLine) <&3 3<&- & c=$!; exec 3<&-; "
+            + #"{ o=; while sleep 1 && kill -0 $c && kill -0 $PPID && case ${o:=$(readlink /proc/$$/fd/1)} in "#
+            + #""") true ;; *) case $(ls -l /proc/$PPID/fd) in ""|*"$o"*) true ;; *) false ;; esac ;; esac; "#
+            + #"do :; done; kill $c; } >/dev/null 2>&1 & wait $c"#
     }
 
     /// No POSIX shell gives these a meaning: ASCII letters, digits, a few punctuation marks, and
