@@ -34,7 +34,37 @@ struct AnchoredGlobMatch {
         }
     }
 
+    /// For each place in `text`, 0 through its count, whether some run of the text that starts
+    /// there matches the pattern, in one pass: `${x//p/r}` asks for a match at each place in turn,
+    /// and a scan from every place that has none cost a pass per place (a minute for
+    /// `${y//*a*a*a*b/+}` of 8,000 `a`s). Only for `.end`: the text is read backwards, and the
+    /// pattern's start rejoins at every step, so a match is found wherever it ends.
+    func matchStarts(in text: ArraySlice<UInt32>) -> [Bool] {
+        precondition(anchor == .end, "matchStarts(in:) reads the text backwards")
+        var starts = [Bool](repeating: false, count: text.count + 1)
+        var place = text.count
+        run(over: text.reversed(), rejoiningAtEveryStep: true) { _, matched in
+            starts[place] = matched
+            place -= 1
+            return true
+        }
+        return starts
+    }
+
     private func length(of text: some Collection<UInt32>, longest: Bool) -> Int? {
+        var found: Int?
+        run(over: text, rejoiningAtEveryStep: false) { step, matched in
+            if matched { found = step }
+            return !(matched && !longest)
+        }
+        return found
+    }
+
+    /// Advances the pattern's positions over `text` one character at a time, calling `visit` with
+    /// the number of characters read (0 first) and whether the whole pattern matches there, until
+    /// `visit` returns false or no position is left.
+    private func run(over text: some Collection<UInt32>, rejoiningAtEveryStep rejoins: Bool,
+                     _ visit: (_ step: Int, _ matched: Bool) -> Bool) {
         let end = tokens.count
         // The step at which each position last joined `next`, so that it joins once per step.
         var joined = [Int](repeating: -1, count: end + 1)
@@ -51,11 +81,10 @@ struct AnchoredGlobMatch {
             }
         }
         join(0, step: 0)
-        var found: Int? = joined[end] == 0 ? 0 : nil
-        if found != nil && !longest { return 0 }
+        guard visit(0, joined[end] == 0) else { return }
         var step = 0
         for character in text {
-            if next.isEmpty { break }
+            if next.isEmpty && !rejoins { break }
             swap(&current, &next)
             next.removeAll(keepingCapacity: true)
             step += 1
@@ -68,11 +97,8 @@ struct AnchoredGlobMatch {
                 default: break
                 }
             }
-            if joined[end] == step {
-                found = step
-                if !longest { break }
-            }
+            if rejoins { join(0, step: step) }
+            guard visit(step, joined[end] == step) else { return }
         }
-        return found
     }
 }

@@ -162,6 +162,9 @@ private struct ScalarMatcher {
         forwards.length(in: characters[start...], longest: longest).map { start + $0 }
     }
 
+    /// For each place in the value, 0 through its count, whether some match starts there.
+    func matchStarts() -> [Bool] { backwards.matchStarts(in: characters[...]) }
+
     /// The start of the shortest or longest match that ends at the end of the value.
     func matchStart(longest: Bool) -> Int? {
         backwards.length(in: characters[...], longest: longest).map { count - $0 }
@@ -205,8 +208,9 @@ enum PatternReplacement {
             var result = ""
             var copied = 0
             var start = 0
+            let starts = matcher.matchStarts()
             while start < count {
-                guard let end = matcher.matchEnd(from: start, longest: true), end > start else {
+                guard starts[start], let end = matcher.matchEnd(from: start, longest: true), end > start else {
                     start += 1
                     continue
                 }

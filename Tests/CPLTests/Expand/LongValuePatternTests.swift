@@ -28,4 +28,15 @@ import Testing
         #expect(await expandFields(#""${x##*a}" "${x#*a}" "${x/#*a/>}" "${x/%a*/<}" "${x/b*a/-}""#, context)
             == [tail, tail, ">" + tail, String(repeating: "b", count: Self.length / 2) + "<", "-" + tail])
     }
+
+    /// Every place is asked for a match in turn, and one pass over the value (backwards, the
+    /// pattern rejoining at every step) says which places have one: a pattern that starts with
+    /// `*` and matches nowhere cost a pass to the end from each of the 10,000 places.
+    @Test func replacementsSkipThePlacesWhereNoMatchStarts() async {
+        let half = String(repeating: "b", count: Self.length / 2)
+        #expect(await expandFields(#""${x//*a*a*c/_}" "${x//*b*b*c/_}" "${x//"*"/_}""#, context)
+            == [Self.value, Self.value, Self.value])
+        #expect(await expandFields(#""${x//*a*b/_}" "${y//b*a/_}" "${x//a?b/_}""#, context)
+            == ["_", "_", half + "_" + String(repeating: "b", count: Self.length / 2 - 3)])
+    }
 }
