@@ -111,7 +111,7 @@ public struct WordExpander<Context: ExpansionContext> {
     ///
     /// Synchronous, so that a command made only of such words needs no task machinery at all.
     mutating func immediateValue(_ word: Word, splitting: Bool = false) throws(ExpansionError) -> (value: String, solid: Bool)? {
-        guard Self.expandsImmediately(word, splitting: splitting) else { return nil }
+        guard word.expandsImmediately(splitting: splitting) else { return nil }
         return try valueOfImmediateWord(word)
     }
 
@@ -124,27 +124,7 @@ public struct WordExpander<Context: ExpansionContext> {
         return (value, solid)
     }
 
-    /// Whether `immediateValue(_:splitting:)` can expand `word`.
-    static func expandsImmediately(_ word: Word, splitting: Bool = false) -> Bool {
-        expandsImmediately(word.parts, quoted: false, splitting: splitting)
-    }
-
-    private static func expandsImmediately(_ parts: [WordPart], quoted: Bool, splitting: Bool) -> Bool {
-        parts.allSatisfy { part in
-            switch part {
-            case .literal(let text): quoted || !text.utf8.mayHoldWildcards
-            case .singleQuoted, .escaped: true
-            case .doubleQuoted(let inner): expandsImmediately(inner, quoted: true, splitting: splitting)
-            case .parameter(let parameter):
-                (quoted || !splitting) && parameter.op == nil && parameter.name != "@" && parameter.name != "*"
-                    && parameter.name != "!"
-            case .arithmetic(let arithmetic): (quoted || !splitting) && arithmetic.expression != nil
-            case .tilde, .commandSubstitution: false
-            }
-        }
-    }
-
-    /// What `expand(_:quoted:into:)` makes of parts that `expandsImmediately` accepts.
+    /// What `expand(_:quoted:into:)` makes of parts that `Word.expandsImmediately` accepts.
     private mutating func appendImmediately(
         _ parts: [WordPart], to value: inout String, solid: inout Bool
     ) throws(ExpansionError) {
@@ -369,3 +349,24 @@ extension WordPart {
     }
 }
 
+extension Word {
+    /// Whether `WordExpander.immediateValue(_:splitting:)` can expand this word.
+    func expandsImmediately(splitting: Bool = false) -> Bool {
+        Self.expandImmediately(parts, quoted: false, splitting: splitting)
+    }
+
+    private static func expandImmediately(_ parts: [WordPart], quoted: Bool, splitting: Bool) -> Bool {
+        parts.allSatisfy { part in
+            switch part {
+            case .literal(let text): quoted || !text.utf8.mayHoldWildcards
+            case .singleQuoted, .escaped: true
+            case .doubleQuoted(let inner): expandImmediately(inner, quoted: true, splitting: splitting)
+            case .parameter(let parameter):
+                (quoted || !splitting) && parameter.op == nil && parameter.name != "@" && parameter.name != "*"
+                    && parameter.name != "!"
+            case .arithmetic(let arithmetic): (quoted || !splitting) && arithmetic.expression != nil
+            case .tilde, .commandSubstitution: false
+            }
+        }
+    }
+}

@@ -44,10 +44,9 @@ extension Executor {
         // A simple command is run from its fields, with no `PlannedStage` made unless the general
         // path needs one.
         lastSubstitutionStatus = nil
-        var planner = makePlanner()
         let fields: (arguments: [String], assignments: [PlannedAssignment])
         do {
-            guard let expanded = try planner.expandImmediately(simple) else { return .declined }
+            guard let expanded = try expandImmediately(simple) else { return .declined }
             fields = expanded
         } catch {
             context.launchReporter = nil
@@ -56,7 +55,7 @@ extension Executor {
         context.launchReporter = nil
         guard let status = try runImmediately(fields.arguments, assignments: fields.assignments, at: simple.range, reporter: reporter)
         else {
-            let action = planner.action(for: fields.arguments)
+            let action = action(for: fields.arguments)
             return .planned(PlannedStage(action: action, assignments: fields.assignments, range: simple.range), reporter: reporter)
         }
         _ = try end(item.andOr.first, status: status, conditional: false)

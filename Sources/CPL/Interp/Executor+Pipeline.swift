@@ -73,16 +73,6 @@ extension Executor {
         return try await planStage(pipeline, index: 0)
     }
 
-    /// A planner that expands with this context's variables.
-    func makePlanner() -> Planner<LiveExpansionContext> {
-        var planner = Planner(
-            context: LiveExpansionContext(executor: self), noclobber: state.options.noclobber, isBuiltin: isBuiltinName,
-            isFunction: isFunctionName)
-        planner.defersAssignments = true
-        planner.connections = session.connections
-        return planner
-    }
-
     /// A multi-stage pipeline: each stage is a subshell running concurrently.
     private func executeStages(of pipeline: Pipeline, reporter: Job?) async throws(ShellExit) -> Int32 {
         let count = pipeline.stages.count

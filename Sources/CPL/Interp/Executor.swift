@@ -57,10 +57,36 @@ final class Executor {
     var getoptsPosition = (optionIndex: 1, offset: 1)
     /// The `case` patterns without expansions met so far, by their text (see `casePattern`).
     var staticPatterns: [String: (parts: [WordPart], pattern: GlobPattern)] = [:]
-    /// What the planner asks about command names, made once: closures made for every command
-    /// would be two allocations per command.
-    private(set) lazy var isBuiltinName: @Sendable (String) -> Bool = { [session] in Builtins.isBuiltin($0, in: session) }
-    private(set) lazy var isFunctionName: (String) -> Bool = { [unowned self] in state.functions.contains($0) }
+    /// The planner of this context's commands, made once (`makePlanner()` copies it): made for
+    /// every command, its closures and connections cost more than planning most commands.
+    private lazy var plannerTemplate: Planner<LiveExpansionContext> = {
+        var planner = Planner(
+            context: LiveExpansionContext(executor: self), isBuiltin: { [session] in Builtins.isBuiltin($0, in: session) },
+            isFunction: { [unowned self] in state.functions.contains($0) })
+        planner.defersAssignments = true
+        planner.connections = session.connections
+        return planner
+    }()
+
+    /// A planner that expands with this context's variables.
+    func makePlanner() -> Planner<LiveExpansionContext> {
+        var planner = plannerTemplate
+        planner.noclobber = state.options.noclobber
+        return planner
+    }
+
+    /// `makePlanner().expandImmediately(simple)` without the copy of the planner: that expansion
+    /// cannot suspend, so nothing else plans with this executor's planner meanwhile.
+    func expandImmediately(
+        _ simple: SimpleCommand
+    ) throws(ExpansionError) -> (arguments: [String], assignments: [PlannedAssignment])? {
+        try plannerTemplate.expandImmediately(simple)
+    }
+
+    /// How a command name runs (`Planner.action(for:)`).
+    func action(for arguments: [String]) -> PlannedStage.Action {
+        plannerTemplate.action(for: arguments)
+    }
 
     init(session: Session, state: ShellState, files: DescriptorTable, jobs: JobTable, context: RunContext) {
         self.session = session

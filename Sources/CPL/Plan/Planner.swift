@@ -149,29 +149,28 @@ public struct Planner<Context: ExpansionContext> {
     mutating func expandImmediately(
         _ simple: SimpleCommand
     ) throws(ExpansionError) -> (arguments: [String], assignments: [PlannedAssignment])? {
-        typealias Expander = WordExpander<Context>
-        let splitting = context.splitsExpansionValues
-        // A stage on other hosts (`@h cmd`) is planned by `plan(_:)`, which starts its ssh.
-        guard simple.redirections.isEmpty, simple.assignments.isEmpty || simple.words.isEmpty,
-            simple.words.allSatisfy({ Expander.expandsImmediately($0, splitting: splitting) }),
-            simple.assignments.allSatisfy({ Expander.expandsImmediately($0.value) }),
-            // `remotePlacement(of:) == nil` without building it: POSIX mode has no `@`.
-            splitting || simple.words.first?.droppingHostMarker() == nil
-        else { return nil }
+        let immediately = simple.expandsImmediately
+        guard context.splitsExpansionValues ? immediately.withSplitting : immediately.withoutSplitting else { return nil }
         // Each word is one field or none; `local a=$x` keeps the field (as `arguments(of:)` does),
-        // since its text makes it solid.
+        // since its text makes it solid. The words are read by index: a loop over the array would
+        // copy each one.
         var arguments: [String] = []
-        arguments.reserveCapacity(simple.words.count)
-        for word in simple.words {
-            let (value, solid) = try expander.valueOfImmediateWord(word)
-            if solid || !value.isEmpty { arguments.append(value) }
+        if !simple.words.isEmpty {
+            arguments.reserveCapacity(simple.words.count)
+            for index in simple.words.indices {
+                let (value, solid) = try expander.valueOfImmediateWord(simple.words[index])
+                if solid || !value.isEmpty { arguments.append(value) }
+            }
         }
         var assignments: [PlannedAssignment] = []
-        assignments.reserveCapacity(simple.assignments.count)
-        for assignment in simple.assignments {
-            let (value, _) = try expander.valueOfImmediateWord(assignment.value)
-            context.assignVariable(assignment.name, value)
-            assignments.append(PlannedAssignment(name: assignment.name, value: value))
+        if !simple.assignments.isEmpty {
+            assignments.reserveCapacity(simple.assignments.count)
+            for index in simple.assignments.indices {
+                let name = simple.assignments[index].name
+                let (value, _) = try expander.valueOfImmediateWord(simple.assignments[index].value)
+                context.assignVariable(name, value)
+                assignments.append(PlannedAssignment(name: name, value: value))
+            }
         }
         return (arguments, assignments)
     }
@@ -233,5 +232,23 @@ public struct Planner<Context: ExpansionContext> {
                 return [.hereDocument(fd: fd, text: target)]
             }
         }
+    }
+}
+
+extension SimpleCommand {
+    /// What `Planner.expandImmediately(_:)` expands: no redirections, no prefix assignments before
+    /// a command, every word one that `WordExpander.immediateValue(_:splitting:)` expands, and not
+    /// a stage on other hosts (`@h cmd`, which `plan(_:)` plans, starting its ssh; POSIX mode has
+    /// no `@`).
+    static func expandsImmediately(
+        assignments: [Assignment], words: [Word], redirections: [Redirection]
+    ) -> (withoutSplitting: Bool, withSplitting: Bool) {
+        guard redirections.isEmpty, assignments.isEmpty || words.isEmpty,
+            assignments.allSatisfy({ $0.value.expandsImmediately() })
+        else { return (false, false) }
+        return (
+            words.allSatisfy { $0.expandsImmediately(splitting: false) } && words.first?.droppingHostMarker() == nil,
+            words.allSatisfy { $0.expandsImmediately(splitting: true) }
+        )
     }
 }

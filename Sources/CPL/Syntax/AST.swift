@@ -8,6 +8,11 @@
 //                  | FunctionDefinition
 //     CompoundCommand = if / while / until / for / case, with redirections after it
 
+// The list items, pipelines and simple commands are immutable classes: the executor reads them
+// at every command it runs, and a copy of one is then one reference count, where a copy of the
+// struct it was counted each of its arrays (in a loop, a third of the interpreter's instructions
+// went to those counts). Words stay values: a script holds many, and equal ones share their parts.
+
 /// A whole program, the body of a group, or the body of a command substitution.
 public struct Program: Sendable, Equatable {
     public var items: [ListItem]
@@ -31,16 +36,20 @@ public enum ListTerminator: String, Sendable, Equatable {
 }
 
 /// One and-or list with what ends it.
-public struct ListItem: Sendable, Equatable {
-    public var andOr: AndOrList
-    public var terminator: ListTerminator
+public final class ListItem: Sendable, Equatable {
+    public let andOr: AndOrList
+    public let terminator: ListTerminator
     /// Includes an explicit `;`, `&` or `&!`.
-    public var range: SourceRange
+    public let range: SourceRange
 
     public init(andOr: AndOrList, terminator: ListTerminator, range: SourceRange) {
         self.andOr = andOr
         self.terminator = terminator
         self.range = range
+    }
+
+    public static func == (lhs: ListItem, rhs: ListItem) -> Bool {
+        lhs === rhs || (lhs.andOr == rhs.andOr && lhs.terminator == rhs.terminator && lhs.range == rhs.range)
     }
 }
 
@@ -81,14 +90,14 @@ public struct AndOrList: Sendable, Equatable {
 }
 
 /// `[!] stage { | stage }`.
-public struct Pipeline: Sendable, Equatable {
-    public var negated: Bool
-    public var stages: [Command]
+public final class Pipeline: Sendable, Equatable {
+    public let negated: Bool
+    public let stages: [Command]
     /// One entry per connection (`stages.count - 1`): true for `|&`, which
     /// connects standard error as well as standard output.
-    public var pipeStderr: [Bool]
+    public let pipeStderr: [Bool]
     /// Starts at the `!` when negated.
-    public var range: SourceRange
+    public let range: SourceRange
 
     public init(negated: Bool, stages: [Command], pipeStderr: [Bool], range: SourceRange) {
         self.negated = negated
@@ -96,10 +105,13 @@ public struct Pipeline: Sendable, Equatable {
         self.pipeStderr = pipeStderr
         self.range = range
     }
+
+    public static func == (lhs: Pipeline, rhs: Pipeline) -> Bool {
+        lhs === rhs || (lhs.negated == rhs.negated && lhs.stages == rhs.stages && lhs.pipeStderr == rhs.pipeStderr && lhs.range == rhs.range)
+    }
 }
 
-/// Only simple commands, the most common kind, are stored inline: the other cases are boxed so
-/// that every stage of a pipeline is no larger than a simple command.
+/// Every case is one reference: a simple command is a class, the others are boxed.
 public enum Command: Sendable, Equatable {
     case simple(SimpleCommand)
     /// `( list )`, run in a subshell.
@@ -272,19 +284,27 @@ public struct GroupCommand: Sendable, Equatable {
 /// Words and redirections are kept in separate arrays; each array keeps
 /// source order (the relative order of redirections matters: `>f 2>&1`).
 /// Either array, and `assignments`, may be empty, but not all three.
-public struct SimpleCommand: Sendable, Equatable {
+public final class SimpleCommand: Sendable, Equatable {
     /// `NAME=value` words before the command name.
-    public var assignments: [Assignment]
+    public let assignments: [Assignment]
     /// The command name and its arguments.
-    public var words: [Word]
-    public var redirections: [Redirection]
-    public var range: SourceRange
+    public let words: [Word]
+    public let redirections: [Redirection]
+    public let range: SourceRange
+    /// Whether `Planner.expandImmediately(_:)` expands this command, without and with POSIX mode's
+    /// field splitting: known from the words alone, and asked at every run of the command.
+    let expandsImmediately: (withoutSplitting: Bool, withSplitting: Bool)
 
     public init(assignments: [Assignment], words: [Word], redirections: [Redirection], range: SourceRange) {
         self.assignments = assignments
         self.words = words
         self.redirections = redirections
         self.range = range
+        self.expandsImmediately = Self.expandsImmediately(assignments: assignments, words: words, redirections: redirections)
+    }
+
+    public static func == (lhs: SimpleCommand, rhs: SimpleCommand) -> Bool {
+        lhs === rhs || (lhs.assignments == rhs.assignments && lhs.words == rhs.words && lhs.redirections == rhs.redirections && lhs.range == rhs.range)
     }
 }
 

@@ -171,34 +171,49 @@ extension Parser {
 extension Program {
     mutating func attachHereDocumentBodies(_ bodies: [Int: HereDocumentBody]) {
         for index in items.indices {
-            items[index].andOr.first.attachHereDocumentBodies(bodies)
-            for element in items[index].andOr.rest.indices {
-                items[index].andOr.rest[element].pipeline.attachHereDocumentBodies(bodies)
-            }
+            items[index] = items[index].attachingHereDocumentBodies(bodies)
         }
     }
 }
 
+// The list items, pipelines and simple commands are immutable (the executor reads them at every
+// command and shares them by reference): attaching bodies makes new ones.
+extension ListItem {
+    func attachingHereDocumentBodies(_ bodies: [Int: HereDocumentBody]) -> ListItem {
+        var andOr = andOr
+        andOr.first = andOr.first.attachingHereDocumentBodies(bodies)
+        for element in andOr.rest.indices {
+            andOr.rest[element].pipeline = andOr.rest[element].pipeline.attachingHereDocumentBodies(bodies)
+        }
+        return ListItem(andOr: andOr, terminator: terminator, range: range)
+    }
+}
+
 extension Pipeline {
-    mutating func attachHereDocumentBodies(_ bodies: [Int: HereDocumentBody]) {
+    func attachingHereDocumentBodies(_ bodies: [Int: HereDocumentBody]) -> Pipeline {
+        var stages = stages
         for index in stages.indices {
             stages[index].attachHereDocumentBodies(bodies)
         }
+        return Pipeline(negated: negated, stages: stages, pipeStderr: pipeStderr, range: range)
     }
 }
 
 extension Command {
     mutating func attachHereDocumentBodies(_ bodies: [Int: HereDocumentBody]) {
         switch self {
-        case .simple(var command):
-            for assignment in command.assignments.indices {
-                command.assignments[assignment].value.parts.attachHereDocumentBodies(bodies)
+        case .simple(let command):
+            var assignments = command.assignments
+            for assignment in assignments.indices {
+                assignments[assignment].value.parts.attachHereDocumentBodies(bodies)
             }
-            for word in command.words.indices {
-                command.words[word].parts.attachHereDocumentBodies(bodies)
+            var words = command.words
+            for word in words.indices {
+                words[word].parts.attachHereDocumentBodies(bodies)
             }
-            command.redirections.attachHereDocumentBodies(bodies)
-            self = .simple(command)
+            var redirections = command.redirections
+            redirections.attachHereDocumentBodies(bodies)
+            self = .simple(SimpleCommand(assignments: assignments, words: words, redirections: redirections, range: command.range))
         case .subshell(var group):
             group.body.attachHereDocumentBodies(bodies)
             group.redirections.attachHereDocumentBodies(bodies)
