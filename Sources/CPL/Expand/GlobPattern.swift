@@ -1,3 +1,4 @@
+import Synchronization
 import ChildProcess
 
 /// A run of characters of a shell word, together with whether it was quoted.
@@ -362,4 +363,23 @@ struct GlobSegment: Sendable, Equatable {
     static func characters(ofFileName bytes: [UInt8]) -> [UInt32] {
         String(losslessBytes: bytes).unicodeScalars.map(character)
     }
+}
+
+/// The glob patterns made from a `case` item's patterns that have no expansions, kept with the
+/// item: they never change, and making one costs more than matching it. Made the first time the
+/// item is tried, in whichever context (subshells on other threads share the syntax tree).
+final class CasePatternCache: Sendable, Equatable {
+    private let patterns: Mutex<[GlobPattern?]>
+
+    init(count: Int) {
+        patterns = Mutex(Array(repeating: nil, count: count))
+    }
+
+    subscript(index: Int) -> GlobPattern? {
+        get { patterns.withLock { $0[index] } }
+        set { patterns.withLock { $0[index] = newValue } }
+    }
+
+    /// A cache says nothing about the syntax it serves.
+    static func == (lhs: CasePatternCache, rhs: CasePatternCache) -> Bool { true }
 }

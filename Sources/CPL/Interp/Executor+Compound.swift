@@ -88,9 +88,10 @@ extension Executor {
         // What `matches(_:as: .string)` does, with the subject converted once for all patterns.
         let units = subject.unicodeScalars.map(GlobSegment.character)[...]
         for item in clause.items {
-            for pattern in item.patterns {
+            for index in item.patterns.indices {
+                // Looked up before the call: a call that could suspend costs more than the match.
                 let glob: GlobPattern
-                if let cached = cachedPattern(pattern) { glob = cached } else { glob = try await casePattern(pattern, at: range) }
+                if let made = item.madePatterns[index] { glob = made } else { glob = try await casePattern(item, index, at: range) }
                 if glob.wholeWord.matches(units) {
                     if item.body.items.isEmpty { return 0 }
                     return try await runList(item.body)
@@ -100,19 +101,12 @@ extension Executor {
         return 0
     }
 
-    /// A `case` pattern: one without expansions is made once per context and kept, by its text
-    /// (the parts are compared too, so that a word written alike but parsed otherwise is not confused).
-    private func casePattern(_ word: Word, at range: SourceRange) async throws(ShellExit) -> GlobPattern {
-        guard word.parts.allSatisfy(\.isStatic) else { return try await expandPattern(word, at: range) }
+    /// Makes pattern `index` of a `case` item; one without expansions is kept with the item.
+    private func casePattern(_ item: CaseClause.Item, _ index: Int, at range: SourceRange) async throws(ShellExit) -> GlobPattern {
+        let word = item.patterns[index]
         let pattern = try await expandPattern(word, at: range)
-        staticPatterns[word.sourceText] = (word.parts, pattern)
+        if word.parts.allSatisfy(\.isStatic) { item.madePatterns[index] = pattern }
         return pattern
-    }
-
-    /// The pattern `casePattern` made and kept for `word`, found without suspending; nil when there is none.
-    private func cachedPattern(_ word: Word) -> GlobPattern? {
-        guard let cached = staticPatterns[word.sourceText], cached.parts == word.parts else { return nil }
-        return cached.pattern
     }
 
     /// Sets a variable from the shell itself (`for`, `read`, `getopts`…).

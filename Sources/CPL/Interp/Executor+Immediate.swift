@@ -15,6 +15,9 @@ enum ImmediateItem {
     case planned(PlannedStage, reporter: Job?)
     /// Its lone command did not expand: `fail(_:reporter:at:)` reports it.
     case failed(ExpansionError, reporter: Job?)
+    /// Its lone command is a `{ …; }` or compound command without redirections: it runs in
+    /// place (`runInPlace(reporter:at:_:)`), with no `PlannedStage` made for it.
+    case inPlace(Command, reporter: Job?)
 }
 
 extension Executor {
@@ -31,6 +34,16 @@ extension Executor {
         let reporter = context.launchReporter
         let command = item.andOr.first.stages[0]
         guard case .simple(let simple) = command else {
+            switch command {
+            case .compound(let compound) where compound.redirections.isEmpty:
+                context.launchReporter = nil
+                return .inPlace(command, reporter: reporter)
+            case .braceGroup(let group) where group.redirections.isEmpty:
+                context.launchReporter = nil
+                return .inPlace(command, reporter: reporter)
+            default:
+                break
+            }
             let stage: PlannedStage
             do {
                 guard let planned = try planImmediately(command) else { return .declined }
@@ -46,7 +59,8 @@ extension Executor {
         lastSubstitutionStatus = nil
         let fields: (arguments: [String], assignments: [PlannedAssignment])
         do {
-            guard let expanded = try expandImmediately(simple) else { return .declined }
+            guard let expanded = try withPlanner({ (planner) throws(ExpansionError) in try planner.expandImmediately(simple) })
+            else { return .declined }
             fields = expanded
         } catch {
             context.launchReporter = nil
@@ -55,7 +69,7 @@ extension Executor {
         context.launchReporter = nil
         guard let status = try runImmediately(fields.arguments, assignments: fields.assignments, at: simple.range, reporter: reporter)
         else {
-            let action = action(for: fields.arguments)
+            let action = withPlanner { $0.action(for: fields.arguments) }
             return .planned(PlannedStage(action: action, assignments: fields.assignments, range: simple.range), reporter: reporter)
         }
         _ = try end(item.andOr.first, status: status, conditional: false)
@@ -65,8 +79,7 @@ extension Executor {
     /// Plans a command synchronously when it allows (see `Planner.planImmediately`).
     func planImmediately(_ command: Command) throws(ExpansionError) -> PlannedStage? {
         lastSubstitutionStatus = nil
-        var planner = makePlanner()
-        return try planner.planImmediately(command)
+        return try withPlanner { (planner) throws(ExpansionError) in try planner.planImmediately(command) }
     }
 
     /// Runs `stage` synchronously when it has no descriptors of its own and is assignments alone or

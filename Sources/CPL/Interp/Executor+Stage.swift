@@ -152,6 +152,17 @@ extension Executor {
         return try await nested(reporter: reporter) { () throws(ShellExit) in try await withRedirections(table, of: stage, body) }
     }
 
+    /// What `run(_:reporter:inPlace:)` does for a group or compound command without redirections
+    /// (`ImmediateItem.inPlace`).
+    func runInPlace(
+        reporter: Job?, at range: SourceRange, _ body: () async throws(ShellExit) -> Int32
+    ) async throws(ShellExit) -> Int32 {
+        context.location = range.start
+        pipeEnds = [:]
+        defer { reporter?.lastStageLaunched(pid: nil) }
+        return try await nested(reporter: reporter, body)
+    }
+
     /// Runs `body` one level down (a group's or compound command's commands, a function's body),
     /// reporting its first launch to `reporter`.
     func nested(reporter: Job?, _ body: () async throws(ShellExit) -> Int32) async throws(ShellExit) -> Int32 {

@@ -55,8 +55,6 @@ final class Executor {
     @exclusivity(unchecked) var calls: [FunctionCall] = []
     /// `getopts`: the OPTIND it last set and the position inside that argument (`-abc`).
     var getoptsPosition = (optionIndex: 1, offset: 1)
-    /// The `case` patterns without expansions met so far, by their text (see `casePattern`).
-    var staticPatterns: [String: (parts: [WordPart], pattern: GlobPattern)] = [:]
     /// The planner of this context's commands, made once (`makePlanner()` copies it): made for
     /// every command, its closures and connections cost more than planning most commands.
     private lazy var plannerTemplate: Planner<LiveExpansionContext> = {
@@ -75,17 +73,13 @@ final class Executor {
         return planner
     }
 
-    /// `makePlanner().expandImmediately(simple)` without the copy of the planner: that expansion
-    /// cannot suspend, so nothing else plans with this executor's planner meanwhile.
-    func expandImmediately(
-        _ simple: SimpleCommand
-    ) throws(ExpansionError) -> (arguments: [String], assignments: [PlannedAssignment])? {
-        try plannerTemplate.expandImmediately(simple)
-    }
-
-    /// How a command name runs (`Planner.action(for:)`).
-    func action(for arguments: [String]) -> PlannedStage.Action {
-        plannerTemplate.action(for: arguments)
+    /// Runs `body` on this executor's own planner, without the copy `makePlanner()` makes: only
+    /// for work that cannot suspend (so that nothing else plans with it meanwhile) and that no
+    /// `set -C` decides.
+    func withPlanner<Result, Failure: Error>(
+        _ body: (inout Planner<LiveExpansionContext>) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        try body(&plannerTemplate)
     }
 
     init(session: Session, state: ShellState, files: DescriptorTable, jobs: JobTable, context: RunContext) {
@@ -149,6 +143,15 @@ final class Executor {
                 _ = try end(item.andOr.first, status: try await run(stage, reporter: reporter), conditional: false)
             case .failed(let error, let reporter):
                 try await fail(error, reporter: reporter, at: item.andOr.first.range)
+            case .inPlace(let command, let reporter):
+                let status = try await runInPlace(reporter: reporter, at: command.range) { () throws(ShellExit) in
+                    switch command {
+                    case .compound(let compound): try await self.run(compound)
+                    case .braceGroup(let group): try await self.runList(group.body)
+                    default: preconditionFailure("only groups and compound commands run in place")
+                    }
+                }
+                _ = try end(item.andOr.first, status: status, conditional: false)
             }
         }
         // A signal that came during the last command: its trap runs now, not never.

@@ -233,11 +233,14 @@ public struct CaseClause: Sendable, Equatable {
         /// May be empty.
         public var body: Program
         public var range: SourceRange
+        /// The executor's patterns made from `patterns` that have no expansions.
+        let madePatterns: CasePatternCache
 
         public init(patterns: [Word], body: Program, range: SourceRange) {
             self.patterns = patterns
             self.body = body
             self.range = range
+            self.madePatterns = CasePatternCache(count: patterns.count)
         }
     }
 
