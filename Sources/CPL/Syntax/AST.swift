@@ -1,3 +1,5 @@
+import Synchronization
+
 // The command structure of a cpl program (words live in Word.swift).
 //
 //     Program      = [ListItem]
@@ -294,16 +296,27 @@ public final class SimpleCommand: Sendable, Equatable {
     public let words: [Word]
     public let redirections: [Redirection]
     public let range: SourceRange
-    /// Whether `Planner.expandImmediately(_:)` expands this command, without and with POSIX mode's
-    /// field splitting: known from the words alone, and asked at every run of the command.
-    let expandsImmediately: (withoutSplitting: Bool, withSplitting: Bool)
+    /// `expandsImmediately`, once known: bit 0 set when it is, bits 1 and 2 its two answers.
+    private let immediacy = Atomic<UInt8>(0)
 
     public init(assignments: [Assignment], words: [Word], redirections: [Redirection], range: SourceRange) {
         self.assignments = assignments
         self.words = words
         self.redirections = redirections
         self.range = range
-        self.expandsImmediately = Self.expandsImmediately(assignments: assignments, words: words, redirections: redirections)
+    }
+
+    /// Whether `Planner.expandImmediately(_:)` expands this command, without and with POSIX mode's
+    /// field splitting: known from the words alone and asked at every run of the command, so found
+    /// the first time (most commands of a script never run) and kept.
+    var expandsImmediately: (withoutSplitting: Bool, withSplitting: Bool) {
+        var bits = immediacy.load(ordering: .relaxed)
+        if bits == 0 {
+            let answers = Self.expandsImmediately(assignments: assignments, words: words, redirections: redirections)
+            bits = 1 | (answers.withoutSplitting ? 2 : 0) | (answers.withSplitting ? 4 : 0)
+            immediacy.store(bits, ordering: .relaxed)
+        }
+        return (bits & 2 != 0, bits & 4 != 0)
     }
 
     public static func == (lhs: SimpleCommand, rhs: SimpleCommand) -> Bool {
