@@ -55,22 +55,17 @@ final class Executor {
     @exclusivity(unchecked) var calls: [FunctionCall] = []
     /// `getopts`: the OPTIND it last set and the position inside that argument (`-abc`).
     var getoptsPosition = (optionIndex: 1, offset: 1)
-    /// The planner of this context's commands, made once (`makePlanner()` copies it): made for
-    /// every command, its closures and connections cost more than planning most commands.
-    private lazy var plannerTemplate: Planner<LiveExpansionContext> = {
-        var planner = Planner(
-            context: LiveExpansionContext(executor: self), isBuiltin: { [session] in Builtins.isBuiltin($0, in: session) },
-            isFunction: { [unowned self] in state.functions.contains($0) })
-        planner.defersAssignments = true
-        planner.connections = session.connections
-        return planner
-    }()
+    /// The planner of this context's commands, made once (`makePlanner()` copies it, `withPlanner`
+    /// lends it): made for every command, its closures and connections cost more than planning
+    /// most commands. Set at the end of `init` (it refers to the executor); a stored property,
+    /// because a lazy one is copied out and back for every in-place use.
+    @exclusivity(unchecked) private var planner: Planner<LiveExpansionContext>!
 
     /// A planner that expands with this context's variables.
     func makePlanner() -> Planner<LiveExpansionContext> {
-        var planner = plannerTemplate
-        planner.noclobber = state.options.noclobber
-        return planner
+        var copy = planner!
+        copy.noclobber = state.options.noclobber
+        return copy
     }
 
     /// Runs `body` on this executor's own planner, without the copy `makePlanner()` makes: only
@@ -79,7 +74,7 @@ final class Executor {
     func withPlanner<Result, Failure: Error>(
         _ body: (inout Planner<LiveExpansionContext>) throws(Failure) -> Result
     ) throws(Failure) -> Result {
-        try body(&plannerTemplate)
+        try body(&planner!)
     }
 
     init(session: Session, state: ShellState, files: DescriptorTable, jobs: JobTable, context: RunContext) {
@@ -88,6 +83,11 @@ final class Executor {
         self.files = files
         self.jobs = jobs
         self.context = context
+        planner = Planner(
+            context: LiveExpansionContext(executor: self), isBuiltin: { [session] in Builtins.isBuiltin($0, in: session) },
+            isFunction: { [unowned self] in self.state.functions.contains($0) })
+        planner.defersAssignments = true
+        planner.connections = session.connections
     }
 
     /// Runs `body` with `context` changed by `change`, and puts the whole context back afterwards,
