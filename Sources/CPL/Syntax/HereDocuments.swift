@@ -160,7 +160,7 @@ extension Parser {
             throw hereDocumentEndedEarly(pending)
         }
         if !hereDocumentBodies.isEmpty {
-            parts.attachHereDocumentBodies(hereDocumentBodies)
+            parts.attachHereDocumentBodies(HereDocumentBodies(hereDocumentBodies))
         }
         return parts
     }
@@ -169,17 +169,41 @@ extension Parser {
 // MARK: - Attaching bodies to the placeholders
 
 extension Program {
-    mutating func attachHereDocumentBodies(_ bodies: [Int: HereDocumentBody]) {
+    mutating func attachHereDocumentBodies(_ bodies: HereDocumentBodies) {
         for index in items.indices {
             items[index] = items[index].attachingHereDocumentBodies(bodies)
         }
     }
 }
 
+/// The bodies read for a buffer's here-documents, by the offset of their operator.
+struct HereDocumentBodies {
+    let byOffset: [Int: HereDocumentBody]
+    private let offsets: [Int]
+
+    init(_ byOffset: [Int: HereDocumentBody]) {
+        self.byOffset = byOffset
+        offsets = byOffset.keys.sorted()
+    }
+
+    /// Whether an operator with a body lies in `range` (else nothing in it changes).
+    func any(in range: SourceRange) -> Bool {
+        let bytes = range.byteRange
+        var low = 0
+        var high = offsets.count
+        while low < high {
+            let middle = (low + high) / 2
+            if offsets[middle] < bytes.lowerBound { low = middle + 1 } else { high = middle }
+        }
+        return low < offsets.count && offsets[low] < bytes.upperBound
+    }
+}
+
 // The list items, pipelines and simple commands are immutable (the executor reads them at every
-// command and shares them by reference): attaching bodies makes new ones.
+// command and shares them by reference): attaching bodies makes new ones, only where a body goes.
 extension ListItem {
-    func attachingHereDocumentBodies(_ bodies: [Int: HereDocumentBody]) -> ListItem {
+    func attachingHereDocumentBodies(_ bodies: HereDocumentBodies) -> ListItem {
+        guard bodies.any(in: range) else { return self }
         var andOr = andOr
         andOr.first = andOr.first.attachingHereDocumentBodies(bodies)
         for element in andOr.rest.indices {
@@ -190,7 +214,8 @@ extension ListItem {
 }
 
 extension Pipeline {
-    func attachingHereDocumentBodies(_ bodies: [Int: HereDocumentBody]) -> Pipeline {
+    func attachingHereDocumentBodies(_ bodies: HereDocumentBodies) -> Pipeline {
+        guard bodies.any(in: range) else { return self }
         var stages = stages
         for index in stages.indices {
             stages[index].attachHereDocumentBodies(bodies)
@@ -200,9 +225,10 @@ extension Pipeline {
 }
 
 extension Command {
-    mutating func attachHereDocumentBodies(_ bodies: [Int: HereDocumentBody]) {
+    mutating func attachHereDocumentBodies(_ bodies: HereDocumentBodies) {
         switch self {
         case .simple(let command):
+            guard bodies.any(in: command.range) else { return }
             var assignments = command.assignments
             for assignment in assignments.indices {
                 assignments[assignment].value.parts.attachHereDocumentBodies(bodies)
@@ -233,7 +259,7 @@ extension Command {
 }
 
 extension CompoundCommand {
-    mutating func attachHereDocumentBodies(_ bodies: [Int: HereDocumentBody]) {
+    mutating func attachHereDocumentBodies(_ bodies: HereDocumentBodies) {
         switch body {
         case .ifClause(var clause):
             for index in clause.branches.indices {
@@ -265,14 +291,14 @@ extension CompoundCommand {
 }
 
 extension [Redirection] {
-    mutating func attachHereDocumentBodies(_ bodies: [Int: HereDocumentBody]) {
+    mutating func attachHereDocumentBodies(_ bodies: HereDocumentBodies) {
         for index in indices {
             switch self[index].target {
             case .word(var word):
                 word.parts.attachHereDocumentBodies(bodies)
                 self[index].target = .word(word)
             case .hereDocument(var document):
-                if let body = bodies[self[index].range.start.offset] {
+                if let body = bodies.byOffset[self[index].range.start.offset] {
                     document.text = body.text
                     document.parts = body.parts
                     document.bodyRange = body.bodyRange
@@ -284,7 +310,7 @@ extension [Redirection] {
 }
 
 extension [WordPart] {
-    mutating func attachHereDocumentBodies(_ bodies: [Int: HereDocumentBody]) {
+    mutating func attachHereDocumentBodies(_ bodies: HereDocumentBodies) {
         for index in indices {
             switch self[index] {
             case .doubleQuoted(var inner):

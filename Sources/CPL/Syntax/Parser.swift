@@ -156,7 +156,7 @@ public struct Parser {
             throw hereDocumentEndedEarly(pending)
         }
         if !hereDocumentBodies.isEmpty {
-            program.attachHereDocumentBodies(hereDocumentBodies)
+            program.attachHereDocumentBodies(HereDocumentBodies(hereDocumentBodies))
         }
         return program
     }
