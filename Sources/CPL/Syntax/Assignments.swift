@@ -9,7 +9,7 @@
 extension Parser {
     /// The assignment a word token stands for, if it has the form.
     func assignment(from word: Word, token: Token) -> Assignment? {
-        guard case .literal(let first)? = word.parts.first, first.utf8.contains(UInt8(ascii: "=")) else { return nil }
+        guard case .literal(let first)? = word.parts.first, first.utf8.holds(UInt8(ascii: "=")) else { return nil }
         let utf8 = Array(first.utf8)
         guard Parser.isNameStart(utf8.first) else { return nil }
         var nameLength = 1

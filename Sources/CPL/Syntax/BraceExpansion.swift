@@ -9,7 +9,7 @@ extension Word {
     /// Words that come out empty are dropped, as bash drops them (`x{,}` → `x x`… `{,}` → nothing).
     func appendBraceExpanded(to words: inout [Word]) {
         let hasBrace = parts.contains {
-            if case .literal(let text) = $0 { text.utf8.contains(UInt8(ascii: "{")) } else { false }
+            if case .literal(let text) = $0 { text.utf8.holds(UInt8(ascii: "{")) } else { false }
         }
         if hasBrace {
             words += braceExpanded()

@@ -43,7 +43,7 @@ enum OperatorToken: String, Sendable, Equatable {
 }
 
 enum TokenKind: Sendable, Equatable {
-    case word(Word)
+    indirect case word(Word)
     /// Digits written immediately before `<` or `>` (`2>f`).
     case ioNumber(Int)
     case op(OperatorToken)

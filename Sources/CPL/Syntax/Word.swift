@@ -226,12 +226,18 @@ extension Word {
     }
 }
 
+// Both read the string's own bytes in place: walking a `String.UTF8View` by index costs several
+// times as much per byte, and the parser and the executor ask these of most words.
 extension String.UTF8View {
     /// A cheap test before building a glob pattern: `*`, `?`, or a `[` with a `]` after it (a
     /// lone `[`, the `test` command, is no wildcard).
     var mayHoldWildcards: Bool {
+        withContiguousStorageIfAvailable(Self.mayHoldWildcards) ?? Self.mayHoldWildcards(self)
+    }
+
+    private static func mayHoldWildcards(_ bytes: some Sequence<UInt8>) -> Bool {
         var sawBracket = false
-        for byte in self {
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "*"), UInt8(ascii: "?"): return true
             case UInt8(ascii: "["): sawBracket = true
@@ -241,5 +247,9 @@ extension String.UTF8View {
         }
         return false
     }
-}
 
+    /// Whether `byte` is among the bytes.
+    func holds(_ byte: UInt8) -> Bool {
+        withContiguousStorageIfAvailable { $0.contains(byte) } ?? contains(byte)
+    }
+}
