@@ -15,9 +15,11 @@ enum ImmediateItem {
     case planned(PlannedStage, reporter: Job?)
     /// Its lone command did not expand: `fail(_:reporter:at:)` reports it.
     case failed(ExpansionError, reporter: Job?)
-    /// Its lone command is a `{ …; }` or compound command without redirections: it runs in
-    /// place (`runInPlace(reporter:at:_:)`), with no `PlannedStage` made for it.
-    case inPlace(Command, reporter: Job?)
+    /// Its lone command is a `{ …; }` without redirections: its body runs in place
+    /// (`runInPlace(reporter:at:_:)`), with no `PlannedStage` made for it.
+    case group(Program, range: SourceRange, reporter: Job?)
+    /// Its lone command is a compound command without redirections: it runs in place.
+    case compound(CompoundCommand, reporter: Job?)
 }
 
 extension Executor {
@@ -37,10 +39,10 @@ extension Executor {
             switch command {
             case .compound(let compound) where compound.redirections.isEmpty:
                 context.launchReporter = nil
-                return .inPlace(command, reporter: reporter)
+                return .compound(compound, reporter: reporter)
             case .braceGroup(let group) where group.redirections.isEmpty:
                 context.launchReporter = nil
-                return .inPlace(command, reporter: reporter)
+                return .group(group.body, range: group.range, reporter: reporter)
             default:
                 break
             }

@@ -143,13 +143,12 @@ final class Executor {
                 _ = try end(item.andOr.first, status: try await run(stage, reporter: reporter), conditional: false)
             case .failed(let error, let reporter):
                 try await fail(error, reporter: reporter, at: item.andOr.first.range)
-            case .inPlace(let command, let reporter):
-                let status = try await runInPlace(reporter: reporter, at: command.range) { () throws(ShellExit) in
-                    switch command {
-                    case .compound(let compound): try await self.run(compound)
-                    case .braceGroup(let group): try await self.runList(group.body)
-                    default: preconditionFailure("only groups and compound commands run in place")
-                    }
+            case .group(let body, let range, let reporter):
+                let status = try await runInPlace(reporter: reporter, at: range) { () throws(ShellExit) in try await runList(body) }
+                _ = try end(item.andOr.first, status: status, conditional: false)
+            case .compound(let compound, let reporter):
+                let status = try await runInPlace(reporter: reporter, at: compound.range) { () throws(ShellExit) in
+                    try await run(compound)
                 }
                 _ = try end(item.andOr.first, status: status, conditional: false)
             }
