@@ -62,7 +62,7 @@ extension Executor {
                 continue
             }
             let (name, value) = Executor.splitAssignment(operand)
-            guard Executor.isValidName(name[...]) else {
+            guard Parser.isName(name[...]) else {
                 return await builtinError("local", "\(name): bad variable name")
             }
             try await checkWritable(name, builtin: "local")
@@ -76,7 +76,7 @@ extension Executor {
     func localImmediately(_ operands: [String]) -> Int32? {
         guard !calls.isEmpty else { return nil }
         let declarations = operands.map(Executor.splitAssignment)
-        guard declarations.allSatisfy({ Executor.isValidName($0.0[...]) && !state.readonlyNames.contains($0.0) })
+        guard declarations.allSatisfy({ Parser.isName($0.0[...]) && !state.readonlyNames.contains($0.0) })
         else { return nil }
         for (name, value) in declarations { declareLocal(name, value) }
         return 0
@@ -89,8 +89,9 @@ extension Executor {
 
     /// `NAME=value` → (NAME, value); `NAME` → (NAME, nil).
     static func splitAssignment(_ operand: String) -> (String, String?) {
-        guard let equals = operand.firstIndex(of: "=") else { return (operand, nil) }
-        return (String(operand[..<equals]), String(operand[operand.index(after: equals)...]))
+        // By byte: a search by `Character` costs several times as much, at every `local`.
+        guard let equals = operand.utf8.firstIndex(of: UInt8(ascii: "=")) else { return (operand, nil) }
+        return (String(operand[..<equals]), String(operand[operand.utf8.index(after: equals)...]))
     }
 
     /// A status operand of `exit` and `return`: none means `$?`.

@@ -6,7 +6,7 @@ extension Executor {
         guard operands.count >= 2 else { return await builtinError("getopts", "usage: getopts optstring var [arg...]") }
         let optionString = Array(operands[0].unicodeScalars)
         let name = operands[1]
-        guard Executor.isValidName(name[...]) else { return await builtinError("getopts", "\(name): bad variable name") }
+        guard Parser.isName(name[...]) else { return await builtinError("getopts", "\(name): bad variable name") }
         let arguments = operands.count > 2 ? Array(operands.dropFirst(2)) : state.positionalParameters
         let silent = optionString.first == ":"
         var index = Int(state.variables["OPTIND"] ?? "1") ?? 1

@@ -22,7 +22,7 @@ extension Executor {
             }
         }
         guard !names.isEmpty else { return await builtinError("read", "arg count") }
-        for name in names where !Executor.isValidName(name[...]) {
+        for name in names where !Parser.isName(name[...]) {
             return await builtinError("read", "\(name): bad variable name")
         }
         if let prompt, isatty(files[0]?.descriptor.rawValue ?? -1) == 1 {

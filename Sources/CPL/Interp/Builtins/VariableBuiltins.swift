@@ -3,13 +3,6 @@
 import ChildProcess
 
 extension Executor {
-    static func isValidName(_ name: Substring) -> Bool {
-        guard let first = name.unicodeScalars.first,
-            first == "_" || ("a"..."z").contains(first) || ("A"..."Z").contains(first)
-        else { return false }
-        return name.unicodeScalars.allSatisfy { $0 == "_" || ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
-    }
-
     /// `export [-p] [NAME[=value]…]`. With no names: every exported variable
     /// as `export NAME='value'`, sorted.
     func export(_ operands: [String]) async throws(ShellExit) -> Int32 {
@@ -29,14 +22,14 @@ extension Executor {
             let name: Substring
             if let equals = operand.firstIndex(of: "=") {
                 name = operand[..<equals]
-                if Self.isValidName(name) {
+                if Parser.isName(name) {
                     try await checkWritable(String(name), builtin: "export")
                     state.variables[String(name)] = String(operand[operand.index(after: equals)...])
                 }
             } else {
                 name = operand[...]
             }
-            guard Self.isValidName(name) else { return try await specialBuiltinError("export", "\(name): bad variable name") }
+            guard Parser.isName(name) else { return try await specialBuiltinError("export", "\(name): bad variable name") }
             state.exported.insert(String(name))
         }
         return 0
@@ -58,7 +51,7 @@ extension Executor {
             if functions {
                 state.functions[name] = nil
             } else {
-                guard Self.isValidName(name[...]) else { return try await specialBuiltinError("unset", "\(name): bad variable name") }
+                guard Parser.isName(name[...]) else { return try await specialBuiltinError("unset", "\(name): bad variable name") }
                 try await checkWritable(name, builtin: "unset")
                 state.variables[name] = nil
                 state.exported.remove(name)
@@ -179,7 +172,7 @@ extension Executor {
         }
         for operand in names {
             let (name, value) = Executor.splitAssignment(operand)
-            guard Executor.isValidName(name[...]) else { return try await specialBuiltinError("readonly", "\(name): bad variable name") }
+            guard Parser.isName(name[...]) else { return try await specialBuiltinError("readonly", "\(name): bad variable name") }
             if let value {
                 try await checkWritable(name, builtin: "readonly")
                 state.variables[name] = value
