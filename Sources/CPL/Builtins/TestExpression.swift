@@ -54,12 +54,9 @@ public enum TestExpression {
     }
 
     /// An optional `-` and 1 to 18 ASCII digits (so no overflow); nil for anything else.
-    private static func plainInteger(_ word: String) -> Int64? {
-        // Read from the string's own bytes: indexing its UTF-8 view costs several times the parse.
-        word.utf8.withContiguousStorageIfAvailable(plainInteger) ?? plainInteger(Array(word.utf8)[...])
-    }
+    private static func plainInteger(_ word: String) -> Int64? { word.utf8.withBytes(plainInteger) }
 
-    private static func plainInteger<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Int64? {
+    private static func plainInteger(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         var digits = bytes[...]
         let negative = digits.first == UInt8(ascii: "-")
         if negative { digits = digits.dropFirst() }

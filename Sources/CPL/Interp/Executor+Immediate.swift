@@ -16,8 +16,8 @@ enum ImmediateItem {
     /// Its lone command did not expand: `fail(_:reporter:at:)` reports it.
     case failed(ExpansionError, reporter: Job?)
     /// Its lone command is a `{ …; }` without redirections: its body runs in place
-    /// (`runInPlace(reporter:at:_:)`), with no `PlannedStage` made for it.
-    case group(Program, range: SourceRange, reporter: Job?)
+    /// (`runInPlace(reporter:_:)`), with no `PlannedStage` made for it.
+    case group(Program, reporter: Job?)
     /// Its lone command is a compound command without redirections: it runs in place.
     case compound(CompoundCommand, reporter: Job?)
 }
@@ -37,12 +37,13 @@ extension Executor {
         let command = item.andOr.first.stages[0]
         guard case .simple(let simple) = command else {
             switch command {
+            // With what `run(_:reporter:inPlace:)` does first for a planned stage.
             case .compound(let compound) where compound.redirections.isEmpty:
-                context.launchReporter = nil
+                startInPlace(at: compound.range)
                 return .compound(compound, reporter: reporter)
             case .braceGroup(let group) where group.redirections.isEmpty:
-                context.launchReporter = nil
-                return .group(group.body, range: group.range, reporter: reporter)
+                startInPlace(at: group.range)
+                return .group(group.body, reporter: reporter)
             default:
                 break
             }
@@ -76,6 +77,14 @@ extension Executor {
         }
         _ = try end(item.andOr.first, status: status, conditional: false)
         return .finished
+    }
+
+    /// A lone group or compound command takes the reporter and becomes the command running now;
+    /// no pipe ends stay for it.
+    private func startInPlace(at range: SourceRange) {
+        context.launchReporter = nil
+        context.location = range.start
+        pipeEnds = [:]
     }
 
     /// Plans a command synchronously when it allows (see `Planner.planImmediately`).

@@ -148,17 +148,13 @@ extension Executor {
     private func runInPlace(
         _ table: DescriptorTable, of stage: PlannedStage, reporter: Job?, _ body: () async throws(ShellExit) -> Int32
     ) async throws(ShellExit) -> Int32 {
-        defer { reporter?.lastStageLaunched(pid: nil) }
-        return try await nested(reporter: reporter) { () throws(ShellExit) in try await withRedirections(table, of: stage, body) }
+        try await runInPlace(reporter: reporter) { () throws(ShellExit) in try await withRedirections(table, of: stage, body) }
     }
 
-    /// What `run(_:reporter:inPlace:)` does for a group or compound command without redirections
-    /// (`ImmediateItem.inPlace`).
-    func runInPlace(
-        reporter: Job?, at range: SourceRange, _ body: () async throws(ShellExit) -> Int32
-    ) async throws(ShellExit) -> Int32 {
-        context.location = range.start
-        pipeEnds = [:]
+    /// A group's or compound command's commands, one level down, their first launch reported to
+    /// `reporter` (or, when none launches, that none did). `ImmediateItem.group` and `.compound`
+    /// come here directly: a lone one without redirections needs no planned stage.
+    func runInPlace(reporter: Job?, _ body: () async throws(ShellExit) -> Int32) async throws(ShellExit) -> Int32 {
         defer { reporter?.lastStageLaunched(pid: nil) }
         return try await nested(reporter: reporter, body)
     }

@@ -143,13 +143,11 @@ final class Executor {
                 _ = try end(item.andOr.first, status: try await run(stage, reporter: reporter), conditional: false)
             case .failed(let error, let reporter):
                 try await fail(error, reporter: reporter, at: item.andOr.first.range)
-            case .group(let body, let range, let reporter):
-                let status = try await runInPlace(reporter: reporter, at: range) { () throws(ShellExit) in try await runList(body) }
+            case .group(let body, let reporter):
+                let status = try await runInPlace(reporter: reporter) { () throws(ShellExit) in try await runList(body) }
                 _ = try end(item.andOr.first, status: status, conditional: false)
             case .compound(let compound, let reporter):
-                let status = try await runInPlace(reporter: reporter, at: compound.range) { () throws(ShellExit) in
-                    try await run(compound)
-                }
+                let status = try await runInPlace(reporter: reporter) { () throws(ShellExit) in try await run(compound) }
                 _ = try end(item.andOr.first, status: status, conditional: false)
             }
         }

@@ -9,12 +9,11 @@ struct BytewiseKey: Hashable, Sendable {
 
     init(_ text: String) {
         self.text = text
-        // In place: a `String.UTF8View` walked by index costs several times as much per byte.
-        (hash, isASCII) = text.utf8.withContiguousStorageIfAvailable(Self.hash) ?? Self.hash(text.utf8)
+        (hash, isASCII) = text.utf8.withBytes(Self.hash)
     }
 
     /// FNV-1a of `bytes`, and whether they are all ASCII.
-    private static func hash(_ bytes: some Sequence<UInt8>) -> (UInt64, Bool) {
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, Bool) {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         var seen: UInt8 = 0
         for byte in bytes {

@@ -242,12 +242,9 @@ extension Parser {
         return offsetMap.firstIndex { $0 >= range.start.offset } ?? 0
     }
 
-    static func isName(_ text: some StringProtocol) -> Bool {
-        // In place: walking a string's views by index costs several times as much per byte.
-        text.utf8.withContiguousStorageIfAvailable(isName(bytes:)) ?? isName(bytes: Array(text.utf8))
-    }
+    static func isName(_ text: some StringProtocol) -> Bool { text.utf8.withBytes(isName(bytes:)) }
 
-    private static func isName(bytes: some Collection<UInt8>) -> Bool {
+    private static func isName(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let first = bytes.first, isNameStart(first) else { return false }
         return bytes.allSatisfy { isNameCharacter($0) }
     }

@@ -226,9 +226,10 @@ extension Pipeline {
 
 extension Command {
     mutating func attachHereDocumentBodies(_ bodies: HereDocumentBodies) {
+        // A command whose text holds no body stays as it is (rebuilding one allocates its box).
+        guard bodies.any(in: range) else { return }
         switch self {
         case .simple(let command):
-            guard bodies.any(in: command.range) else { return }
             var assignments = command.assignments
             for assignment in assignments.indices {
                 assignments[assignment].value.parts.attachHereDocumentBodies(bodies)

@@ -226,16 +226,13 @@ extension Word {
     }
 }
 
-// Both read the string's own bytes in place: walking a `String.UTF8View` by index costs several
-// times as much per byte, and the parser and the executor ask these of most words.
+// The parser and the executor ask these of most words: they read the bytes in place.
 extension String.UTF8View {
     /// A cheap test before building a glob pattern: `*`, `?`, or a `[` with a `]` after it (a
     /// lone `[`, the `test` command, is no wildcard).
-    var mayHoldWildcards: Bool {
-        withContiguousStorageIfAvailable(Self.mayHoldWildcards) ?? Self.mayHoldWildcards(self)
-    }
+    var mayHoldWildcards: Bool { withBytes(Self.mayHoldWildcards) }
 
-    private static func mayHoldWildcards(_ bytes: some Sequence<UInt8>) -> Bool {
+    private static func mayHoldWildcards(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var sawBracket = false
         for byte in bytes {
             switch byte {
@@ -249,7 +246,5 @@ extension String.UTF8View {
     }
 
     /// Whether `byte` is among the bytes.
-    func holds(_ byte: UInt8) -> Bool {
-        withContiguousStorageIfAvailable { $0.contains(byte) } ?? contains(byte)
-    }
+    func holds(_ byte: UInt8) -> Bool { withBytes { $0.contains(byte) } }
 }
