@@ -3,6 +3,7 @@
 // inspected without other tests running in the same process.
 import ChildProcess
 import Glibc
+import Synchronization
 
 /// Open descriptors of this process, not counting the concurrency runtime's own event fds
 /// (libdispatch creates eventfd/timerfd/epoll descriptors lazily, as its worker threads come and go).
@@ -155,6 +156,20 @@ case "signals":
     signal(SIGTERM, SIG_IGN)
     let result = try ChildProcess.spawnSync("grep", ["-E", "^Sig(Blk|Ign)", "/proc/self/status"])
     print(result.stdout, terminator: "")
+case "signal-report-blocked":
+    // signal-report-blocked: every thread blocks SIGUSR1 (this one blocks it before any other
+    // starts), so a SIGUSR1 sent to the process stays pending; ProcessSignals.reportArrivals()
+    // must still report it. Prints `reported N`, N the observer's calls.
+    var blocked = sigset_t()
+    sigemptyset(&blocked)
+    sigaddset(&blocked, SIGUSR1)
+    pthread_sigmask(SIG_BLOCK, &blocked, nil)
+    let reported = Atomic(0)
+    let observation = try ProcessSignals.observe(.user1) { _ in reported.add(1, ordering: .relaxed) }
+    kill(getpid(), SIGUSR1)
+    ProcessSignals.reportArrivals()
+    print("reported \(reported.load(ordering: .relaxed))")
+    observation.cancel()
 case "ipc-echo":
     // ipc-echo: send every message back (with a note of any handle) until the parent disconnects.
     let parent = try requireParentChannel()

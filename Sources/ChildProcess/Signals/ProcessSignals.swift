@@ -35,8 +35,12 @@ public enum ProcessSignals {
     /// Calls the observers of the signals that have arrived but not yet been reported, now, on
     /// this thread (the reactor would report them a moment later). A shell calls this between
     /// commands, so that a signal that came while a program ran is seen before the next one.
+    ///
+    /// A caught signal sent before the call is reported by it even when its handler has not run
+    /// yet: the thread the kernel picked for it has not been scheduled since, or every thread
+    /// blocks it. It is let in on this thread first.
     public static func reportArrivals() {
-        SignalDispatcher.shared.reportArrivals()
+        SignalDispatcher.shared.reportArrivals(deliveringPending: true)
     }
 
     /// Stops catching `signal` and gives it `disposition`; its observers are dropped. (A shell's
@@ -120,13 +124,26 @@ final class SignalDispatcher: Sendable {
 
     /// Takes the handler's counts (each arrival is taken once, by whichever thread gets to it
     /// first) and calls the observers.
-    func reportArrivals() {
+    func reportArrivals(deliveringPending: Bool) {
         reporting.withLock { _ in
             let (caught, observers) = state.withLock { ($0.caught, $0.observers) }
+            if deliveringPending, !caught.isEmpty { Self.deliverPending(caught) }
             for number in caught.sorted() where cp_signal_take(number) > 0 {
                 for observer in observers[number] ?? [] { observer.call(Signal(rawValue: number)) }
             }
         }
+    }
+
+    /// Unblocks `signals` on this thread for a moment. A process-directed signal stays pending
+    /// until a thread that does not block it runs again; unblocking it here makes the kernel
+    /// deliver it to this thread before `rt_sigprocmask` returns, so its handler has counted it.
+    private static func deliverPending(_ signals: Set<Int32>) {
+        var letIn = sigset_t()
+        sigemptyset(&letIn)
+        for number in signals { sigaddset(&letIn, number) }
+        var previous = sigset_t()
+        pthread_sigmask(SIG_UNBLOCK, &letIn, &previous)
+        pthread_sigmask(SIG_SETMASK, &previous, nil)
     }
 
     /// Forgets `signal`: no observers, not caught (the caller sets its disposition).
@@ -146,7 +163,7 @@ final class SignalDispatcher: Sendable {
             guard ready else { return }
             var bytes = [UInt8](repeating: 0, count: 256)
             while bytes.withUnsafeMutableBytes({ read(watcher.descriptor.rawValue, $0.baseAddress, $0.count) }) > 0 {}
-            reportArrivals()
+            reportArrivals(deliveringPending: false)
             watch(watcher)
         }
     }

@@ -65,4 +65,11 @@ struct JobStateTests {
         #expect(await eventually { witnessed.withLock { $0 } == 1 })
         #expect(arrivals.withLock { $0 } == 1)
     }
+
+    /// A shell asks between commands; a signal sent before it asks is reported then, even if no
+    /// thread has run its handler yet (here none can: every thread of the fixture blocks it).
+    @Test func aSignalSentBeforeReportArrivalsIsReportedByIt() async throws {
+        let output = try await ChildProcess.execFile(fixturePath, ["signal-report-blocked"]).stdout
+        #expect(output == "reported 1\n")
+    }
 }
