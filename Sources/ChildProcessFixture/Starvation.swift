@@ -159,23 +159,39 @@ func starveDescriptors(maximumFree: Int) async {
 /// the reactor (its epoll descriptor): `cold OUTCOME`, which must be the typed `EMFILE
 /// epoll_create1`. With the table free again the reactor starts on the next spawn: `warm OUTCOME`.
 /// The children inherit every descriptor, so that the reactor is the first thing a spawn opens.
-func starveReactor() async {
-    // The thread pool starts first: libdispatch traps when its first worker meets a full table.
-    await Task.detached {}.value
-    let original = softLimit(RLIMIT_NOFILE).rlim_cur
-    setSoftLimit(RLIMIT_NOFILE, to: 256)
-    let filler = fillDescriptorTable()
+@MainActor func starveReactor() async {
     let options = SpawnOptions(stdio: .all(.inherit))
-    do {
-        let child = try ChildProcess.spawn("true", options: options)
-        print("cold ok")
-        _ = try? await child.waitForExit()
-    } catch {
-        print("cold \(failureSummary(error))")
+    var started: ChildProcess?
+    whileStarved(of: RLIMIT_NOFILE) {
+        do {
+            started = try ChildProcess.spawn("true", options: options)
+            print("cold ok")
+        } catch {
+            print("cold \(failureSummary(error))")
+        }
     }
-    for fd in filler { close(fd) }
-    setSoftLimit(RLIMIT_NOFILE, to: original)
+    _ = try? await started?.waitForExit()
     await spawnOnceRecovered(options: options)
+}
+
+/// Runs `body` starved of `resource`: with the descriptor table full (RLIMIT_NOFILE) or at one
+/// process for this user (RLIMIT_NPROC). The roles call it on the main thread before their first
+/// suspension: the concurrency runtime's pool has not started then (the process has this thread
+/// and those the library started), so none of its threads can meet the starvation instead
+/// (libdispatch traps when its once-a-second look at /proc/self/task cannot open a file, or when
+/// a worker cannot start).
+@MainActor func whileStarved(of resource: __rlimit_resource, _ body: () -> Void) {
+    let original = softLimit(resource).rlim_cur
+    var filler: [Int32] = []
+    if resource == RLIMIT_NOFILE {
+        setSoftLimit(resource, to: 256)
+        filler = fillDescriptorTable()
+    } else {
+        setSoftLimit(resource, to: 1)
+    }
+    body()
+    for fd in filler { close(fd) }
+    setSoftLimit(resource, to: original)
 }
 
 /// starve-processes: with RLIMIT_NPROC at 1 (this user may not start another process or thread;
@@ -273,30 +289,27 @@ func starveTreeWalk() throws {
 /// `starve-processes`), the first spawn with a parent-death signal cannot start the forking
 /// thread: `cold OUTCOME`, which must be the typed `EAGAIN pthread_create`. With the limit back
 /// the next one starts it: `warm OUTCOME`.
-func starveForkingThread() async {
+@MainActor func starveForkingThread() async {
     guard getuid() != 0 else {
         print("root ignores RLIMIT_NPROC")
         exit(3)
     }
-    // The reactor and the thread pool start first: the forking thread is then the one thread the
-    // starved spawn needs.
+    // A spawn starts the reactor first: the forking thread is then the one thread the starved spawn
+    // needs.
     let plain = SpawnOptions(stdio: .all(.ignore))
-    guard (try? await ChildProcess.spawn("true", options: plain).waitForExit()) == .exited(0) else {
-        print("cannot spawn")
-        exit(3)
-    }
+    let reactorStart = spawnTrueOrExit()
     var options = plain
     options.parentDeathSignal = .kill
-    let original = softLimit(__RLIMIT_NPROC).rlim_cur
-    setSoftLimit(__RLIMIT_NPROC, to: 1)
     var started: ChildProcess?
-    do {
-        started = try ChildProcess.spawn("true", options: options)
-        print("cold ok")
-    } catch {
-        print("cold \(failureSummary(error))")
+    whileStarved(of: __RLIMIT_NPROC) {
+        do {
+            started = try ChildProcess.spawn("true", options: options)
+            print("cold ok")
+        } catch {
+            print("cold \(failureSummary(error))")
+        }
     }
-    setSoftLimit(__RLIMIT_NPROC, to: original)
+    _ = try? await reactorStart.waitForExit()
     _ = try? await started?.waitForExit()
     await spawnOnceRecovered(options: options)
 }
@@ -305,27 +318,25 @@ func starveForkingThread() async {
 /// signal pipe: `cold OUTCOME`, which must be `EMFILE`. With the table free again the next one
 /// makes it, and its observer sees SIGUSR1 raised: `warm OUTCOME`. Then `fds SAME` (or `fds
 /// BEFORE AFTER`): the failed observation left no descriptor open.
-func starveSignals() async {
-    // The reactor and the thread pool start first (libdispatch traps when its first worker meets
-    // a full table): the pipe is then the only thing the observation opens.
-    guard (try? await ChildProcess.spawn("true", options: SpawnOptions(stdio: .all(.ignore))).waitForExit()) == .exited(0) else {
-        print("cannot spawn")
+@MainActor func starveSignals() async {
+    // A spawn starts the reactor (its thread and epoll descriptor) first: the pipe is then the only
+    // thing the observation opens. Its exit is waited for after the starved moment.
+    let reactorStart = spawnTrueOrExit()
+    let before = openDescriptorCount()
+    whileStarved(of: RLIMIT_NOFILE) {
+        do throws(Errno) {
+            let observation = try ProcessSignals.observe(.user1) { _ in }
+            observation.cancel()
+            print("cold ok")
+        } catch {
+            print("cold \(error.code)")
+        }
+    }
+    let after = openDescriptorCount()
+    guard (try? await reactorStart.waitForExit()) == .exited(0) else {
+        print("true did not exit 0")
         exit(3)
     }
-    let before = openDescriptorCount()
-    let original = softLimit(RLIMIT_NOFILE).rlim_cur
-    setSoftLimit(RLIMIT_NOFILE, to: 256)
-    let filler = fillDescriptorTable()
-    do {
-        let observation = try ProcessSignals.observe(.user1) { _ in }
-        observation.cancel()
-        print("cold ok")
-    } catch {
-        print("cold \(error.code)")
-    }
-    for fd in filler { close(fd) }
-    setSoftLimit(RLIMIT_NOFILE, to: original)
-    let after = openDescriptorCount()
     let (arrivals, arrived) = AsyncStream<Void>.makeStream()
     do {
         let observation = try ProcessSignals.observe(.user1) { _ in arrived.yield() }
@@ -338,6 +349,16 @@ func starveSignals() async {
         print("warm \(error.code)")
     }
     print(before == after ? "fds SAME" : "fds \(before) \(after)")
+}
+
+/// A child that starts the reactor (its thread and epoll descriptor), to be waited for later.
+private func spawnTrueOrExit() -> ChildProcess {
+    do {
+        return try ChildProcess.spawn("true", options: SpawnOptions(stdio: .all(.ignore)))
+    } catch {
+        print("cannot spawn: \(error)")
+        exit(3)
+    }
 }
 
 /// With the resource back: `warm OUTCOME`, a spawn of `true` that must succeed and exit 0.
