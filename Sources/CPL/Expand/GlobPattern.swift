@@ -107,7 +107,7 @@ public struct GlobPattern: Sendable, Equatable {
     /// `name` is compared component by component, exactly as `expand(in:)`
     /// would select directory entries.
     public func matches(_ name: String, as mode: MatchMode = .pathname) -> Bool {
-        let units = name.unicodeScalars.map(GlobSegment.character)
+        let units = GlobSegment.characters(of: name)
         switch mode {
         case .string:
             return wholeWord.matches(units[...])
@@ -359,9 +359,20 @@ struct GlobSegment: Sendable, Equatable {
         scalar.losslessByte.map { rawByteBase + UInt32($0) } ?? scalar.value
     }
 
+    /// A lossless string's pattern characters (`character(_:)` of each scalar).
+    static func characters(of string: String) -> [UInt32] {
+        // ASCII, the usual subject and name, by byte: each byte is its own scalar (a raw byte's
+        // scalar stands for a byte of 0x80 or more).
+        let ascii = string.utf8.withBytes { bytes -> [UInt32]? in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+            return bytes.map(UInt32.init)
+        }
+        return ascii ?? string.unicodeScalars.map(character)
+    }
+
     /// Decodes a file name from readdir as the lossless codec does, into pattern characters.
     static func characters(ofFileName bytes: [UInt8]) -> [UInt32] {
-        String(losslessBytes: bytes).unicodeScalars.map(character)
+        characters(of: String(losslessBytes: bytes))
     }
 }
 

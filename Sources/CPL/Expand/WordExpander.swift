@@ -118,6 +118,19 @@ public struct WordExpander<Context: ExpansionContext> {
     /// `immediateValue(_:splitting:)` of a word that `expandsImmediately` has accepted (a caller
     /// that checks all its words before it expands any need not check each twice).
     mutating func valueOfImmediateWord(_ word: Word) throws(ExpansionError) -> (value: String, solid: Bool) {
+        // A word of one part (`fib`, `$1`, `"$n"`) is that part's value, with no string built up.
+        if word.parts.count == 1 {
+            switch word.parts[0] {
+            case .literal(let text), .singleQuoted(let text):
+                return (text, true)
+            case .parameter(let parameter):
+                return (try plainValue(of: parameter), false)
+            case .doubleQuoted(let inner) where inner.count == 1:
+                if case .parameter(let parameter) = inner[0] { return (try plainValue(of: parameter), true) }
+            default:
+                break
+            }
+        }
         var value = ""
         var solid = false
         try appendImmediately(word.parts, to: &value, solid: &solid)

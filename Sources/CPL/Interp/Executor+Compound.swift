@@ -86,7 +86,7 @@ extension Executor {
     private func runCase(_ clause: CaseClause, at range: SourceRange) async throws(ShellExit) -> Int32 {
         let subject = try await expandString(clause.word, at: range)
         // What `matches(_:as: .string)` does, with the subject converted once for all patterns.
-        let units = subject.unicodeScalars.map(GlobSegment.character)[...]
+        let units = GlobSegment.characters(of: subject)[...]
         for item in clause.items {
             for index in item.patterns.indices {
                 // Looked up before the call: a call that could suspend costs more than the match.

@@ -20,6 +20,9 @@ enum ImmediateItem {
     case group(Program, reporter: Job?)
     /// Its lone command is a compound command without redirections: it runs in place.
     case compound(CompoundCommand, reporter: Job?)
+    /// Its lone command calls a function, without redirections or prefix assignments: the call
+    /// is made in place (`call(_:assignments:)`), with no `PlannedStage` made for it.
+    case call([String], reporter: Job?)
 }
 
 extension Executor {
@@ -73,14 +76,18 @@ extension Executor {
         guard let status = try runImmediately(fields.arguments, assignments: fields.assignments, at: simple.range, reporter: reporter)
         else {
             let action = withPlanner { $0.action(for: fields.arguments) }
+            if case .function(let arguments) = action, fields.assignments.isEmpty, !state.options.xtrace {
+                startInPlace(at: simple.range)
+                return .call(arguments, reporter: reporter)
+            }
             return .planned(PlannedStage(action: action, assignments: fields.assignments, range: simple.range), reporter: reporter)
         }
         _ = try end(item.andOr.first, status: status, conditional: false)
         return .finished
     }
 
-    /// A lone group or compound command takes the reporter and becomes the command running now;
-    /// no pipe ends stay for it.
+    /// A lone group, compound command or function call takes the reporter and becomes the command
+    /// running now; no pipe ends stay for it.
     private func startInPlace(at range: SourceRange) {
         context.launchReporter = nil
         context.location = range.start

@@ -149,6 +149,9 @@ final class Executor {
             case .compound(let compound, let reporter):
                 let status = try await runInPlace(reporter: reporter) { () throws(ShellExit) in try await run(compound) }
                 _ = try end(item.andOr.first, status: status, conditional: false)
+            case .call(let arguments, let reporter):
+                reporter?.lastStageLaunched(pid: nil)
+                _ = try end(item.andOr.first, status: try await call(arguments, assignments: []), conditional: false)
             }
         }
         // A signal that came during the last command: its trap runs now, not never.
