@@ -160,18 +160,7 @@ func starveDescriptors(maximumFree: Int) async {
 /// epoll_create1`. With the table free again the reactor starts on the next spawn: `warm OUTCOME`.
 /// The children inherit every descriptor, so that the reactor is the first thing a spawn opens.
 @MainActor func starveReactor() async {
-    let options = SpawnOptions(stdio: .all(.inherit))
-    var started: ChildProcess?
-    whileStarved(of: RLIMIT_NOFILE) {
-        do {
-            started = try ChildProcess.spawn("true", options: options)
-            print("cold ok")
-        } catch {
-            print("cold \(failureSummary(error))")
-        }
-    }
-    _ = try? await started?.waitForExit()
-    await spawnOnceRecovered(options: options)
+    await spawnColdThenWarm(starvedOf: RLIMIT_NOFILE, options: SpawnOptions(stdio: .all(.inherit)))
 }
 
 /// Runs `body` starved of `resource`: with the descriptor table full (RLIMIT_NOFILE) or at one
@@ -296,22 +285,11 @@ func starveTreeWalk() throws {
     }
     // A spawn starts the reactor first: the forking thread is then the one thread the starved spawn
     // needs.
-    let plain = SpawnOptions(stdio: .all(.ignore))
     let reactorStart = spawnTrueOrExit()
-    var options = plain
+    var options = SpawnOptions(stdio: .all(.ignore))
     options.parentDeathSignal = .kill
-    var started: ChildProcess?
-    whileStarved(of: __RLIMIT_NPROC) {
-        do {
-            started = try ChildProcess.spawn("true", options: options)
-            print("cold ok")
-        } catch {
-            print("cold \(failureSummary(error))")
-        }
-    }
+    await spawnColdThenWarm(starvedOf: __RLIMIT_NPROC, options: options)
     _ = try? await reactorStart.waitForExit()
-    _ = try? await started?.waitForExit()
-    await spawnOnceRecovered(options: options)
 }
 
 /// starve-signals: the first signal observation, with the descriptor table full, cannot make the
@@ -361,8 +339,18 @@ private func spawnTrueOrExit() -> ChildProcess {
     }
 }
 
-/// With the resource back: `warm OUTCOME`, a spawn of `true` that must succeed and exit 0.
-private func spawnOnceRecovered(options: SpawnOptions) async {
+/// `cold OUTCOME`: a spawn of `true` starved of `resource`; then `warm OUTCOME`, one with it back.
+@MainActor private func spawnColdThenWarm(starvedOf resource: __rlimit_resource, options: SpawnOptions) async {
+    var started: ChildProcess?
+    whileStarved(of: resource) {
+        do {
+            started = try ChildProcess.spawn("true", options: options)
+            print("cold ok")
+        } catch {
+            print("cold \(failureSummary(error))")
+        }
+    }
+    _ = try? await started?.waitForExit()
     do {
         let child = try ChildProcess.spawn("true", options: options)
         print("warm \(try await child.waitForExit() == .exited(0) ? "ok" : "unexpected status")")
