@@ -34,6 +34,8 @@ public protocol ExpansionContext {
     var treatsUnsetVariablesAsErrors: Bool { get }
     /// `set -f`: patterns are never matched against file names.
     var globbingDisabled: Bool { get }
+    /// `$LINENO` is the line it is written on (false once a script has unset LINENO).
+    var keepsLineNumber: Bool { get }
     /// `readonly NAME`: an assignment by `$((NAME = …))` is an error.
     func isReadOnly(_ name: String) -> Bool
     /// A dry run's stand-in (`$1`) for a parameter whose value only the run knows (the
@@ -62,6 +64,7 @@ extension ExpansionContext {
     public var splitsSubstitutionOutput: Bool { true }
     public var splitsExpansionValues: Bool { false }
     public var globbingDisabled: Bool { false }
+    public var keepsLineNumber: Bool { true }
     public var fileSystem: FileSystem { .system }
     public func isReadOnly(_ name: String) -> Bool { false }
     public func runTimeStandIn(for name: String) -> String? { nil }

@@ -23,10 +23,10 @@ extension WordExpander {
         let chosen: Bool
         switch parameter.op {
         case .useDefault(let colon)?:
-            guard isMissing(await value(of: parameter.name), colon) else { return false }
+            guard isMissing(await value(of: parameter), colon) else { return false }
             chosen = true
         case .useAlternative(let colon)?:
-            chosen = !isMissing(await value(of: parameter.name), colon)
+            chosen = !isMissing(await value(of: parameter), colon)
         default:
             return false
         }

@@ -37,12 +37,28 @@ extension WordExpander {
         }
     }
 
+    /// The raw value of the parameter `parameter` names, nil when unset.
+    func value(of parameter: ParameterExpansion) async -> String? {
+        if let line = lineNumber(of: parameter) { return line }
+        return await value(of: parameter.name)
+    }
+
+    /// `$LINENO`: the line the expansion is written on, in the text being run (a script, a
+    /// sourced file, an `eval`'s or a trap's text), while the shell keeps LINENO; after `unset
+    /// LINENO` it is an ordinary variable (as in bash), and nil is returned. Where a command spans
+    /// several lines POSIX leaves open which one it names: this is the line that autoconf's own
+    /// rewrite for shells without LINENO (`configure.lineno`) writes in.
+    func lineNumber(of parameter: ParameterExpansion) -> String? {
+        guard parameter.name == "LINENO", context.keepsLineNumber else { return nil }
+        return String(parameter.range.start.line)
+    }
+
     /// `$@`, `$*` and `$!`, `$-` are never "unset" errors (as in dash).
     static func isNeverUnset(_ name: String) -> Bool { name == "@" || name == "*" || name == "!" || name == "-" }
 
     /// The value of a parameter without an operator, other than `$!`.
     func plainValue(of parameter: ParameterExpansion) throws(ExpansionError) -> String {
-        let value = storedValue(of: parameter.name)
+        let value = lineNumber(of: parameter) ?? storedValue(of: parameter.name)
         if value == nil, context.treatsUnsetVariablesAsErrors, !Self.isNeverUnset(parameter.name) {
             throw .unset(parameter.name, at: parameter.range)
         }
@@ -53,7 +69,7 @@ extension WordExpander {
     /// quoted word (`${x:-""}`) produced it (then it is kept even if empty).
     mutating func evaluate(_ parameter: ParameterExpansion) async throws(ExpansionError) -> (String, Bool) {
         let name = parameter.name
-        let value = await value(of: name)
+        let value = await value(of: parameter)
         let exempt = Self.isNeverUnset(name)
         func unsetError() -> ExpansionError { .unset(name, at: parameter.range) }
 

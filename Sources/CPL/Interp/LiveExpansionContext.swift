@@ -26,6 +26,7 @@ struct LiveExpansionContext: ExpansionContext {
     var splitsExpansionValues: Bool { executor.state.options.posix }
     func isReadOnly(_ name: String) -> Bool { executor.state.readonlyNames.contains(name) }
     var treatsUnsetVariablesAsErrors: Bool { executor.state.options.nounset }
+    var keepsLineNumber: Bool { executor.state.keepsLineNumber }
     var workingDirectory: String { executor.state.workingDirectory }
     var fileSystem: FileSystem { executor.session.fileSystem }
 

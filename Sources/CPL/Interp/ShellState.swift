@@ -95,6 +95,8 @@ struct ShellState: Sendable {
     var traps: [String: String] = [:]
     /// `alias NAME=value`: expanded in text parsed later (`eval`, `.`, the REPL's next line).
     var aliases: [String: String] = [:]
+    /// `$LINENO` is the line it is written on, until `unset LINENO` (then an ordinary variable).
+    var keepsLineNumber = true
 
     init(environment: [String: String], workingDirectory: String, scriptName: String) {
         variables = VariableTable(environment)

@@ -55,6 +55,7 @@ extension Executor {
                 try await checkWritable(name, builtin: "unset")
                 state.variables[name] = nil
                 state.exported.remove(name)
+                if name == "LINENO" { state.keepsLineNumber = false }
             }
         }
         return 0
