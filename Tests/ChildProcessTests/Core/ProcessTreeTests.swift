@@ -45,7 +45,9 @@ struct ProcessTreeTests {
     @Test("exec that times out with a tree teardown returns, and leaves none of its processes")
     func execTimeoutKillsTree() async throws {
         var options = ExecOptions()
-        options.timeout = .seconds(1)
+        // The timeout is what is tested, so it cannot wait for an event: it is long enough for
+        // the middle shell to have started its sleep and said so on a loaded machine (ms here).
+        options.timeout = .seconds(5)
         options.teardown = .signal(.kill, target: .processTree)
         let error = await #expect(throws: ExecError.self) {
             try await within { [options] in try await ChildProcess.exec(threeGenerations, options: options) }

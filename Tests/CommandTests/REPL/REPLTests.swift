@@ -343,10 +343,9 @@ struct REPLTests {
             try waitForFile(directory + "/groups")
             try pressEnter(on: terminal, until: "~")
             var fields: [Substring] = []
-            for _ in 0..<100 {
+            try waitUntil("three fields in \(directory)/groups") {
                 fields = ((try? String(contentsOfFile: directory + "/groups", encoding: .utf8)) ?? "").split(whereSeparator: \.isWhitespace)
-                if fields.count == 3 { break }
-                usleep(20_000)
+                return fields.count == 3
             }
             #expect(fields.count == 3 && (fields[1] == fields[2]) == sameGroup, "\(resume): \(fields)")
             terminal.type("echo prompt-still-works | tr a-z A-Z\n")
