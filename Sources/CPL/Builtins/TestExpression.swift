@@ -36,12 +36,13 @@ public enum TestExpression {
     /// `A -lt B` and the other integer comparisons of two plain decimal numbers, the test of most
     /// loops, without the general evaluation's byte arrays; nil for anything else (`bracketed`:
     /// the words end with `]`). The general rules give the same answer for these words.
-    public static func integerComparison(_ arguments: [String], bracketed: Bool) -> Int32? {
-        guard arguments.count == (bracketed ? 4 : 3), !bracketed || arguments[3] == "]",
-            let lhs = plainInteger(arguments[0]), let rhs = plainInteger(arguments[2])
+    public static func integerComparison(_ arguments: ArraySlice<String>, bracketed: Bool) -> Int32? {
+        let first = arguments.startIndex
+        guard arguments.count == (bracketed ? 4 : 3), !bracketed || arguments[first + 3] == "]",
+            let lhs = plainInteger(arguments[first]), let rhs = plainInteger(arguments[first + 2])
         else { return nil }
         let holds: Bool
-        switch arguments[1] {
+        switch arguments[first + 1] {
         case "-lt": holds = lhs < rhs
         case "-le": holds = lhs <= rhs
         case "-gt": holds = lhs > rhs

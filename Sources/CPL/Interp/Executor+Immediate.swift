@@ -137,7 +137,7 @@ extension Executor {
         else { return nil }
         context.location = range.start
         reporter?.lastStageLaunched(pid: nil)
-        return try immediate(self, Array(arguments.dropFirst()))
+        return try immediate(self, arguments.dropFirst())
     }
 }
 

@@ -13,9 +13,9 @@ import Testing
             for rhs in Self.numbers {
                 let words = [lhs, op, rhs]
                 let general = TestExpression.evaluate(words, files: NoFiles()).status
-                #expect(TestExpression.integerComparison(words, bracketed: false) == general, "\(words)")
+                #expect(TestExpression.integerComparison(words[...], bracketed: false) == general, "\(words)")
                 let bracketed = TestExpression.evaluate(bracketed: words + ["]"], files: NoFiles()).status
-                #expect(TestExpression.integerComparison(words + ["]"], bracketed: true) == bracketed, "\(words)")
+                #expect(TestExpression.integerComparison((words + ["]"])[...], bracketed: true) == bracketed, "\(words)")
             }
         }
     }
@@ -28,7 +28,7 @@ import Testing
             ["1", "-lt"], ["1", "-lt", "2", "3"],
         ]
         for words in declined {
-            #expect(TestExpression.integerComparison(words, bracketed: false) == nil, "\(words)")
+            #expect(TestExpression.integerComparison(words[...], bracketed: false) == nil, "\(words)")
         }
         #expect(TestExpression.integerComparison(["1", "-lt", "2", "]x"], bracketed: true) == nil)
         #expect(TestExpression.integerComparison(["1", "-lt", "2"], bracketed: true) == nil)

@@ -15,7 +15,8 @@ struct Builtin: Sendable {
 
     /// The builtin's status when it can give it at once, without suspending (no message to
     /// write, nothing to wait for), or nil, having done nothing: then `body` runs.
-    typealias Immediate = @Sendable (_ shell: Executor, _ operands: [String]) throws(ShellExit) -> Int32?
+    /// The operands are a slice of the command's fields, so that none is copied to call it.
+    typealias Immediate = @Sendable (_ shell: Executor, _ operands: ArraySlice<String>) throws(ShellExit) -> Int32?
 
     /// A POSIX special builtin: found before functions.
     let isSpecial: Bool

@@ -23,7 +23,7 @@ extension Executor {
     }
 
     /// `return` with a valid status: it ends the function at once; nil for an illegal number.
-    func returnImmediately(_ operands: [String]) throws(ShellExit) -> Int32? {
+    func returnImmediately(_ operands: ArraySlice<String>) throws(ShellExit) -> Int32? {
         guard let status = statusValue(operands) else { return nil }
         throw ShellExit(status: status, reason: .returnFromFunction)
     }
@@ -31,13 +31,13 @@ extension Executor {
     /// `break [n]` / `continue [n]`: n (default 1) must be a positive number; more than the loops
     /// there are means all of them. Outside a loop they do nothing.
     func loopControl(_ operands: [String], continuing: Bool) async throws(ShellExit) -> Int32 {
-        if let status = try loopControlImmediately(operands, continuing: continuing) { return status }
+        if let status = try loopControlImmediately(operands[...], continuing: continuing) { return status }
         _ = await builtinError(continuing ? "continue" : "break", "Illegal number: \(operands[0])")
         throw ShellExit(status: 2, reason: .fatalError)
     }
 
     /// `break` and `continue` with a valid count; nil for an illegal one.
-    func loopControlImmediately(_ operands: [String], continuing: Bool) throws(ShellExit) -> Int32? {
+    func loopControlImmediately(_ operands: ArraySlice<String>, continuing: Bool) throws(ShellExit) -> Int32? {
         var levels = 1
         if let operand = operands.first {
             guard let number = Int(operand), number > 0, operand.utf8.allSatisfy({ (48...57).contains($0) }) else {
@@ -73,12 +73,17 @@ extension Executor {
 
     /// `local` inside a function when every operand is a `NAME` or `NAME=value` that may be set;
     /// nil for any other (`local` itself says what is wrong).
-    func localImmediately(_ operands: [String]) -> Int32? {
+    func localImmediately(_ operands: ArraySlice<String>) -> Int32? {
         guard !calls.isEmpty else { return nil }
-        let declarations = operands.map(Executor.splitAssignment)
-        guard declarations.allSatisfy({ Parser.isName($0.0[...]) && !state.readonlyNames.contains($0.0) })
-        else { return nil }
-        for (name, value) in declarations { declareLocal(name, value) }
+        // All are checked before any is declared (no array of them made for it).
+        for operand in operands {
+            let name = operand.utf8.firstIndex(of: UInt8(ascii: "=")).map { operand[..<$0] } ?? operand[...]
+            guard Parser.isName(name), !state.readonlyNames.contains(String(name)) else { return nil }
+        }
+        for operand in operands {
+            let (name, value) = Executor.splitAssignment(operand)
+            declareLocal(name, value)
+        }
         return 0
     }
 
@@ -96,7 +101,7 @@ extension Executor {
 
     /// A status operand of `exit` and `return`: none means `$?`.
     func statusOperand(_ operands: [String], builtin name: String) async throws(ShellExit) -> Int32 {
-        guard let status = statusValue(operands) else {
+        guard let status = statusValue(operands[...]) else {
             _ = await builtinError(name, "Illegal number: \(operands[0])")
             throw ShellExit(status: 2, reason: .fatalError)
         }
@@ -104,7 +109,7 @@ extension Executor {
     }
 
     /// The status a status operand names; nil for an illegal number.
-    private func statusValue(_ operands: [String]) -> Int32? {
+    private func statusValue(_ operands: ArraySlice<String>) -> Int32? {
         guard let operand = operands.first else { return state.lastStatus }
         guard let number = Int(operand), number >= 0, operand.utf8.allSatisfy({ (48...57).contains($0) }) else { return nil }
         return Int32(truncatingIfNeeded: number)

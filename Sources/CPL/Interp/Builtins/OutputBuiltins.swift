@@ -29,7 +29,7 @@ extension Executor {
     /// `test expr` and `[ expr ]`, with files relative to this context's directory and `-t` about
     /// this context's descriptors.
     func test(_ operands: [String], bracketed: Bool) async -> Int32 {
-        if let status = TestExpression.integerComparison(operands, bracketed: bracketed) { return status }
+        if let status = TestExpression.integerComparison(operands[...], bracketed: bracketed) { return status }
         let table = files
         let queries = SystemFileQueries(workingDirectory: state.workingDirectory, fileSystem: session.fileSystem) { fd in
             guard let file = table[Int(fd)] else { return false }
