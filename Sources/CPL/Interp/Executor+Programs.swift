@@ -113,6 +113,7 @@ struct Launcher: Sendable {
         if detached { child.unref() }
         abort?.adopt(child)
         defer { abort?.release(child) }
+        defer { session.signalTraps.noteProgramEnded() }
         do {
             let status = try await child.waitForExit()
             if status.signal == .interrupt, let job, job.tracksStops { job.processInterrupted() }

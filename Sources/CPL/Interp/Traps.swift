@@ -43,6 +43,9 @@ final class SignalTraps: Sendable {
 
     private let state = Mutex(State())
     private let hasPending = Atomic<Bool>(false)
+    /// A program of this shell ended since the last look: a signal sent while it ran may still
+    /// wait for its handler, and the next look lets it in (`ProcessSignals.reportArrivals`).
+    private let programEnded = Atomic<Bool>(false)
     /// Some signal is caught for a trap (only then is there anything to look for).
     private let catchesAny = Atomic<Bool>(false)
 
@@ -52,9 +55,14 @@ final class SignalTraps: Sendable {
     /// Whether a trapped signal (or one that ends the shell) has arrived. A signal the kernel
     /// delivered while a program ran is taken now even if the reactor has not reported it yet.
     var anyPending: Bool {
-        if catchesAny.load(ordering: .relaxed) { ProcessSignals.reportArrivals() }
+        if catchesAny.load(ordering: .relaxed) {
+            ProcessSignals.reportArrivals(deliveringPending: programEnded.exchange(false, ordering: .relaxed))
+        }
         return hasPending.load(ordering: .acquiring)
     }
+
+    /// A program the shell started has ended (see `anyPending`).
+    func noteProgramEnded() { programEnded.store(true, ordering: .relaxed) }
 
     /// The arrived signals that `isHandled` accepts; the others stay for the context that
     /// trapped them (a subshell has none of its parent's traps).

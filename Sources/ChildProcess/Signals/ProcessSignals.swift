@@ -36,11 +36,13 @@ public enum ProcessSignals {
     /// this thread (the reactor would report them a moment later). A shell calls this between
     /// commands, so that a signal that came while a program ran is seen before the next one.
     ///
-    /// A caught signal sent before the call is reported by it even when its handler has not run
-    /// yet: the thread the kernel picked for it has not been scheduled since, or every thread
-    /// blocks it. It is let in on this thread first.
-    public static func reportArrivals() {
-        SignalDispatcher.shared.reportArrivals(deliveringPending: true)
+    /// `deliveringPending`: a caught signal sent before the call is reported by it even when its
+    /// handler has not run yet (the thread the kernel picked for it has not been scheduled since,
+    /// or every thread blocks it): it is let in on this thread first, for two `rt_sigprocmask`
+    /// calls. A shell asks for that after one of its programs ended, not between every two
+    /// builtins, where those calls would be most of a command's cost.
+    public static func reportArrivals(deliveringPending: Bool = true) {
+        SignalDispatcher.shared.reportArrivals(deliveringPending: deliveringPending)
     }
 
     /// Stops catching `signal` and gives it `disposition`; its observers are dropped. (A shell's

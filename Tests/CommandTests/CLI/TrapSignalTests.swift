@@ -102,6 +102,16 @@ struct TrapSignalTests {
         #expect(status == .exited(0))
     }
 
+    /// A signal that came while a program ran is taken when the program ends, even if no thread
+    /// of cpl has run its handler yet: here none can, since cpl starts with the signal blocked
+    /// (its threads inherit the mask) and only the look after a program lets it in.
+    @Test func aSignalNoThreadHasHandledIsTakenWhenTheProgramEnds() async throws {
+        let wrapper = "import os, signal, sys\nsignal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})\nos.execv(sys.argv[1], sys.argv[1:])"
+        let script = "trap 'echo caught' TERM; sh -c 'kill -TERM $PPID'; echo after"
+        let result = try await ChildProcess.execFile("/usr/bin/python3", ["-c", wrapper, try BuiltCPL.required(), "-c", script])
+        #expect(result.stdout == "caught\nafter\n")
+    }
+
     /// Ctrl-C as a terminal sends it: to the whole process group. With `trap '' INT` neither cpl
     /// nor its child dies of it.
     @Test func anIgnoredInterruptReachesTheWholeGroupAndKillsNothing() async throws {
