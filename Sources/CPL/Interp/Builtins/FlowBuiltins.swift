@@ -77,7 +77,7 @@ extension Executor {
         guard !calls.isEmpty else { return nil }
         // All are checked before any is declared (no array of them made for it).
         for operand in operands {
-            let name = operand.utf8.firstIndex(of: UInt8(ascii: "=")).map { operand[..<$0] } ?? operand[...]
+            let name = Executor.assignedName(operand)
             guard Parser.isName(name), !state.readonlyNames.contains(String(name)) else { return nil }
         }
         for operand in operands {
@@ -94,9 +94,15 @@ extension Executor {
 
     /// `NAME=value` → (NAME, value); `NAME` → (NAME, nil).
     static func splitAssignment(_ operand: String) -> (String, String?) {
+        let name = assignedName(operand)
+        guard name.endIndex < operand.endIndex else { return (operand, nil) }
+        return (String(name), String(operand[operand.utf8.index(after: name.endIndex)...]))
+    }
+
+    /// The `NAME` of `NAME=value` or of `NAME`, in place.
+    static func assignedName(_ operand: String) -> Substring {
         // By byte: a search by `Character` costs several times as much, at every `local`.
-        guard let equals = operand.utf8.firstIndex(of: UInt8(ascii: "=")) else { return (operand, nil) }
-        return (String(operand[..<equals]), String(operand[operand.utf8.index(after: equals)...]))
+        operand[..<(operand.utf8.firstIndex(of: UInt8(ascii: "=")) ?? operand.endIndex)]
     }
 
     /// A status operand of `exit` and `return`: none means `$?`.
