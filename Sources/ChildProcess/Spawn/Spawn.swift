@@ -86,7 +86,7 @@ struct Launch: ~Copyable {
         }
         // A C string ends at its first NUL: the child would get less than was given. Refused, as
         // Node (ERR_INVALID_ARG_VALUE) and Go (EINVAL) do.
-        func holdsNUL(_ string: String) -> Bool { string.utf8.contains(0) }
+        func holdsNUL(_ string: String) -> Bool { string.utf8Holds(0) }
         guard !holdsNUL(file), !argv.contains(where: holdsNUL), !(options.cwd.map(holdsNUL) ?? false),
               !(environment?.contains { holdsNUL($0.key) || holdsNUL($0.value) } ?? false) else {
             throw SpawnError(errno: .invalidArgument, syscall: "spawn \(file)", path: file, spawnargs: Array(argv.dropFirst()))
@@ -172,7 +172,7 @@ struct Launch: ~Copyable {
             throw failure(error, step: Int32(CP_STEP_EXEC))
         }
         let cArgv = CStringArray(argv)
-        let cEnvironment = environment.map { CStringArray($0.map { "\($0.key)=\($0.value)" }) }
+        let cEnvironment = environment.map(CStringArray.init(environment:))
         var pid: pid_t = 0
         var failedStep: Int32 = 0
         let error = sources.withUnsafeBufferPointer { sources in

@@ -24,20 +24,55 @@ public enum Environment {
     }
 }
 
-/// A NUL-terminated array of C strings that frees itself: argv and envp for exec.
+/// A NUL-terminated array of C strings that frees itself: argv and envp for exec. The strings'
+/// lossless bytes are written into one buffer, each with its NUL: two allocations for the whole
+/// array, however many strings it holds.
 final class CStringArray {
     let pointers: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
-    private let count: Int
+    private let bytes: UnsafeMutableRawPointer
 
-    init(_ strings: some Collection<String>) {
-        count = strings.count
+    /// argv: each string.
+    convenience init(_ strings: [String]) {
+        self.init(count: strings.count) { entry in
+            for string in strings { entry(string, nil) }
+        }
+    }
+
+    /// envp: `name=value` for each variable, written without building the joined string.
+    convenience init(environment: [String: String]) {
+        self.init(count: environment.count) { entry in
+            for (name, value) in environment { entry(name, value) }
+        }
+    }
+
+    /// `entries` lists the strings twice, in the same order: once to measure, once to copy.
+    /// An entry with a second part is `first=second`.
+    private init(count: Int, entries: ((String, String?) -> Void) -> Void) {
+        var length = 0
+        entries { first, second in
+            length += first.losslessByteCount + 1
+            if let second { length += second.losslessByteCount + 1 }
+        }
+        bytes = .allocate(byteCount: max(length, 1), alignment: 1)
         pointers = .allocate(capacity: count + 1)
-        for (index, string) in strings.enumerated() { pointers[index] = string.withLosslessCString(strdup) }
+        var next = bytes
+        var index = 0
+        entries { first, second in
+            pointers[index] = next.assumingMemoryBound(to: CChar.self)
+            index += 1
+            next = first.copyLosslessBytes(to: next)
+            if let second {
+                next.storeBytes(of: UInt8(ascii: "="), as: UInt8.self)
+                next = second.copyLosslessBytes(to: next + 1)
+            }
+            next.storeBytes(of: 0, as: UInt8.self)
+            next += 1
+        }
         pointers[count] = nil
     }
 
     deinit {
-        for index in 0..<count { free(pointers[index]) }
         pointers.deallocate()
+        bytes.deallocate()
     }
 }

@@ -110,7 +110,7 @@ extension String {
     /// The bytes this string stands for: UTF-8, with reserved scalars turned back into their bytes.
     public var losslessBytes: [UInt8] {
         // Every reserved scalar's UTF-8 starts with 0xF4.
-        guard utf8.contains(0xF4) else { return Array(utf8) }
+        guard utf8Holds(0xF4) else { return Array(utf8) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(utf8.count)
         for scalar in unicodeScalars {
@@ -128,7 +128,7 @@ extension String {
         _ body: (UnsafePointer<CChar>) throws(Failure) -> Value
     ) throws(Failure) -> Value {
         // Typed throws through the standard library's `rethrows` pointer calls: carry a Result out.
-        if !utf8.contains(0xF4) {
+        if !utf8Holds(0xF4) {
             return try withCString { pointer in Result { () throws(Failure) in try body(pointer) } }.get()
         }
         var bytes = losslessBytes.map { CChar(bitPattern: $0) }
@@ -136,6 +136,34 @@ extension String {
         return try bytes.withUnsafeBufferPointer { buffer in
             Result { () throws(Failure) in try body(buffer.baseAddress!) }
         }.get()
+    }
+
+    /// Whether the UTF-8 of the string holds `byte`: a `memchr` of the contiguous storage that native
+    /// strings have (the generic `utf8.contains`, a step per byte, was the largest part of a spawn's
+    /// own work, run over every argument and variable of the environment).
+    func utf8Holds(_ byte: UInt8) -> Bool {
+        utf8.withContiguousStorageIfAvailable { buffer in
+            buffer.baseAddress.map { memchr($0, Int32(byte), buffer.count) != nil } ?? false
+        } ?? utf8.contains(byte)
+    }
+
+    /// The length of `losslessBytes`, without building them for a string that needs no decoding.
+    var losslessByteCount: Int {
+        utf8Holds(0xF4) ? losslessBytes.count : utf8.count
+    }
+
+    /// Copies `losslessBytes` to `destination` (room for `losslessByteCount` bytes); returns the
+    /// address after them.
+    func copyLosslessBytes(to destination: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
+        let copied = utf8.withContiguousStorageIfAvailable { buffer -> Int? in
+            guard let base = buffer.baseAddress, memchr(base, 0xF4, buffer.count) == nil else { return buffer.isEmpty ? 0 : nil }
+            destination.copyMemory(from: base, byteCount: buffer.count)
+            return buffer.count
+        } ?? nil
+        if let copied { return destination + copied }
+        let bytes = losslessBytes
+        bytes.withUnsafeBytes { if let base = $0.baseAddress { destination.copyMemory(from: base, byteCount: $0.count) } }
+        return destination + bytes.count
     }
 
     /// A C string's bytes, decoded losslessly.
