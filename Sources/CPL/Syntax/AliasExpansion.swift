@@ -35,9 +35,10 @@ extension Parser {
 
     /// Replaces `range` of the buffer with `text`, keeping the map to source offsets.
     private mutating func splice(_ range: Range<Int>, with text: [UInt8]) {
-        let map = offsetMap ?? Array(0...bytes.count)
-        offsetMap = Array(map[..<range.lowerBound]) + Array(repeating: map[range.lowerBound], count: text.count)
-            + Array(map[range.upperBound...])
+        let map = offsetMap.offsets
+        offsetMap = .table(
+            Array(map[..<range.lowerBound]) + Array(repeating: map[range.lowerBound], count: text.count)
+                + Array(map[range.upperBound...]))
         bytes.replaceSubrange(range, with: text)
         let shift = text.count - range.count
         for index in aliasesInUse.indices where aliasesInUse[index].end >= range.upperBound {

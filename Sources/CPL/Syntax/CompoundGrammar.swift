@@ -238,8 +238,7 @@ extension Parser {
 
     /// The buffer index of a range's start (ranges hold source locations).
     func sourceIndex(of range: SourceRange) -> Int {
-        guard let offsetMap else { return range.start.offset }
-        return offsetMap.firstIndex { $0 >= range.start.offset } ?? 0
+        offsetMap.bufferIndex(atOrAfter: range.start.offset)
     }
 
     static func isName(_ text: some StringProtocol) -> Bool { text.utf8.withBytes(isName(bytes:)) }

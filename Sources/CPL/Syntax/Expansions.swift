@@ -237,7 +237,7 @@ extension Parser {
         map.append(sourceOffset(index))
         position = index + 1
         try checkDepth(at: open)
-        var nested = Parser(nestedIn: self, bytes: inner, offsetMap: map)
+        var nested = Parser(nestedIn: self, bytes: inner, offsetMap: .table(map))
         let program = try nested.parseWholeBuffer()
         return .commandSubstitution(
             CommandSubstitution(program: program, backquoted: true, range: range(open, position)))

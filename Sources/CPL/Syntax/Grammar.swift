@@ -143,16 +143,18 @@ extension Parser {
             bang = try advance()
         }
         var stages = [try parseCommand(after: bang ?? after)]
-        var pipeStderr: [Bool] = []
+        // Built only once a `|&` is met: without one, the connections are a shared array of falses.
+        var pipeStderr: [Bool]?
         while let op = try peek().op, op == .pipe || op == .pipeBoth {
             let pipeToken = try advance()
             try skipNewlines()
             stages.append(try parseCommand(after: pipeToken))
-            pipeStderr.append(op == .pipeBoth)
+            if op == .pipeBoth, pipeStderr == nil { pipeStderr = Array(repeating: false, count: stages.count - 2) }
+            pipeStderr?.append(op == .pipeBoth)
         }
         let start = bang.map { location($0.start) } ?? stages[0].range.start
         return Pipeline(
-            negated: bang != nil, stages: stages, pipeStderr: scan.shared(pipeStderr),
+            negated: bang != nil, stages: stages, pipeStderr: pipeStderr ?? scan.unpiped(stages.count - 1),
             range: SourceRange(start: start, end: stages[stages.count - 1].range.end))
     }
 
@@ -226,7 +228,10 @@ extension Parser {
         var assignments: [Assignment] = []
         var words: [Word] = []
         var redirections: [Redirection] = []
-        let start = location(try peek().start)
+        // Peeked first: `location(try peek().start)` would copy the whole parser for the call, as
+        // `location` reads `self` while `peek` is still to change it.
+        let first = try peek().start
+        let start = location(first)
         var end = start
         // The command word may be an alias after the assignments, and so may the word after an
         // alias whose text ends in a blank.

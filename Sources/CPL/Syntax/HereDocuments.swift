@@ -98,7 +98,8 @@ extension Parser {
         let delimiter = Array(document.delimiter.utf8)
         let newline = UInt8(ascii: "\n")
         var inner: [UInt8] = []
-        var map: [Int] = []
+        // Built from the first line with tabs stripped: until then the body is one run of the buffer.
+        var map: [Int]?
         while true {
             guard position < bytes.count else { throw hereDocumentEndedEarly(document) }
             let lineStart = position
@@ -134,21 +135,27 @@ extension Parser {
             let next = lineEnd < bytes.count ? lineEnd + 1 : lineEnd
             if logical == delimiter {
                 position = next
-                map.append(sourceOffset(lineStart))
                 let text = String(decoding: inner, as: UTF8.self)
                 var parts: [WordPart]
                 if document.quoted {
                     parts = text.isEmpty ? [] : [.literal(text)]
                 } else {
-                    var nested = Parser(nestedIn: self, bytes: inner, offsetMap: map)
+                    let offsets: OffsetMap
+                    if let map {
+                        offsets = .table(map + [sourceOffset(lineStart)])
+                    } else if case .shifted(let base, _) = offsetMap {
+                        offsets = .shifted(base: base + bodyStart, count: inner.count)
+                    } else {
+                        offsets = .table((bodyStart...lineStart).map(sourceOffset))
+                    }
+                    var nested = Parser(nestedIn: self, bytes: inner, offsetMap: offsets)
                     parts = try nested.scanHereDocumentBody()
                 }
                 return HereDocumentBody(text: text, parts: parts, bodyRange: range(bodyStart, lineEnd))
             }
-            for index in contentStart..<next {
-                inner.append(bytes[index])
-                map.append(sourceOffset(index))
-            }
+            if contentStart > lineStart, map == nil { map = (bodyStart..<lineStart).map(sourceOffset) }
+            inner += bytes[contentStart..<next]
+            if map != nil { map! += (contentStart..<next).map(sourceOffset) }
             position = next
         }
     }

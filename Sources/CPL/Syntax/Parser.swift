@@ -1,3 +1,5 @@
+import Glibc
+
 /// The cpl parser: source text in, `Program` out (or a `ParseError`).
 ///
 ///     let program = try Parser.parse(text, fileName: "script.cpl")
@@ -34,9 +36,8 @@ public struct Parser {
     let fileName: String
     /// The buffer being scanned (an alias's value is spliced in where it is used).
     var bytes: [UInt8]
-    /// `bytes` index → source offset (one extra entry for the end); nil when
-    /// `bytes` is the source itself.
-    var offsetMap: [Int]?
+    /// `bytes` index → source offset.
+    var offsetMap: OffsetMap
     /// Aliases to expand, and the ones whose text is being parsed (each with the buffer index
     /// where its text ends): an alias is not expanded inside its own text.
     var aliases: [String: String] = [:]
@@ -73,6 +74,9 @@ public struct Parser {
         var steps = 0
         /// The location found last, where the next lookup starts.
         var lastLocation: SourceLocation?
+        /// The bounds of `lastLocation`'s line when it is ASCII: most locations asked for are on it,
+        /// and each of them is then its offset's distance from the line's start.
+        var asciiLine: (number: Int, start: Int, end: Int)?
         /// Words without expansions recur (command names, options, file names): the two words met
         /// last of each pair of slots, so that an equal later word shares their text and parts. No
         /// part of such a word holds a source range, so its parts depend on its bytes alone. Found by
@@ -99,7 +103,12 @@ public struct Parser {
             let pair = Int(truncatingIfNeeded: hash ^ (hash >> 32)) & (plainWords.count - 2)
             for slot in pair...pair + 1 {
                 guard let known = plainWords[slot], known.spelling.utf8.count == bytes.count else { continue }
-                let equal = known.spelling.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(bytes) }
+                let equal = known.spelling.utf8.withContiguousStorageIfAvailable { spelled in
+                    bytes.withUnsafeBufferPointer { written in
+                        guard let left = spelled.baseAddress, let right = written.baseAddress else { return bytes.isEmpty }
+                        return memcmp(left, right, bytes.count) == 0
+                    }
+                }
                 if equal ?? known.spelling.utf8.elementsEqual(bytes) { return (known.parts, known.spelling) }
             }
             // The newer word takes the first slot of the pair, the one it held moves to the second.
@@ -108,13 +117,12 @@ public struct Parser {
             return (parts, spelling)
         }
 
-        /// `connections` (a pipeline's `pipeStderr`), or an equal array met before when it holds no `|&`.
-        func shared(_ connections: [Bool]) -> [Bool] {
-            guard !connections.contains(true) else { return connections }
-            while unpipedStderr.count <= connections.count {
+        /// The `pipeStderr` of a pipeline of `count` connections without `|&`, shared by all of them.
+        func unpiped(_ count: Int) -> [Bool] {
+            while unpipedStderr.count <= count {
                 unpipedStderr.append([Bool](repeating: false, count: unpipedStderr.count))
             }
-            return unpipedStderr[connections.count]
+            return unpipedStderr[count]
         }
     }
 
@@ -129,14 +137,14 @@ public struct Parser {
         self.source = source
         self.fileName = fileName
         self.bytes = source.bytes
-        self.offsetMap = nil
+        self.offsetMap = .shifted(base: 0, count: source.bytes.count)
         self.isNested = false
         self.depth = 0
         self.scan = ScanState(textSize: source.bytes.count)
     }
 
     /// A parser for an inner buffer.
-    init(nestedIn parent: Parser, bytes: [UInt8], offsetMap: [Int]) {
+    init(nestedIn parent: Parser, bytes: [UInt8], offsetMap: OffsetMap) {
         self.source = parent.source
         self.fileName = parent.fileName
         self.bytes = bytes
@@ -172,14 +180,18 @@ public struct Parser {
 
     /// Source offset of a buffer index.
     func sourceOffset(_ index: Int) -> Int {
-        guard let offsetMap else { return index }
-        return offsetMap[min(max(index, 0), offsetMap.count - 1)]
+        offsetMap[index]
     }
 
     func location(_ index: Int) -> SourceLocation {
-        let (location, walked) = source.location(at: sourceOffset(index), from: scan.lastLocation)
+        let offset = sourceOffset(index)
+        if let line = scan.asciiLine, line.start <= offset, offset < line.end {
+            return SourceLocation(offset: offset, line: line.number, column: offset - line.start + 1)
+        }
+        let (location, walked) = source.location(at: offset, from: scan.lastLocation)
         scan.steps += walked
         scan.lastLocation = location
+        scan.asciiLine = source.asciiLine(location.line)
         return location
     }
 

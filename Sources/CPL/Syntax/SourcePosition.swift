@@ -1,3 +1,5 @@
+import Glibc
+
 /// A point in a source text.
 ///
 /// - `offset` is the 0-based UTF-8 byte offset from the start of the source.
@@ -71,18 +73,39 @@ struct SourceText: Sendable {
     init(_ string: String) {
         let bytes = Array(string.utf8)
         var starts = [0]
-        var ascii = [true]
-        for (index, byte) in bytes.enumerated() {
-            if byte == UInt8(ascii: "\n") {
-                starts.append(index + 1)
-                ascii.append(true)
-            } else if byte >= 0x80 {
-                ascii[ascii.count - 1] = false
+        var ascii: [Bool] = []
+        // Line by line: memchr finds each newline, and a line is checked for non-ASCII bytes eight at
+        // a time (a byte-at-a-time loop was a few percent of parsing a script).
+        bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var start = 0
+            while true {
+                let newline = memchr(base + start, Int32(UInt8(ascii: "\n")), buffer.count - start)
+                let end = newline.map { UnsafeRawPointer($0) - base } ?? buffer.count
+                ascii.append(Self.isASCII(UnsafeRawBufferPointer(rebasing: buffer[start..<end])))
+                guard end < buffer.count else { break }
+                start = end + 1
+                starts.append(start)
             }
         }
+        if ascii.isEmpty { ascii = [true] }
         self.bytes = bytes
         self.lineStarts = starts
         self.lineIsASCII = ascii
+    }
+
+    private static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        var high: UInt64 = 0
+        while index + 8 <= bytes.count {
+            high |= bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < bytes.count {
+            high |= UInt64(bytes[index])
+            index += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
     }
 
     /// The 0-based index of the line containing `offset`.
@@ -140,6 +163,13 @@ struct SourceText: Sendable {
     /// Where the 0-based line `index` ends: the offset of the next line's start, or past the end.
     private func lineEnd(_ index: Int) -> Int {
         index + 1 < lineStarts.count ? lineStarts[index + 1] : bytes.count + 1
+    }
+
+    /// The offsets of the 1-based line `number` (`start..<end`, the newline included) when it is ASCII.
+    func asciiLine(_ number: Int) -> (number: Int, start: Int, end: Int)? {
+        let index = number - 1
+        guard index >= 0, index < lineStarts.count, lineIsASCII[index] else { return nil }
+        return (number, lineStarts[index], lineEnd(index))
     }
 
     /// Whether the 0-based line `index` exists and holds `offset`.
