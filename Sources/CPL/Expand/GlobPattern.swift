@@ -380,15 +380,27 @@ struct GlobSegment: Sendable, Equatable {
 /// item: they never change, and making one costs more than matching it. Made the first time the
 /// item is tried, in whichever context (subshells on other threads share the syntax tree).
 final class CasePatternCache: Sendable, Equatable {
-    private let patterns: Mutex<[GlobPattern?]>
+    /// Each made pattern's whole-word segment (all a `case` matches with), boxed: a lookup is then
+    /// one reference, where a copy of the segment was a count of each of its arrays.
+    private final class Made: Sendable {
+        let wholeWord: GlobSegment
+        init(_ wholeWord: GlobSegment) { self.wholeWord = wholeWord }
+    }
+
+    private let patterns: Mutex<[Made?]>
 
     init(count: Int) {
         patterns = Mutex(Array(repeating: nil, count: count))
     }
 
-    subscript(index: Int) -> GlobPattern? {
-        get { patterns.withLock { $0[index] } }
-        set { patterns.withLock { $0[index] = newValue } }
+    func keep(_ pattern: GlobPattern, at index: Int) {
+        patterns.withLock { $0[index] = Made(pattern.wholeWord) }
+    }
+
+    /// Whether pattern `index`, when made, matches `characters` as a string (`case`); nil when it
+    /// is not made yet.
+    func match(_ index: Int, _ characters: ArraySlice<UInt32>) -> Bool? {
+        patterns.withLock { $0[index] }?.wholeWord.matches(characters)
     }
 
     /// A cache says nothing about the syntax it serves.

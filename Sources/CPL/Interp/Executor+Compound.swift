@@ -87,25 +87,56 @@ extension Executor {
         let subject = try await expandString(clause.word, at: range)
         // What `matches(_:as: .string)` does, with the subject converted once for all patterns.
         let units = GlobSegment.characters(of: subject)[...]
-        for item in clause.items {
-            for index in item.patterns.indices {
-                // Looked up before the call: a call that could suspend costs more than the match.
-                let glob: GlobPattern
-                if let made = item.madePatterns[index] { glob = made } else { glob = try await casePattern(item, index, at: range) }
-                if glob.wholeWord.matches(units) {
-                    if item.body.items.isEmpty { return 0 }
-                    return try await runList(item.body)
+        var next = (item: 0, pattern: 0)
+        while true {
+            switch Executor.firstMatch(in: clause, of: units, from: next) {
+            case .none:
+                return 0
+            case .item(let index):
+                let body = clause.items[index].body
+                return body.items.isEmpty ? 0 : try await runList(body)
+            case .unmade(let item, let pattern):
+                if try await casePattern(clause.items[item], pattern, at: range).wholeWord.matches(units) {
+                    let body = clause.items[item].body
+                    return body.items.isEmpty ? 0 : try await runList(body)
                 }
+                next = pattern + 1 < clause.items[item].patterns.count ? (item, pattern + 1) : (item + 1, 0)
             }
         }
-        return 0
+    }
+
+    private enum CaseMatch {
+        case none
+        case item(Int)
+        /// The pattern is to be made (by expanding it) before it can be tried.
+        case unmade(item: Int, pattern: Int)
+    }
+
+    /// The first item, from pattern `start` on, with a made pattern that matches `units`, up to
+    /// the first pattern not made yet. Synchronous, so the items are read in place: in the async
+    /// caller each read of an item was a count of each of its arrays.
+    private static func firstMatch(
+        in clause: CaseClause, of units: ArraySlice<UInt32>, from start: (item: Int, pattern: Int)
+    ) -> CaseMatch {
+        var first = start.pattern
+        for item in start.item..<clause.items.count {
+            for pattern in first..<clause.items[item].patterns.count {
+                switch clause.items[item].madePatterns.match(pattern, units) {
+                case true?: return .item(item)
+                case false?: continue
+                case nil: return .unmade(item: item, pattern: pattern)
+                }
+            }
+            first = 0
+        }
+        return .none
     }
 
     /// Makes pattern `index` of a `case` item; one without expansions is kept with the item.
     private func casePattern(_ item: CaseClause.Item, _ index: Int, at range: SourceRange) async throws(ShellExit) -> GlobPattern {
         let word = item.patterns[index]
         let pattern = try await expandPattern(word, at: range)
-        if word.parts.allSatisfy(\.isStatic) { item.madePatterns[index] = pattern }
+        if word.parts.allSatisfy(\.isStatic) { item.madePatterns.keep(pattern, at: index) }
         return pattern
     }
 
