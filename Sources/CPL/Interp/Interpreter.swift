@@ -74,9 +74,17 @@ public final class Interpreter: Sendable {
         // in-process stages), not the death of the interpreter. Children get
         // SIGPIPE back at its default.
         signal(SIGPIPE, SIG_IGN)
-        let environment = environment ?? Environment.current
-        let directory = workingDirectory ?? Interpreter.currentDirectory(pwd: environment["PWD"])
-        var state = ShellState(environment: environment, workingDirectory: directory, scriptName: options.scriptName)
+        var variables = environment.map(VariableTable.init) ?? [:]
+        var exported = environment.map { NameSet($0.keys) } ?? []
+        if environment == nil {
+            Environment.forEachVariable { name, value in
+                variables[name] = value
+                exported.insert(name)
+            }
+        }
+        let directory = workingDirectory ?? Interpreter.currentDirectory(pwd: variables["PWD"])
+        var state = ShellState(
+            variables: variables, exported: exported, workingDirectory: directory, scriptName: options.scriptName)
         state.options = options.shellOptions
         stored = Mutex(Stored(state: state, base: DescriptorTable.inheriting(options.inheritedDescriptors)))
         session = Session(

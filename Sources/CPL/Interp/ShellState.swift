@@ -99,18 +99,25 @@ struct ShellState: Sendable {
     var keepsLineNumber = true
 
     init(environment: [String: String], workingDirectory: String, scriptName: String) {
-        variables = VariableTable(environment)
-        exported = NameSet(environment.keys)
+        self.init(
+            variables: VariableTable(environment), exported: NameSet(environment.keys), workingDirectory: workingDirectory,
+            scriptName: scriptName)
+    }
+
+    /// `variables` with the exported names among them.
+    init(variables: VariableTable, exported: NameSet, workingDirectory: String, scriptName: String) {
+        self.variables = variables
+        self.exported = exported
         positionalParameters = []
         self.scriptName = scriptName
         options = ShellOptions()
         self.workingDirectory = workingDirectory
-        variables["PWD"] = workingDirectory
-        exported.insert("PWD")  // as dash does
+        self.variables["PWD"] = workingDirectory
+        self.exported.insert("PWD")  // as dash does
         // dash sets these at start-up, whatever the environment says.
-        variables["OPTIND"] = "1"
-        variables["IFS"] = " \t\n"
-        variables["PPID"] = String(getppid())
+        self.variables["OPTIND"] = "1"
+        self.variables["IFS"] = " \t\n"
+        self.variables["PPID"] = String(getppid())
     }
 
     /// The environment of a program: exported variables with values.

@@ -82,14 +82,21 @@ public struct Parser {
         /// part of such a word holds a source range, so its parts depend on its bytes alone. Found by
         /// an FNV-1a hash of the bytes, which costs a fraction of a `Dictionary`'s SipHash; one slot
         /// per 16 bytes of text, a power of two from 16 to 4,096 (a short text gets a short table).
-        private var plainWords: [(spelling: String, parts: [WordPart])?]
+        private var plainWords: [PlainWord]
+
+        /// A slot of `plainWords`; empty until a word is kept in it (no word is spelled in no bytes).
+        /// A struct, not a tuple: a tuple's type is made at run time, and each start paid for it.
+        private struct PlainWord {
+            var spelling = ""
+            var parts: [WordPart] = []
+        }
         /// `[false, …]` by count: the connections of pipelines without `|&`, shared.
         private var unpipedStderr: [[Bool]] = []
 
         init(textSize: Int) {
             var slots = 16
             while slots < 4096, slots * 16 < textSize { slots *= 2 }
-            plainWords = Array(repeating: nil, count: slots)
+            plainWords = Array(repeating: PlainWord(), count: slots)
         }
 
         /// `parts` and `spelling` of the word written as `bytes`, or the equal ones of a word met
@@ -102,7 +109,8 @@ public struct Parser {
             for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
             let pair = Int(truncatingIfNeeded: hash ^ (hash >> 32)) & (plainWords.count - 2)
             for slot in pair...pair + 1 {
-                guard let known = plainWords[slot], known.spelling.utf8.count == bytes.count else { continue }
+                let known = plainWords[slot]
+                guard known.spelling.utf8.count == bytes.count else { continue }
                 let equal = known.spelling.utf8.withContiguousStorageIfAvailable { spelled in
                     bytes.withUnsafeBufferPointer { written in
                         guard let left = spelled.baseAddress, let right = written.baseAddress else { return bytes.isEmpty }
@@ -113,7 +121,7 @@ public struct Parser {
             }
             // The newer word takes the first slot of the pair, the one it held moves to the second.
             plainWords[pair + 1] = plainWords[pair]
-            plainWords[pair] = (spelling, parts)
+            plainWords[pair] = PlainWord(spelling: spelling, parts: parts)
             return (parts, spelling)
         }
 

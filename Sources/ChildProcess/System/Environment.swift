@@ -5,17 +5,24 @@ public enum Environment {
     /// A snapshot of the current process environment, decoded losslessly (see LosslessBytes.swift).
     public static var current: [String: String] {
         var result: [String: String] = [:]
+        forEachVariable { name, value in result[name] = value }
+        return result
+    }
+
+    /// Calls `body` with each variable of the current process environment, in `environ`'s order
+    /// (a later entry of a name wins), decoded losslessly: a shell's variable table is filled
+    /// without a dictionary of `String`s made first and hashed a second time.
+    package static func forEachVariable(_ body: (_ name: String, _ value: String) -> Void) {
         var entry = environ
         while let pointer = entry.pointee {
             // Split at the first `=` byte: a value starting with a combining mark would hide a
             // `=` Character.
             let pair = String.bytes(ofCString: pointer)
             if let equals = pair.firstIndex(of: UInt8(ascii: "=")) {
-                result[String(losslessBytes: pair[..<equals])] = String(losslessBytes: pair[(equals + 1)...])
+                body(String(losslessBytes: pair[..<equals]), String(losslessBytes: pair[(equals + 1)...]))
             }
             entry += 1
         }
-        return result
     }
 
     /// One variable of the current process environment.
