@@ -101,9 +101,12 @@ extension Executor {
         let pipefail = state.options.pipefail
         let handoff = Handoff(ends)
         ends = []
+        let found = StagePrograms(stages: pipeline.stages.count)
         let status = await runStoppable {
-            await Executor.runStages(of: pipeline, snapshot: snapshot, ends: handoff, pipefail: pipefail, reporter: reporter)
+            await Executor.runStages(
+                of: pipeline, snapshot: snapshot, ends: handoff, pipefail: pipefail, reporter: reporter, found: found)
         }
+        for table in found.recorded { state.programs.adopt(table, searchPath: state.programSearchPath) }
         try endIfAborted(abort)
         return status
     }
@@ -120,7 +123,7 @@ extension Executor {
     /// Every stage at once, each a subshell of `snapshot` with its pipe ends.
     private static func runStages(
         of pipeline: Pipeline, snapshot: Snapshot, ends endsHandoff: Handoff<[[PipeKey: OpenFile]]>, pipefail: Bool,
-        reporter: Job?
+        reporter: Job?, found: StagePrograms
     ) async -> Int32 {
         let count = pipeline.stages.count
         var ends = endsHandoff.take()!
@@ -137,6 +140,7 @@ extension Executor {
                     executor.pipeEnds = stageEnds
                     let status = await executor.runStage(
                         of: pipeline, index: index, reporter: index == count - 1 ? reporter : nil)
+                    found.record(executor.state.programs, stage: index)
                     return (index, status)
                 }
             }

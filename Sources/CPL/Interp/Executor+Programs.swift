@@ -7,12 +7,25 @@ extension Executor {
     func runProgram(
         _ arguments: [String], assignments: [PlannedAssignment], descriptors: DescriptorHandoff, reporter: Job?
     ) async -> Int32 {
+        let environment = state.environment(with: assignments)
+        var remembered: RememberedProgram?
+        if assignments.contains(where: { $0.name == "PATH" }) {
+            // Its own PATH: searched without the remembered programs, which dash then forgets.
+            state.programs.forgetAll()
+        } else if let name = arguments.first {
+            let searchPath = environment["PATH"]
+            if case .found(let path) = state.programs.resolve(
+                name, searchPath: searchPath, workingDirectory: state.workingDirectory, in: session.fileSystem)
+            {
+                remembered = RememberedProgram(name: name, path: path, searchPath: searchPath)
+            }
+        }
         let request = ExecRequest(
-            arguments: arguments, environment: state.environment(with: assignments),
-            workingDirectory: state.workingDirectory,
+            arguments: arguments, environment: environment, workingDirectory: state.workingDirectory,
             stdin: ShellInput(descriptors, fd: 0), stdout: ShellOutput(descriptors, fd: 1),
             stderr: ShellOutput(descriptors, fd: 2), fileName: context.source.fileName,
-            line: context.location?.line ?? 0, column: context.location?.column ?? 0, descriptors: descriptors)
+            line: context.location?.line ?? 0, column: context.location?.column ?? 0, descriptors: descriptors,
+            remembered: remembered)
         let launcher = Launcher(
             session: session, placement: context.placement, reporter: reporter,
             ignoredSignals: SignalTraps.ignored(by: state.traps), posix: state.options.posix)
@@ -41,9 +54,14 @@ struct Launcher: Sendable {
         guard let name = request.arguments.first else { return 0 }
         let path: String
         let fileSystem = session.fileSystem
-        switch PathLookup.resolve(
-            name, searchPath: request.environment["PATH"], workingDirectory: request.workingDirectory, in: fileSystem)
-        {
+        let searchPath = request.environment["PATH"]
+        let lookup: PathLookup.Outcome
+        if let known = request.remembered, known.name == name, known.searchPath == searchPath {
+            lookup = .found(known.path)
+        } else {
+            lookup = PathLookup.resolve(name, searchPath: searchPath, workingDirectory: request.workingDirectory, in: fileSystem)
+        }
+        switch lookup {
         case .found(let found):
             path = found
         case .notFound:

@@ -138,7 +138,7 @@ extension Executor {
     /// `NAME=value` without a command: shell variables (exported under `set -a`).
     func setVariables(_ assignments: [PlannedAssignment]) {
         for assignment in assignments {
-            state.variables[assignment.name] = assignment.value
+            state.assign(assignment.name, assignment.value)
             if state.options.allexport { state.exported.insert(assignment.name) }
         }
     }

@@ -13,7 +13,7 @@ struct LiveExpansionContext: ExpansionContext {
     /// the command runs; `${x=…}` and `$((x = …))` leave it alone).
     func assignVariable(_ name: String, _ value: String?) {
         guard !executor.state.readonlyNames.contains(name) else { return }
-        executor.state.variables[name] = value
+        executor.state.assign(name, value)
     }
     var positionalParameters: [String] { executor.state.positionalParameters }
     var scriptName: String { executor.state.scriptName }

@@ -97,6 +97,8 @@ struct ShellState: Sendable {
     var aliases: [String: String] = [:]
     /// `$LINENO` is the line it is written on, until `unset LINENO` (then an ordinary variable).
     var keepsLineNumber = true
+    /// The programs found on PATH (`hash`).
+    var programs = RememberedPrograms()
 
     init(environment: [String: String], workingDirectory: String, scriptName: String) {
         self.init(
@@ -119,6 +121,16 @@ struct ShellState: Sendable {
         self.variables["IFS"] = " \t\n"
         self.variables["PPID"] = String(getppid())
     }
+
+    /// Sets a variable as an assignment (`NAME=value`, `${NAME=value}`) does. Assigning PATH, even
+    /// its own value, forgets the remembered programs, as in dash.
+    mutating func assign(_ name: String, _ value: String?) {
+        if name == "PATH" { programs.forgetAll() }
+        variables[name] = value
+    }
+
+    /// The PATH programs are searched on: the one in their environment.
+    var programSearchPath: String? { exported.contains("PATH") ? variables["PATH"] : nil }
 
     /// The environment of a program: exported variables with values.
     var environment: [String: String] {

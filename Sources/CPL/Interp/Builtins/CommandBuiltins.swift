@@ -11,7 +11,7 @@ extension Executor {
         let special = Builtins.specialNames.contains(name)
         if !special, state.functions[name] != nil { return .function }
         if session.builtin(named: name) != nil || Builtins.table[name] != nil { return .builtin(special: special) }
-        switch PathLookup.resolve(
+        switch state.programs.resolve(
             name, searchPath: state.variables["PATH"], workingDirectory: state.workingDirectory, in: session.fileSystem)
         {
         case .found(let path): return .program(name.contains("/") ? name : path)
@@ -40,11 +40,13 @@ extension Executor {
             var status: Int32 = 0
             for name in arguments {
                 let output: String?
-                switch (meaning(of: name), mode) {
+                let tracked = tracks(name)
+                let meaning = meaning(of: name)
+                switch (meaning, mode) {
                 case (.program(let path), "v"): output = path
                 case (.notFound, _): output = nil
                 case (_, "v"): output = name
-                default: output = describe(name)
+                default: output = describe(name, meaning, tracked: tracked)
                 }
                 if let output {
                     status = await writeOutput(output + "\n", builtin: "command")
@@ -73,7 +75,8 @@ extension Executor {
     func type(_ operands: [String]) async -> Int32 {
         var status: Int32 = 0
         for name in operands {
-            if let description = describe(name) {
+            let tracked = tracks(name)
+            if let description = describe(name, meaning(of: name), tracked: tracked) {
                 status = await writeOutput(description + "\n", builtin: "type")
             } else {
                 _ = await writeOutput("\(name): not found\n", builtin: "type")
@@ -83,24 +86,43 @@ extension Executor {
         return status
     }
 
-    private func describe(_ name: String) -> String? {
-        switch meaning(of: name) {
+    /// `tracked`: the program was remembered before this lookup (dash calls it "a tracked alias").
+    private func describe(_ name: String, _ meaning: CommandMeaning, tracked: Bool) -> String? {
+        switch meaning {
         case .keyword: "\(name) is a shell keyword"
         case .function: "\(name) is a shell function"
         case .builtin(let special): special ? "\(name) is a special shell builtin" : "\(name) is a shell builtin"
-        case .program(let path): "\(name) is \(path)"
+        case .program(let path): tracked ? "\(name) is a tracked alias for \(path)" : "\(name) is \(path)"
         case .notFound: nil
         }
     }
 
-    /// `hash [-r] [name…]`: cpl looks programs up on every run (nothing to remember or forget);
-    /// a name that is not found is an error, as in dash.
+    private func tracks(_ name: String) -> Bool {
+        state.programs.remembers(name, searchPath: state.variables["PATH"])
+    }
+
+    /// `hash`: the remembered programs, in dash's order and form. `hash -r`: forgets them all.
+    /// `hash name…`: looks each up afresh and remembers it; one not found is an error, as in dash.
     func hash(_ operands: [String]) async -> Int32 {
+        var names = operands[...]
+        while let option = names.first, option.hasPrefix("-"), option.count > 1 {
+            names = names.dropFirst()
+            if option == "--" { break }
+            for flag in option.dropFirst() {
+                guard flag == "r" else { return await builtinError("hash", "Illegal option -\(flag)") }
+                // dash forgets and stops there: names after -r are not looked up.
+                state.programs.forgetAll()
+                return 0
+            }
+        }
+        if names.isEmpty {
+            return await writeOutput(state.programs.listing(searchPath: state.variables["PATH"]), builtin: "hash")
+        }
         var status: Int32 = 0
-        for name in operands where name != "-r" {
-            guard case .program = meaning(of: name) else {
+        for name in names {
+            state.programs.forget(name)
+            if case .notFound = meaning(of: name) {  // a builtin or function is no error, as in dash
                 status = await builtinError("hash", "\(name): not found", status: 1)
-                continue
             }
         }
         return status

@@ -58,6 +58,7 @@ extension Executor {
         state.exported.insert("PWD")
         state.exported.insert("OLDPWD")
         state.workingDirectory = target
+        state.programs.directoryChanged()
         if printNewDirectory { return await writeOutput(target + "\n", builtin: "cd") }
         return 0
     }
