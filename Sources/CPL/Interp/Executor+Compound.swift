@@ -43,7 +43,7 @@ extension Executor {
 
     /// An `if`/`while`/`until` condition: `set -e` does not apply inside it.
     private func runCondition(_ program: Program) async throws(ShellExit) -> Int32 {
-        try await with({ $0.errexitSuppressed += 1 }) { () throws(ShellExit) in try await runList(program) }
+        try await withErrexitSuppressed { () throws(ShellExit) in try await runList(program) }
     }
 
     /// Runs the bodies `next` hands out until it hands out none, handling `break` and `continue`.
@@ -78,7 +78,7 @@ extension Executor {
                     throw error
                 }
             }
-            if session.stopRequested { throw ShellExit(status: 128 + 15, reason: .cancelled) }
+            if stopRequested(sampling: true) { throw ShellExit(status: 128 + 15, reason: .cancelled) }
         }
         return status
     }

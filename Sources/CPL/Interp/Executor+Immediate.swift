@@ -82,7 +82,7 @@ extension Executor {
             }
             return .planned(PlannedStage(action: action, assignments: fields.assignments, range: simple.range), reporter: reporter)
         }
-        _ = try end(item.andOr.first, status: status, conditional: false)
+        _ = try end(item.andOr.first, status: status, conditional: false, ranItself: true)
         return .finished
     }
 

@@ -53,6 +53,9 @@ final class Executor {
     var reportsJobs = false
     /// The function calls running now, innermost last: what `return` and `local` act on.
     @exclusivity(unchecked) var calls: [FunctionCall] = []
+    /// Looks at the stop request left before the task's cancellation is looked at too (see
+    /// `stopRequested(sampling:)`).
+    private var looksUntilCancellation = 0
     /// `getopts`: the OPTIND it last set and the position inside that argument (`-abc`).
     var getoptsPosition = (optionIndex: 1, offset: 1)
     /// The planner of this context's commands, made once (`makePlanner()` copies it, `withPlanner`
@@ -90,6 +93,22 @@ final class Executor {
         planner.connections = session.connections
     }
 
+    /// Whether the run should stop. The session's stop request (`interrupt()`, a cancelled run) is
+    /// looked at every time; the task's own cancellation (a pipeline's stages when one could not
+    /// start, a signal that ends the shell), which costs a retain and a release of the task to read,
+    /// at every 16th look when `sampling`: between the shell's own commands, so that a loop of
+    /// builtins stops within 16 of them. After a program or anything else that suspends, it is
+    /// looked at every time.
+    func stopRequested(sampling: Bool) -> Bool {
+        if session.stop.load(ordering: .relaxed) != Session.StopRequest.none { return true }
+        if sampling {
+            looksUntilCancellation -= 1
+            if looksUntilCancellation > 0 { return false }
+            looksUntilCancellation = 16
+        }
+        return Task.isCancelled
+    }
+
     /// Runs `body` with `context` changed by `change`, and puts the whole context back afterwards,
     /// however `body` ends.
     func with<Result>(
@@ -98,6 +117,15 @@ final class Executor {
         let saved = context
         change(&context)
         defer { context = saved }
+        return try await body()
+    }
+
+    /// `with({ $0.errexitSuppressed += 1 }, body)` without the copy of the whole context that
+    /// `with` keeps to put back: the counter alone changes, and it is counted down however `body`
+    /// ends (a loop's condition runs at every pass, and a copy counts every reference it holds).
+    func withErrexitSuppressed<Result>(_ body: () async throws(ShellExit) -> Result) async throws(ShellExit) -> Result {
+        context.errexitSuppressed += 1
+        defer { context.errexitSuppressed -= 1 }
         return try await body()
     }
 
@@ -132,7 +160,7 @@ final class Executor {
     /// Runs every item; `exit`, `set -e` and fatal errors end it by throwing.
     func run(_ program: Program) async throws(ShellExit) {
         for item in program.items {
-            if session.stopRequested { throw ShellExit(status: 128 + SIGTERM, reason: .cancelled) }
+            if stopRequested(sampling: true) { throw ShellExit(status: 128 + SIGTERM, reason: .cancelled) }
             if session.signalTraps.anyPending { try await runPendingTraps() }
             switch try runImmediately(item) {
             case .finished:
@@ -229,13 +257,15 @@ final class Executor {
         // Saving and restoring the whole context costs a dozen retains: only when it changes.
         let status =
             conditional
-            ? try await with({ $0.errexitSuppressed += 1 }) { () throws(ShellExit) in try await execute(pipeline) }
+            ? try await withErrexitSuppressed { () throws(ShellExit) in try await execute(pipeline) }
             : try await execute(pipeline)
         return try end(pipeline, status: status, conditional: conditional)
     }
 
     /// What follows a pipeline's last stage: `!`, `$?`, the `set -e` check, and a stop request.
-    func end(_ pipeline: Pipeline, status: Int32, conditional: Bool) throws(ShellExit) -> Int32 {
+    /// `ranItself`: the pipeline was a builtin run without suspending (its stop is looked at as
+    /// between commands; see `stopRequested(sampling:)`).
+    func end(_ pipeline: Pipeline, status: Int32, conditional: Bool, ranItself: Bool = false) throws(ShellExit) -> Int32 {
         var status = status
         if pipeline.negated { status = status == 0 ? 1 : 0 }
         state.lastStatus = status
@@ -245,7 +275,7 @@ final class Executor {
         if status != 0, checked, !conditional, context.errexitSuppressed == 0, state.options.errexit {
             throw ShellExit(status: status, reason: .errexit)
         }
-        if session.stopRequested { throw ShellExit(status: status, reason: .cancelled) }
+        if stopRequested(sampling: ranItself) { throw ShellExit(status: status, reason: .cancelled) }
         return status
     }
 

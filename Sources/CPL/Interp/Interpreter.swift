@@ -350,6 +350,8 @@ public final class Interpreter: Sendable {
         let (status, ending, finalState) = await withTaskCancellationHandler {
             await run.value
         } onCancel: {
+            // Seen at the run's next command at once (its task's cancellation only at the 16th).
+            session.stop.store(Session.StopRequest.cancel, ordering: .relaxed)
             run.cancel()
             stopBackgroundJobs()
         }
