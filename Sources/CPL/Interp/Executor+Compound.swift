@@ -52,15 +52,24 @@ extension Executor {
         try await with({ $0.loopDepth += 1 }) { () throws(ShellExit) in try await runBodies(next) }
     }
 
+    static let loopYieldInterval = Duration.milliseconds(5)
+
     private func runBodies(_ next: () async throws(ShellExit) -> Program?) async throws(ShellExit) -> Int32 {
         var status: Int32 = 0
         var passes = 0
+        var lastYield = ContinuousClock.now
         while true {
             // A loop of commands that never suspend (builtins, assignments, arithmetic) would hold its
             // thread of the concurrency pool for as long as it runs, and what else the process has to
-            // do would wait for it: an embedder's tasks, the one that interrupts this run.
+            // do would wait for it: an embedder's tasks, the one that interrupts this run. It yields
+            // every few milliseconds, not every few passes: a yield often moves the task to another
+            // thread of the pool (a wake-up and cold caches), and at every 64th pass that was a tenth
+            // of a loop's time. (A stop request is seen without yielding: `stopRequested`.)
             passes &+= 1
-            if passes % 64 == 0 { await Task.yield() }
+            if passes % 64 == 0, lastYield.duration(to: .now) >= Executor.loopYieldInterval {
+                await Task.yield()
+                lastYield = .now
+            }
             do {
                 guard let body = try await next() else { break }
                 status = try await runList(body)

@@ -73,13 +73,20 @@ extension Executor {
         return try await planStage(pipeline, index: 0)
     }
 
+    /// Whether a pipeline's stages have run on the concurrency pool in this process (see below).
+    static let poolStarted = Atomic<Bool>(false)
+
     /// A multi-stage pipeline: each stage is a subshell running concurrently.
     private func executeStages(of pipeline: Pipeline, reporter: Job?) async throws(ShellExit) -> Int32 {
         let count = pipeline.stages.count
         // The stages run on the concurrency pool's threads, and libdispatch traps when the first of
         // them starts with the descriptor table full (its event loop needs an epoll descriptor):
-        // get onto the pool before the pipes can fill the table (at once if already on it).
-        await Task.yield()
+        // get onto the pool before the pipes can fill the table. Once only: a yield may move the
+        // task to another thread, a wake-up at every pipeline.
+        if !Executor.poolStarted.load(ordering: .relaxed) {
+            await Task.yield()
+            Executor.poolStarted.store(true, ordering: .relaxed)
+        }
         var ends: [[PipeKey: OpenFile]] = Array(repeating: [:], count: count)
         for pipe in 0..<(count - 1) {
             do {
