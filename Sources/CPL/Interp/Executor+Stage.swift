@@ -161,11 +161,19 @@ extension Executor {
 
     /// Runs `body` one level down (a group's or compound command's commands, a function's body),
     /// reporting its first launch to `reporter`.
+    /// As `with({ $0.launchReporter = reporter; $0.nesting += 1 }, body)`, but what is put back
+    /// afterwards is only what the commands inside may change outside a `with` of their own (the
+    /// command's location, the foreground job a program takes) and these two: every group and
+    /// compound command nests, and a copy of the whole context counts every reference it holds.
     func nested(reporter: Job?, _ body: () async throws(ShellExit) -> Int32) async throws(ShellExit) -> Int32 {
-        try await with({
-            $0.launchReporter = reporter
-            $0.nesting += 1
-        }, body)
+        let outer = (reporter: context.launchReporter, job: context.foregroundJob, location: context.location)
+        context.launchReporter = reporter
+        context.nesting += 1
+        defer {
+            context.nesting -= 1
+            (context.launchReporter, context.foregroundJob, context.location) = outer
+        }
+        return try await body()
     }
 
     /// Runs `body` with `table` as this context's descriptors. Afterwards the descriptors the
