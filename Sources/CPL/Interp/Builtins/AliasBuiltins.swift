@@ -26,16 +26,13 @@ extension Executor {
         return status
     }
 
-    /// `unalias [-a] NAME…`: removes aliases (`-a`: all); an unknown NAME is status 1.
+    /// `unalias NAME…`: removes aliases; an unknown NAME is status 1. `unalias -a`: removes all.
     func unalias(_ operands: [String]) async -> Int32 {
-        var names = operands[...]
-        while let option = names.first, option.hasPrefix("-"), option.count > 1 {
-            names = names.dropFirst()
-            if option == "--" { break }
-            for flag in option.dropFirst() {
-                guard flag == "a" else { return await builtinError("unalias", "Illegal option -\(flag)") }
-                state.aliases = [:]
-            }
+        guard let (flags, names) = await leadingFlags(of: operands, allowed: "a", builtin: "unalias") else { return 2 }
+        if !flags.isEmpty {
+            // dash removes them all and stops there: names after -a are not looked at.
+            state.aliases = [:]
+            return 0
         }
         var status: Int32 = 0
         for name in names where state.aliases.removeValue(forKey: name) == nil {

@@ -180,6 +180,28 @@ extension Executor {
         }
     }
 
+    /// The flags before a builtin's operands, as dash's `nextopt` reads them: every letter of each
+    /// `-abc` up to `--` or the first word that is not one, and the operands after them; nil, the
+    /// error reported (status 2), for a letter not in `allowed`.
+    func leadingFlags(
+        of operands: [String], allowed: String, builtin: String
+    ) async -> (flags: [Character], operands: ArraySlice<String>)? {
+        var rest = operands[...]
+        var flags: [Character] = []
+        while let option = rest.first, option.hasPrefix("-"), option.count > 1 {
+            rest = rest.dropFirst()
+            if option == "--" { break }
+            for flag in option.dropFirst() {
+                guard allowed.contains(flag) else {
+                    _ = await builtinError(builtin, "Illegal option -\(flag)")
+                    return nil
+                }
+                flags.append(flag)
+            }
+        }
+        return (flags, rest)
+    }
+
     /// Reports a builtin's error and returns `status`.
     func builtinError(_ name: String, _ message: String, status: Int32 = 2) async -> Int32 {
         await report("\(name): \(message)")

@@ -22,19 +22,8 @@ extension Executor {
     /// `command [-v|-V] NAME [arg…]`: without options, runs NAME as a builtin or program (never
     /// a function). `-v` prints how NAME would be found, `-V` describes it.
     func command(_ operands: [String], assignments: [PlannedAssignment]) async throws(ShellExit) -> Int32 {
-        var arguments = operands[...]
-        var mode: Character?
-        while let option = arguments.first, option.hasPrefix("-"), option.count > 1 {
-            arguments = arguments.dropFirst()
-            if option == "--" { break }
-            for flag in option.dropFirst() {
-                switch flag {
-                case "v", "V": mode = flag
-                case "p": break
-                default: return await builtinError("command", "Illegal option -\(flag)")
-                }
-            }
-        }
+        guard let (flags, arguments) = await leadingFlags(of: operands, allowed: "vVp", builtin: "command") else { return 2 }
+        let mode = flags.last { $0 != "p" }
         guard let name = arguments.first else { return 0 }
         if let mode {
             var status: Int32 = 0
@@ -104,16 +93,11 @@ extension Executor {
     /// `hash`: the remembered programs, in dash's order and form. `hash -r`: forgets them all.
     /// `hash name…`: looks each up afresh and remembers it; one not found is an error, as in dash.
     func hash(_ operands: [String]) async -> Int32 {
-        var names = operands[...]
-        while let option = names.first, option.hasPrefix("-"), option.count > 1 {
-            names = names.dropFirst()
-            if option == "--" { break }
-            for flag in option.dropFirst() {
-                guard flag == "r" else { return await builtinError("hash", "Illegal option -\(flag)") }
-                // dash forgets and stops there: names after -r are not looked up.
-                state.programs.forgetAll()
-                return 0
-            }
+        guard let (flags, names) = await leadingFlags(of: operands, allowed: "r", builtin: "hash") else { return 2 }
+        if !flags.isEmpty {
+            // dash forgets and stops there: names after -r are not looked up.
+            state.programs.forgetAll()
+            return 0
         }
         if names.isEmpty {
             return await writeOutput(state.programs.listing(searchPath: state.variables["PATH"]), builtin: "hash")
