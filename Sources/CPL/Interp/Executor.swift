@@ -120,12 +120,17 @@ final class Executor {
         return try await body()
     }
 
-    /// `with({ $0.errexitSuppressed += 1 }, body)` without the copy of the whole context that
-    /// `with` keeps to put back: the counter alone changes, and it is counted down however `body`
-    /// ends (a loop's condition runs at every pass, and a copy counts every reference it holds).
+    /// As `with({ $0.errexitSuppressed += 1 }, body)`, but what is put back afterwards is only
+    /// what the commands inside may change outside a `with` of their own (see `nested`) and the
+    /// counter: a loop's condition runs at every pass, and a copy of the whole context counts
+    /// every reference it holds.
     func withErrexitSuppressed<Result>(_ body: () async throws(ShellExit) -> Result) async throws(ShellExit) -> Result {
+        let outer = (reporter: context.launchReporter, job: context.foregroundJob, location: context.location)
         context.errexitSuppressed += 1
-        defer { context.errexitSuppressed -= 1 }
+        defer {
+            context.errexitSuppressed -= 1
+            (context.launchReporter, context.foregroundJob, context.location) = outer
+        }
         return try await body()
     }
 
