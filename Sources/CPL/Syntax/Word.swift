@@ -244,7 +244,4 @@ extension String.UTF8View {
         }
         return false
     }
-
-    /// Whether `byte` is among the bytes.
-    func holds(_ byte: UInt8) -> Bool { withBytes { $0.contains(byte) } }
 }

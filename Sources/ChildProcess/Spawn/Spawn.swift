@@ -86,7 +86,7 @@ struct Launch: ~Copyable {
         }
         // A C string ends at its first NUL: the child would get less than was given. Refused, as
         // Node (ERR_INVALID_ARG_VALUE) and Go (EINVAL) do.
-        func holdsNUL(_ string: String) -> Bool { string.utf8Holds(0) }
+        func holdsNUL(_ string: String) -> Bool { string.utf8.holds(0) }
         guard !holdsNUL(file), !argv.contains(where: holdsNUL), !(options.cwd.map(holdsNUL) ?? false),
               !(environment?.contains { holdsNUL($0.key) || holdsNUL($0.value) } ?? false) else {
             throw SpawnError(errno: .invalidArgument, syscall: "spawn \(file)", path: file, spawnargs: Array(argv.dropFirst()))

@@ -33,7 +33,8 @@ public enum Environment {
 
 /// A NUL-terminated array of C strings that frees itself: argv and envp for exec. The strings'
 /// lossless bytes are written into one buffer, each with its NUL: two allocations for the whole
-/// array, however many strings it holds.
+/// array, however many strings it holds. The buffer is sized by the strings' UTF-8 lengths, which
+/// are known without reading them and are never less than their lossless bytes.
 final class CStringArray {
     let pointers: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
     private let bytes: UnsafeMutableRawPointer
@@ -52,13 +53,13 @@ final class CStringArray {
         }
     }
 
-    /// `entries` lists the strings twice, in the same order: once to measure, once to copy.
-    /// An entry with a second part is `first=second`.
+    /// `entries` lists the strings twice, in the same order: once to size the buffer, once to
+    /// copy. An entry with a second part is `first=second`.
     private init(count: Int, entries: ((String, String?) -> Void) -> Void) {
         var length = 0
         entries { first, second in
-            length += first.losslessByteCount + 1
-            if let second { length += second.losslessByteCount + 1 }
+            length += first.utf8.count + 1
+            if let second { length += second.utf8.count + 1 }
         }
         bytes = .allocate(byteCount: max(length, 1), alignment: 1)
         pointers = .allocate(capacity: count + 1)

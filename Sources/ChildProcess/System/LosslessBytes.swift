@@ -62,8 +62,7 @@ extension String {
         // thousands of instructions a string (a fifth of `cpl -c true` went to the environment's).
         let text = String(decoding: bytes, as: UTF8.self)
         guard text.utf8.count == bytes.count else { return nil }
-        let same = text.utf8.withContiguousStorageIfAvailable { memcmp($0.baseAddress!, start, bytes.count) == 0 }
-        return same ?? text.utf8.elementsEqual(bytes) ? text : nil
+        return text.utf8.withBytes { memcmp($0.baseAddress!, start, bytes.count) == 0 } ? text : nil
     }
 
     private static func decodeEscaping(_ bytes: [UInt8]) -> String {
@@ -117,7 +116,7 @@ extension String {
     /// The bytes this string stands for: UTF-8, with reserved scalars turned back into their bytes.
     public var losslessBytes: [UInt8] {
         // Every reserved scalar's UTF-8 starts with 0xF4.
-        guard utf8Holds(0xF4) else { return Array(utf8) }
+        guard utf8.holds(0xF4) else { return Array(utf8) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(utf8.count)
         for scalar in unicodeScalars {
@@ -135,7 +134,7 @@ extension String {
         _ body: (UnsafePointer<CChar>) throws(Failure) -> Value
     ) throws(Failure) -> Value {
         // Typed throws through the standard library's `rethrows` pointer calls: carry a Result out.
-        if !utf8Holds(0xF4) {
+        if !utf8.holds(0xF4) {
             return try withCString { pointer in Result { () throws(Failure) in try body(pointer) } }.get()
         }
         var bytes = losslessBytes.map { CChar(bitPattern: $0) }
@@ -145,31 +144,19 @@ extension String {
         }.get()
     }
 
-    /// Whether the UTF-8 of the string holds `byte`: a `memchr` of the contiguous storage that native
-    /// strings have (the generic `utf8.contains`, a step per byte, was the largest part of a spawn's
-    /// own work, run over every argument and variable of the environment).
-    func utf8Holds(_ byte: UInt8) -> Bool {
-        utf8.withContiguousStorageIfAvailable { buffer in
-            buffer.baseAddress.map { memchr($0, Int32(byte), buffer.count) != nil } ?? false
-        } ?? utf8.contains(byte)
-    }
-
-    /// The length of `losslessBytes`, without building them for a string that needs no decoding.
-    var losslessByteCount: Int {
-        utf8Holds(0xF4) ? losslessBytes.count : utf8.count
-    }
-
-    /// Copies `losslessBytes` to `destination` (room for `losslessByteCount` bytes); returns the
-    /// address after them.
+    /// Copies `losslessBytes` to `destination`, which has room for `utf8.count` bytes (never fewer
+    /// than `losslessBytes`: a reserved scalar's four bytes stand for one); returns the address
+    /// after them. One `memchr` for a string that needs no encoding, and no array made.
     func copyLosslessBytes(to destination: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
-        let copied = utf8.withContiguousStorageIfAvailable { buffer -> Int? in
-            guard let base = buffer.baseAddress, memchr(base, 0xF4, buffer.count) == nil else { return buffer.isEmpty ? 0 : nil }
+        let copied = utf8.withBytes { buffer -> Int? in
+            guard let base = buffer.baseAddress else { return 0 }
+            guard memchr(base, 0xF4, buffer.count) == nil else { return nil }
             destination.copyMemory(from: base, byteCount: buffer.count)
             return buffer.count
-        } ?? nil
+        }
         if let copied { return destination + copied }
         let bytes = losslessBytes
-        bytes.withUnsafeBytes { if let base = $0.baseAddress { destination.copyMemory(from: base, byteCount: $0.count) } }
+        bytes.withUnsafeBytes { destination.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
         return destination + bytes.count
     }
 
