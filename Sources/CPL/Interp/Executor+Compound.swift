@@ -52,6 +52,7 @@ extension Executor {
         try await with({ $0.loopDepth += 1 }) { () throws(ShellExit) in try await runBodies(next) }
     }
 
+    /// How long a loop of the shell's own commands keeps its thread of the pool (see `runBodies`).
     static let loopYieldInterval = Duration.milliseconds(5)
 
     private func runBodies(_ next: () async throws(ShellExit) -> Program?) async throws(ShellExit) -> Int32 {
@@ -97,21 +98,23 @@ extension Executor {
         // What `matches(_:as: .string)` does, with the subject converted once for all patterns.
         let units = GlobSegment.characters(of: subject)[...]
         var next = (item: 0, pattern: 0)
-        while true {
+        var matched: Int?
+        while matched == nil {
             switch Executor.firstMatch(in: clause, of: units, from: next) {
             case .none:
                 return 0
             case .item(let index):
-                let body = clause.items[index].body
-                return body.items.isEmpty ? 0 : try await runList(body)
+                matched = index
             case .unmade(let item, let pattern):
                 if try await casePattern(clause.items[item], pattern, at: range).wholeWord.matches(units) {
-                    let body = clause.items[item].body
-                    return body.items.isEmpty ? 0 : try await runList(body)
+                    matched = item
+                } else {
+                    next = pattern + 1 < clause.items[item].patterns.count ? (item, pattern + 1) : (item + 1, 0)
                 }
-                next = pattern + 1 < clause.items[item].patterns.count ? (item, pattern + 1) : (item + 1, 0)
             }
         }
+        let body = clause.items[matched!].body
+        return body.items.isEmpty ? 0 : try await runList(body)
     }
 
     private enum CaseMatch {

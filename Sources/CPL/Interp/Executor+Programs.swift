@@ -8,24 +8,22 @@ extension Executor {
         _ arguments: [String], assignments: [PlannedAssignment], descriptors: DescriptorHandoff, reporter: Job?
     ) async -> Int32 {
         let environment = state.environment(with: assignments)
-        var remembered: RememberedProgram?
+        var lookup: ProgramLookup?
         if assignments.contains(where: { $0.name == "PATH" }) {
             // Its own PATH: searched without the remembered programs, which dash then forgets.
             state.programs.forgetAll()
         } else if let name = arguments.first {
             let searchPath = environment["PATH"]
-            if case .found(let path) = state.programs.resolve(
+            let outcome = state.programs.resolve(
                 name, searchPath: searchPath, workingDirectory: state.workingDirectory, in: session.fileSystem)
-            {
-                remembered = RememberedProgram(name: name, path: path, searchPath: searchPath)
-            }
+            lookup = ProgramLookup(name: name, searchPath: searchPath, outcome: outcome)
         }
         let request = ExecRequest(
             arguments: arguments, environment: environment, workingDirectory: state.workingDirectory,
             stdin: ShellInput(descriptors, fd: 0), stdout: ShellOutput(descriptors, fd: 1),
             stderr: ShellOutput(descriptors, fd: 2), fileName: context.source.fileName,
             line: context.location?.line ?? 0, column: context.location?.column ?? 0, descriptors: descriptors,
-            remembered: remembered)
+            lookup: lookup)
         let launcher = Launcher(
             session: session, placement: context.placement, reporter: reporter,
             ignoredSignals: SignalTraps.ignored(by: state.traps), posix: state.options.posix)
@@ -55,13 +53,13 @@ struct Launcher: Sendable {
         let path: String
         let fileSystem = session.fileSystem
         let searchPath = request.environment["PATH"]
-        let lookup: PathLookup.Outcome
-        if let known = request.remembered, known.name == name, known.searchPath == searchPath {
-            lookup = .found(known.path)
+        let outcome: PathLookup.Outcome
+        if let lookup = request.lookup, lookup.name == name, lookup.searchPath == searchPath {
+            outcome = lookup.outcome
         } else {
-            lookup = PathLookup.resolve(name, searchPath: searchPath, workingDirectory: request.workingDirectory, in: fileSystem)
+            outcome = PathLookup.resolve(name, searchPath: searchPath, workingDirectory: request.workingDirectory, in: fileSystem)
         }
-        switch lookup {
+        switch outcome {
         case .found(let found):
             path = found
         case .notFound:

@@ -160,18 +160,16 @@ extension Executor {
     }
 
     /// Runs `body` one level down (a group's or compound command's commands, a function's body),
-    /// reporting its first launch to `reporter`.
-    /// As `with({ $0.launchReporter = reporter; $0.nesting += 1 }, body)`, but what is put back
-    /// afterwards is only what the commands inside may change outside a `with` of their own (the
-    /// command's location, the foreground job a program takes) and these two: every group and
-    /// compound command nests, and a copy of the whole context counts every reference it holds.
+    /// reporting its first launch to `reporter`. As `with({ $0.launchReporter = reporter;
+    /// $0.nesting += 1 }, body)`, putting back only the counter and the `RunContext.CommandFields`:
+    /// every group and compound command nests.
     func nested(reporter: Job?, _ body: () async throws(ShellExit) -> Int32) async throws(ShellExit) -> Int32 {
-        let outer = (reporter: context.launchReporter, job: context.foregroundJob, location: context.location)
+        let outer = context.commandFields
         context.launchReporter = reporter
         context.nesting += 1
         defer {
             context.nesting -= 1
-            (context.launchReporter, context.foregroundJob, context.location) = outer
+            context.commandFields = outer
         }
         return try await body()
     }

@@ -120,16 +120,14 @@ final class Executor {
         return try await body()
     }
 
-    /// As `with({ $0.errexitSuppressed += 1 }, body)`, but what is put back afterwards is only
-    /// what the commands inside may change outside a `with` of their own (see `nested`) and the
-    /// counter: a loop's condition runs at every pass, and a copy of the whole context counts
-    /// every reference it holds.
+    /// As `with({ $0.errexitSuppressed += 1 }, body)`, putting back only the counter and the
+    /// `RunContext.CommandFields`: a loop's condition runs at every pass.
     func withErrexitSuppressed<Result>(_ body: () async throws(ShellExit) -> Result) async throws(ShellExit) -> Result {
-        let outer = (reporter: context.launchReporter, job: context.foregroundJob, location: context.location)
+        let outer = context.commandFields
         context.errexitSuppressed += 1
         defer {
             context.errexitSuppressed -= 1
-            (context.launchReporter, context.foregroundJob, context.location) = outer
+            context.commandFields = outer
         }
         return try await body()
     }

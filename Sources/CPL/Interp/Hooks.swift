@@ -44,9 +44,9 @@ public struct ExecRequest: Sendable {
     public let line: Int
     public let column: Int
     let descriptors: DescriptorHandoff
-    /// Where the shell found `arguments[0]` already (the launcher searches when it is nil or no
-    /// longer the program asked for).
-    var remembered: RememberedProgram?
+    /// What the shell's search made of `arguments[0]` already (the launcher searches when it is nil
+    /// or no longer for the program and PATH asked for).
+    var lookup: ProgramLookup?
 
     /// Any descriptor the program would get. Do not close it.
     public func fileDescriptor(_ fd: Int) -> FileDescriptor? { descriptors[fd]?.descriptor }

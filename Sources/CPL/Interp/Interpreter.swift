@@ -74,9 +74,11 @@ public final class Interpreter: Sendable {
         // in-process stages), not the death of the interpreter. Children get
         // SIGPIPE back at its default.
         signal(SIGPIPE, SIG_IGN)
-        var variables = environment.map(VariableTable.init) ?? [:]
-        var exported = environment.map { NameSet($0.keys) } ?? []
-        if environment == nil {
+        var variables: VariableTable = [:]
+        var exported: NameSet = []
+        if let environment {
+            (variables, exported) = (VariableTable(environment), NameSet(environment.keys))
+        } else {
             Environment.forEachVariable { name, value in
                 variables[name] = value
                 exported.insert(name)

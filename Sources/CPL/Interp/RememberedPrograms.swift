@@ -124,10 +124,10 @@ final class StagePrograms: Sendable {
     var recorded: [RememberedPrograms] { tables.withLock { $0.compactMap { $0 } } }
 }
 
-/// A program the executor found through its `RememberedPrograms`, handed to the launcher so that it
-/// does not search again (unless an exec handler changed the name or PATH).
-struct RememberedProgram: Sendable {
+/// What the executor's `RememberedPrograms` made of a command name, handed to the launcher so that
+/// it does not search again (unless an exec handler changed the name or PATH).
+struct ProgramLookup: Sendable {
     var name: String
-    var path: String
     var searchPath: String?
+    var outcome: PathLookup.Outcome
 }

@@ -24,6 +24,22 @@ struct RunContext: Sendable {
     init(source: ScriptSource) {
         self.source = source
     }
+
+    /// The fields the commands running inside a construct change outside a `with` of their own:
+    /// where the command running now starts, the reporter the first pipeline takes, the foreground
+    /// job a program takes. The constructs that run at every nesting or pass put back only these
+    /// and their own counter (`Executor.nested`, `withErrexitSuppressed`): a copy of the whole
+    /// context counts every reference it holds.
+    struct CommandFields {
+        var location: SourceLocation?
+        var launchReporter: Job?
+        var foregroundJob: Job?
+    }
+
+    var commandFields: CommandFields {
+        get { CommandFields(location: location, launchReporter: launchReporter, foregroundJob: foregroundJob) }
+        set { (location, launchReporter, foregroundJob) = (newValue.location, newValue.launchReporter, newValue.foregroundJob) }
+    }
 }
 
 /// The process group, session and job that programs started now join, and what they inherit for

@@ -140,14 +140,8 @@ extension Parser {
                 if document.quoted {
                     parts = text.isEmpty ? [] : [.literal(text)]
                 } else {
-                    let offsets: OffsetMap
-                    if let map {
-                        offsets = .table(map + [sourceOffset(lineStart)])
-                    } else if case .shifted(let base, _) = offsetMap {
-                        offsets = .shifted(base: base + bodyStart, count: inner.count)
-                    } else {
-                        offsets = .table((bodyStart...lineStart).map(sourceOffset))
-                    }
+                    let offsets = map.map { .table($0 + [sourceOffset(lineStart)]) }
+                        ?? offsetMap.run(from: bodyStart, count: inner.count)
                     var nested = Parser(nestedIn: self, bytes: inner, offsetMap: offsets)
                     parts = try nested.scanHereDocumentBody()
                 }

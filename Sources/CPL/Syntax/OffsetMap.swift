@@ -25,6 +25,15 @@ enum OffsetMap {
         }
     }
 
+    /// The map of the `count` bytes from buffer index `start` (and the end after them), as a buffer
+    /// of their own: a here-document body without tabs stripped.
+    func run(from start: Int, count: Int) -> OffsetMap {
+        switch self {
+        case .shifted(let base, _): .shifted(base: base + start, count: count)
+        case .table(let offsets): .table(Array(offsets[start...(start + count)]))
+        }
+    }
+
     /// The map as a table, one entry per index from 0 through `count`.
     var offsets: [Int] {
         switch self {

@@ -73,10 +73,15 @@ public struct Parser {
         /// linearly with the input.
         var steps = 0
         /// The location found last, where the next lookup starts.
-        var lastLocation: SourceLocation?
-        /// The bounds of `lastLocation`'s line when it is ASCII: most locations asked for are on it,
-        /// and each of them is then its offset's distance from the line's start.
-        var asciiLine: (number: Int, start: Int, end: Int)?
+        var last: LastLocation?
+
+        /// A location found, with its line's offsets when that line is ASCII: most locations asked
+        /// for are on the last one's line, and on an ASCII line a column is the offset's distance
+        /// from the line's start.
+        struct LastLocation {
+            var location: SourceLocation
+            var asciiLine: Range<Int>?
+        }
         /// Words without expansions recur (command names, options, file names): the two words met
         /// last of each pair of slots, so that an equal later word shares their text and parts. No
         /// part of such a word holds a source range, so its parts depend on its bytes alone. Found by
@@ -193,13 +198,12 @@ public struct Parser {
 
     func location(_ index: Int) -> SourceLocation {
         let offset = sourceOffset(index)
-        if let line = scan.asciiLine, line.start <= offset, offset < line.end {
-            return SourceLocation(offset: offset, line: line.number, column: offset - line.start + 1)
+        if let last = scan.last, let line = last.asciiLine, line.contains(offset) {
+            return SourceLocation(offset: offset, line: last.location.line, column: offset - line.lowerBound + 1)
         }
-        let (location, walked) = source.location(at: offset, from: scan.lastLocation)
+        let (location, walked) = source.location(at: offset, from: scan.last?.location)
         scan.steps += walked
-        scan.lastLocation = location
-        scan.asciiLine = source.asciiLine(location.line)
+        scan.last = ScanState.LastLocation(location: location, asciiLine: source.asciiLine(location.line))
         return location
     }
 

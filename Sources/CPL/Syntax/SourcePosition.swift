@@ -165,11 +165,11 @@ struct SourceText: Sendable {
         index + 1 < lineStarts.count ? lineStarts[index + 1] : bytes.count + 1
     }
 
-    /// The offsets of the 1-based line `number` (`start..<end`, the newline included) when it is ASCII.
-    func asciiLine(_ number: Int) -> (number: Int, start: Int, end: Int)? {
+    /// The offsets of the 1-based line `number` (its newline included) when it is ASCII.
+    func asciiLine(_ number: Int) -> Range<Int>? {
         let index = number - 1
         guard index >= 0, index < lineStarts.count, lineIsASCII[index] else { return nil }
-        return (number, lineStarts[index], lineEnd(index))
+        return lineStarts[index]..<lineEnd(index)
     }
 
     /// Whether the 0-based line `index` exists and holds `offset`.
