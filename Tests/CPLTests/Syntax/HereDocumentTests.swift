@@ -115,6 +115,24 @@ struct HereDocumentTests {
         #expect(expansion.range == SourceRange(start: srcLoc(2, 4, 14), end: srcLoc(2, 6, 16)))
     }
 
+    /// A body without tabs stripped is mapped to the source by a shift, not an entry per byte.
+    @Test func bodyPositionsPointIntoTheSourceWithoutTabsStripped() {
+        let document = firstHereDocument("cat <<EOF\nx $Y\nEOF\n")
+        guard case .parameter(let expansion)? = document?.parts.dropFirst().first else {
+            Issue.record("no parameter")
+            return
+        }
+        #expect(expansion.range == SourceRange(start: srcLoc(2, 3, 12), end: srcLoc(2, 5, 14)))
+    }
+
+    /// Inside backquotes the buffer has a map of its own, and the body's is a run of it.
+    @Test func errorInABodyInsideBackquotesPointsIntoTheSource() {
+        let error = syntaxError("echo `cat <<EOF\nab $(echo\nEOF\n`\n")
+        #expect(error?.message == "unterminated command substitution `$(`")
+        #expect(error?.line == 2)
+        #expect(error?.column == 4)
+    }
+
     @Test func hereDocumentRedirectionRangeCoversDelimiterOnly() {
         let redirection = simpleCommand("cat 3<<-'E'\nx\nE\n")!.redirections[0]
         #expect(redirection.fd == 3)
