@@ -2,6 +2,7 @@
 // RLIMIT_NOFILE / RLIMIT_NPROC, and every way of starting a child must then fail with a typed
 // error, leave no descriptor behind, and work again once the resource is back.
 import ChildProcess
+import Dispatch
 import Glibc
 
 /// One way of starting a child, run to its end; returns what must be deallocated before counting.
@@ -118,41 +119,70 @@ func fillDescriptorTable() -> [Int32] {
 /// the free slots the attempt left taken (the table is refilled to count them, without /proc) and
 /// OUTCOME is `ok` or `CODE SYSCALL`. Then the limit goes back: `recovered KIND OUTCOME` lines,
 /// and `fds BEFORE AFTER` (the table before the starvation and after it).
+///
+/// The table stays full across awaits here, so every job runs on `MainQueueExecutor` and every
+/// pause is `pauseOnMainQueue()`: libdispatch's worker-pool monitor then never finds work queued
+/// in the pools it watches, and never opens a file.
 func starveDescriptors(maximumFree: Int) async {
-    // Starts the reactor, the forking thread and the runtime's own descriptors.
-    for kind in StartKind.all { await waitUntilDeallocated(await outcome(of: kind).objects) }
-    let before = openDescriptorCount()
-    let original = softLimit(RLIMIT_NOFILE).rlim_cur
-    setSoftLimit(RLIMIT_NOFILE, to: 256)
-    var filler = fillDescriptorTable()
-    for kind in StartKind.all {
-        for free in 0...maximumFree {
-            for fd in filler.suffix(free) { close(fd) }
-            filler.removeLast(free)
+    await withTaskExecutorPreference(MainQueueExecutor()) {
+        // Starts the reactor, the forking thread, the runtime's own descriptors and the timer
+        // source of the pauses.
+        for kind in StartKind.all { await waitUntilDeallocated(await outcome(of: kind).objects, pause: pauseOnMainQueue) }
+        await pauseOnMainQueue()
+        let before = openDescriptorCount()
+        let original = softLimit(RLIMIT_NOFILE).rlim_cur
+        setSoftLimit(RLIMIT_NOFILE, to: 256)
+        var filler = fillDescriptorTable()
+        for kind in StartKind.all {
+            for free in 0...maximumFree {
+                for fd in filler.suffix(free) { close(fd) }
+                filler.removeLast(free)
+                let (summary, objects) = await outcome(of: kind)
+                await waitUntilDeallocated(objects, pause: pauseOnMainQueue)
+                // What an async call opened is closed as its objects go, which the reactor thread
+                // may do a moment after the call returned (execFile's child): wait for that (60 s at
+                // most: a hang guard, which a loaded machine running the whole suite beside this
+                // must not reach).
+                var refilled = fillDescriptorTable()
+                let deadline = ContinuousClock.now + .seconds(60)
+                while refilled.count < free, ContinuousClock.now < deadline {
+                    for fd in refilled { close(fd) }
+                    await pauseOnMainQueue()
+                    refilled = fillDescriptorTable()
+                }
+                filler += refilled
+                print("\(kind.name) \(free) \(free - refilled.count) \(summary)")
+            }
+        }
+        for fd in filler { close(fd) }
+        setSoftLimit(RLIMIT_NOFILE, to: original)
+        for kind in StartKind.all {
             let (summary, objects) = await outcome(of: kind)
             await waitUntilDeallocated(objects)
-            // What an async call opened is closed as its objects go, which the reactor thread may
-            // do a moment after the call returned (execFile's child): wait for that (60 s at most: a
-            // hang guard, which a loaded machine running the whole suite beside this must not reach).
-            var refilled = fillDescriptorTable()
-            let deadline = ContinuousClock.now + .seconds(60)
-            while refilled.count < free, ContinuousClock.now < deadline {
-                for fd in refilled { close(fd) }
-                try? await Task.sleep(for: .milliseconds(1))
-                refilled = fillDescriptorTable()
-            }
-            filler += refilled
-            print("\(kind.name) \(free) \(free - refilled.count) \(summary)")
+            print("recovered \(kind.name) \(summary)")
         }
+        print("fds \(before) \(openDescriptorCount())")
     }
-    for fd in filler { close(fd) }
-    setSoftLimit(RLIMIT_NOFILE, to: original)
-    for kind in StartKind.all {
-        let (summary, objects) = await outcome(of: kind)
-        await waitUntilDeallocated(objects)
-        print("recovered \(kind.name) \(summary)")
+}
+
+/// Runs jobs on the main queue, which libdispatch serves from its overcommit pool. Its monitor of
+/// the other pools (the global concurrent executor's) reads /proc/self/task/TID/stat once a second
+/// while one of them holds queued work, and traps when the open fails, as it does with the
+/// descriptor table full; the jobs of a task that prefers this executor never queue there.
+final class MainQueueExecutor: TaskExecutor {
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        DispatchQueue.main.async { job.runSynchronously(on: executor) }
     }
-    print("fds \(before) \(openDescriptorCount())")
+}
+
+/// A millisecond's pause whose wake-up comes through the main queue, where `Task.sleep`'s comes
+/// through the global executor's pool (see `MainQueueExecutor`).
+func pauseOnMainQueue() async {
+    await withCheckedContinuation { continuation in
+        DispatchQueue.main.asyncAfter(deadline: .now() + .milliseconds(1)) { continuation.resume() }
+    }
 }
 
 /// starve-reactor: the first spawn of this process, with the descriptor table full, cannot start

@@ -61,13 +61,14 @@ struct WeakReference {
     weak var object: AnyObject?
 }
 
-/// Waits (at most 10 s, then a leak shows in the counts) until every object is deallocated: a
+/// Waits (at most 60 s, then a leak shows in the counts) until every object is deallocated: a
 /// child's descriptors close with its objects, which the reactor thread may let go of a moment
-/// after waking us.
-func waitUntilDeallocated(_ references: [WeakReference]) async {
+/// after waking us. `pause` is the wait between looks.
+func waitUntilDeallocated(_ references: [WeakReference],
+                          pause: () async -> Void = { try? await Task.sleep(for: .milliseconds(1)) }) async {
     let deadline = ContinuousClock.now + .seconds(60)
     while references.contains(where: { $0.object != nil }), ContinuousClock.now < deadline {
-        try? await Task.sleep(for: .milliseconds(1))
+        await pause()
     }
 }
 
