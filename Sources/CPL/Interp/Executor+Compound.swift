@@ -156,7 +156,7 @@ extension Executor {
     func assign(_ name: String, _ value: String) async throws(ShellExit) {
         if state.readonlyNames.contains(name) { try await checkWritable(name) }
         state.variables[name] = value
-        if state.options.allexport { state.exported.insert(name) }
+        if state.options.allexport { state.variables.export(name) }
     }
 
     // MARK: Expansion outside a simple command (an error ends the script, as in sh)

@@ -33,7 +33,7 @@ extension Executor {
         for assignment in assignments {
             makeLocal(assignment.name)
             state.variables[assignment.name] = assignment.value
-            state.exported.insert(assignment.name)
+            state.variables.export(assignment.name)
         }
         state.positionalParameters = Array(arguments.dropFirst())
         defer { returnFromCall() }
@@ -72,7 +72,7 @@ extension Executor {
         guard let call = calls.popLast() else { return }
         for (name, variable) in call.saved.reversed() {
             state.variables[name] = variable.value
-            if variable.exported { state.exported.insert(name) } else { state.exported.remove(name) }
+            if variable.exported { state.variables.export(name) } else { state.variables.unexport(name) }
         }
         state.positionalParameters = call.positionalParameters
         if let options = call.options { state.options = options }
@@ -82,6 +82,6 @@ extension Executor {
     func makeLocal(_ name: String) {
         guard let last = calls.indices.last, !calls[last].saved.contains(where: { $0.name == name }) else { return }
         calls[last].saved.append(
-            (name, SavedVariable(value: state.variables[name], exported: state.exported.contains(name))))
+            (name, SavedVariable(value: state.variables[name], exported: state.variables.isExported(name))))
     }
 }

@@ -126,7 +126,7 @@ extension Executor {
             context.location = range.start
             reporter?.lastStageLaunched(pid: nil)
             // The planner has set the variables (each assignment sees those before it).
-            if state.options.allexport { for assignment in assignments { state.exported.insert(assignment.name) } }
+            if state.options.allexport { for assignment in assignments { state.variables.export(assignment.name) } }
             return lastSubstitutionStatus ?? 0
         }
         // Prefix assignments are set and undone around a builtin; an embedder's builtin comes first,

@@ -37,7 +37,7 @@ extension Executor {
     /// host succeeded, else the first failed host's (in the order given), after a summary of the
     /// hosts that failed.
     private func fanOut(_ remote: RemoteStage, stdout: ShellOutput, stderr: ShellOutput) async -> Int32 {
-        var spawnOptions = SpawnOptions(cwd: state.workingDirectory, environment: state.environment, stdio: [.ignore, .pipe, .pipe])
+        var spawnOptions = SpawnOptions(cwd: state.workingDirectory, environment: state.environment(), stdio: [.ignore, .pipe, .pipe])
         spawnOptions.inheritedSignalDispositions = Set(SignalTraps.ignored(by: state.traps))
         let options = spawnOptions
         let lines = PrefixedLines(stdout: stdout, stderr: stderr)

@@ -139,7 +139,7 @@ extension Executor {
     func setVariables(_ assignments: [PlannedAssignment]) {
         for assignment in assignments {
             state.assign(assignment.name, assignment.value)
-            if state.options.allexport { state.exported.insert(assignment.name) }
+            if state.options.allexport { state.variables.export(assignment.name) }
         }
     }
 

@@ -74,19 +74,15 @@ public final class Interpreter: Sendable {
         // in-process stages), not the death of the interpreter. Children get
         // SIGPIPE back at its default.
         signal(SIGPIPE, SIG_IGN)
-        var variables: VariableTable = [:]
-        var exported: NameSet = []
+        var variables = VariableTable()
         if let environment {
-            (variables, exported) = (VariableTable(environment), NameSet(environment.keys))
+            variables = VariableTable(exporting: environment)
         } else {
-            Environment.forEachVariable { name, value in
-                variables[name] = value
-                exported.insert(name)
-            }
+            Environment.forEachVariable { name, value in variables.export(name, value: value) }
         }
         let directory = workingDirectory ?? Interpreter.currentDirectory(pwd: variables["PWD"])
         var state = ShellState(
-            variables: variables, exported: exported, workingDirectory: directory, scriptName: options.scriptName)
+            variables: variables, workingDirectory: directory, scriptName: options.scriptName)
         state.options = options.shellOptions
         stored = Mutex(Stored(state: state, base: DescriptorTable.inheriting(options.inheritedDescriptors)))
         session = Session(
@@ -116,9 +112,9 @@ public final class Interpreter: Sendable {
     public func setVariable(_ name: String, _ value: String?, exported: Bool? = nil) {
         stored.withLock { stored in
             stored.state.variables[name] = value
-            if value == nil && exported == nil { stored.state.exported.remove(name) }
-            if exported == true { stored.state.exported.insert(name) }
-            if exported == false { stored.state.exported.remove(name) }
+            if value == nil && exported == nil { stored.state.variables.unexport(name) }
+            if exported == true { stored.state.variables.export(name) }
+            if exported == false { stored.state.variables.unexport(name) }
         }
     }
 
@@ -126,7 +122,7 @@ public final class Interpreter: Sendable {
     public var variables: [String: String] { stored.withLock { $0.state.variables.dictionary } }
 
     /// The exported variables: what programs get as their environment.
-    public var environment: [String: String] { stored.withLock { $0.state.environment } }
+    public var environment: [String: String] { stored.withLock { $0.state.environment() } }
 
     /// The working directory of scripts (the process's own never changes).
     /// Setting it also sets `$PWD`.
@@ -204,7 +200,7 @@ public final class Interpreter: Sendable {
         let builtins = Builtins.names.union(session.builtins.withLock { $0.keys }).union(state.functions.names)
             .union(Token.reservedWords.subtracting(["!", "{", "}"])).filter { $0.hasPrefix(prefix) }
         let programs = PathLookup.programs(
-            startingWith: prefix, searchPath: state.environment["PATH"], workingDirectory: state.workingDirectory,
+            startingWith: prefix, searchPath: state.programSearchPath, workingDirectory: state.workingDirectory,
             in: session.fileSystem)
         return builtins.union(programs).sorted()
     }

@@ -43,9 +43,6 @@ struct NameTable<Value: Sendable>: Sendable, ExpressibleByDictionaryLiteral {
     }
 }
 
-/// The shell variables (the environment's among them).
-typealias VariableTable = NameTable<String>
-
 /// A set of names (exported, read-only, special builtins), looked up as `NameTable` looks them up.
 /// Iterated in no particular order.
 struct NameSet: Sendable, Sequence, ExpressibleByArrayLiteral {

@@ -75,11 +75,10 @@ public struct ShellOptions: Sendable, Equatable {
 /// The part of a shell context that a subshell copies: variables,
 /// parameters, options, the working directory.
 struct ShellState: Sendable {
+    /// The variables, with their export attributes.
     var variables: VariableTable
     /// `readonly` names: assigning or unsetting them is an error that ends a script.
     var readonlyNames: NameSet = []
-    /// Exported names (a name may be exported before it has a value).
-    var exported: NameSet
     var positionalParameters: [String]
     /// `$0`.
     var scriptName: String
@@ -101,21 +100,17 @@ struct ShellState: Sendable {
     var programs = RememberedPrograms()
 
     init(environment: [String: String], workingDirectory: String, scriptName: String) {
-        self.init(
-            variables: VariableTable(environment), exported: NameSet(environment.keys), workingDirectory: workingDirectory,
-            scriptName: scriptName)
+        self.init(variables: VariableTable(exporting: environment), workingDirectory: workingDirectory, scriptName: scriptName)
     }
 
-    /// `variables` with the exported names among them.
-    init(variables: VariableTable, exported: NameSet, workingDirectory: String, scriptName: String) {
+    init(variables: VariableTable, workingDirectory: String, scriptName: String) {
         self.variables = variables
-        self.exported = exported
         positionalParameters = []
         self.scriptName = scriptName
         options = ShellOptions()
         self.workingDirectory = workingDirectory
         self.variables["PWD"] = workingDirectory
-        self.exported.insert("PWD")  // as dash does
+        self.variables.export("PWD")  // as dash does
         // dash sets these at start-up, whatever the environment says.
         self.variables["OPTIND"] = "1"
         self.variables["IFS"] = " \t\n"
@@ -130,20 +125,12 @@ struct ShellState: Sendable {
     }
 
     /// The PATH programs are searched on: the one in their environment.
-    var programSearchPath: String? { exported.contains("PATH") ? variables["PATH"] : nil }
+    var programSearchPath: String? { variables.exportedValue("PATH") }
 
-    /// The environment of a program: exported variables with values.
-    var environment: [String: String] {
-        var result: [String: String] = [:]
-        result.reserveCapacity(exported.count)
-        for name in exported {
-            if let value = variables[name] { result[name] = value }
-        }
-        return result
-    }
-
-    func environment(with assignments: [PlannedAssignment]) -> [String: String] {
-        var result = environment
+    /// The environment of a program: the exported variables with values, and `assignments` (a
+    /// command's prefix assignments) over them.
+    mutating func environment(with assignments: [PlannedAssignment] = []) -> [String: String] {
+        var result = variables.environment()
         for assignment in assignments { result[assignment.name] = assignment.value }
         return result
     }

@@ -55,8 +55,8 @@ extension Executor {
         }
         state.variables["OLDPWD"] = state.workingDirectory
         state.variables["PWD"] = target
-        state.exported.insert("PWD")
-        state.exported.insert("OLDPWD")
+        state.variables.export("PWD")
+        state.variables.export("OLDPWD")
         state.workingDirectory = target
         state.programs.directoryChanged()
         if printNewDirectory { return await writeOutput(target + "\n", builtin: "cd") }

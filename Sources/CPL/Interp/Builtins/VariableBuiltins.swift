@@ -9,7 +9,7 @@ extension Executor {
         let names = operands.filter { $0 != "-p" }
         if names.isEmpty {
             var listing = ""
-            for name in state.exported.sorted() {
+            for name in state.variables.exportedNames.sorted() {
                 if let value = state.variables[name] {
                     listing += "export \(name)=\(RemoteShell.singleQuoted(value))\n"
                 } else {
@@ -30,7 +30,7 @@ extension Executor {
                 name = operand[...]
             }
             guard Parser.isName(name) else { return try await specialBuiltinError("export", "\(name): bad variable name") }
-            state.exported.insert(String(name))
+            state.variables.export(String(name))
         }
         return 0
     }
@@ -54,7 +54,7 @@ extension Executor {
                 guard Parser.isName(name[...]) else { return try await specialBuiltinError("unset", "\(name): bad variable name") }
                 try await checkWritable(name, builtin: "unset")
                 state.variables[name] = nil
-                state.exported.remove(name)
+                state.variables.unexport(name)
                 if name == "LINENO" { state.keepsLineNumber = false }
             }
         }
@@ -135,7 +135,7 @@ extension Executor {
         let name = SSHCommand.environmentVariable
         try await checkWritable(name, builtin: "set")
         state.variables[name] = value
-        if value == nil { state.exported.remove(name) } else if state.options.allexport { state.exported.insert(name) }
+        if value == nil { state.variables.unexport(name) } else if state.options.allexport { state.variables.export(name) }
         return nil
     }
 }
