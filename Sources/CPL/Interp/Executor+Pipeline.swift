@@ -101,6 +101,8 @@ extension Executor {
                 throw ShellExit(status: 2, reason: .fatalError)
             }
         }
+        // The stages' copies of the state then have the environment their programs get, made once.
+        _ = state.environment()
         let abort = PipelineAbort()
         var stageSnapshot = snapshot
         stageSnapshot.context.placement.abort = abort
