@@ -74,10 +74,11 @@ public final class Interpreter: Sendable {
         // in-process stages), not the death of the interpreter. Children get
         // SIGPIPE back at its default.
         signal(SIGPIPE, SIG_IGN)
-        var variables = VariableTable()
+        var variables: VariableTable
         if let environment {
             variables = VariableTable(exporting: environment)
         } else {
+            variables = VariableTable()
             Environment.forEachVariable { name, value in variables.export(name, value: value) }
         }
         let directory = workingDirectory ?? Interpreter.currentDirectory(pwd: variables["PWD"])

@@ -54,8 +54,10 @@ struct NameSet: Sendable, Sequence, ExpressibleByArrayLiteral {
     /// Without hashing `name` when the set is empty: the read-only names are asked about at every
     /// assignment, and most scripts have none.
     func contains(_ name: String) -> Bool { !members.isEmpty && members.contains(BytewiseKey(name)) }
-    mutating func insert(_ name: String) { members.insert(BytewiseKey(name)) }
-    mutating func remove(_ name: String) { members.remove(BytewiseKey(name)) }
+    /// Whether `name` was not a member before.
+    @discardableResult mutating func insert(_ name: String) -> Bool { members.insert(BytewiseKey(name)).inserted }
+    /// Whether `name` was a member.
+    @discardableResult mutating func remove(_ name: String) -> Bool { members.remove(BytewiseKey(name)) != nil }
 
     var count: Int { members.count }
     func makeIterator() -> LazyMapSequence<Set<BytewiseKey>, String>.Iterator { members.lazy.map(\.text).makeIterator() }
