@@ -42,7 +42,7 @@ extension Parser {
     static func withAssignmentTildes(_ parts: [WordPart]) -> [WordPart] {
         var result: [WordPart] = []
         for (partIndex, part) in parts.enumerated() {
-            guard case .literal(let text) = part else {
+            guard case .literal(let text) = part, text.utf8.holds(UInt8(ascii: "~")) else {
                 result.append(part)
                 continue
             }

@@ -24,23 +24,28 @@ extension Parser {
         }
         // A backslash-newline is removed before anything else, so `$\<newline>?` is `$?` and a
         // name may go on over one (as in dash).
-        var end = afterLineContinuations(dollar + 1)
-        guard let first = byte(at: end) else { return nil }
-        var name = [first]
+        let nameStart = afterLineContinuations(dollar + 1)
+        guard let first = byte(at: nameStart) else { return nil }
+        var end = nameStart + 1
+        var nameEnd = end
+        var length = 1
         if Parser.isNameStart(first) {
-            end = afterLineContinuations(end + 1)
+            end = afterLineContinuations(end)
             while let byte = byte(at: end), Parser.isNameCharacter(byte) {
-                name.append(byte)
-                end = afterLineContinuations(end + 1)
+                length += 1
+                nameEnd = end + 1
+                end = afterLineContinuations(nameEnd)
             }
-        } else if Parser.isDigit(first) || Parser.isSpecialParameter(first) {
-            end += 1
-        } else {
+        } else if !Parser.isDigit(first) && !Parser.isSpecialParameter(first) {
             return nil
         }
         position = end
-        return .parameter(
-            ParameterExpansion(name: String(decoding: name, as: UTF8.self), braced: false, range: range(dollar, end)))
+        // The name is one run of the buffer unless a line continuation splits it.
+        let name =
+            nameEnd - nameStart == length
+            ? text(nameStart, nameEnd)
+            : String(decoding: bytes[nameStart..<nameEnd].filter { Parser.isNameCharacter($0) }, as: UTF8.self)
+        return .parameter(ParameterExpansion(name: name, braced: false, range: range(dollar, end)))
     }
 
     /// `index`, or the index after the backslash-newlines that start there (a trailing one at

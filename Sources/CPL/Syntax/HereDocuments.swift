@@ -97,9 +97,9 @@ extension Parser {
         let bodyStart = position
         let delimiter = Array(document.delimiter.utf8)
         let newline = UInt8(ascii: "\n")
-        var inner: [UInt8] = []
-        // Built from the first line with tabs stripped: until then the body is one run of the buffer.
-        var map: [Int]?
+        // Built from the first line with tabs stripped: until then the body is one run of the
+        // buffer, taken at the end.
+        var stripped: (inner: [UInt8], map: [Int])?
         while true {
             guard position < bytes.count else { throw hereDocumentEndedEarly(document) }
             let lineStart = position
@@ -107,9 +107,9 @@ extension Parser {
             if document.stripTabs {
                 while byte(at: contentStart) == UInt8(ascii: "\t") { contentStart += 1 }
             }
-            // One logical line: physical lines joined at backslash-newline
-            // (unquoted bodies only).
-            var logical: [UInt8] = []
+            // One logical line: physical lines joined at backslash-newline (unquoted bodies only).
+            // Only a joined line is copied; most are compared in place.
+            var joined: [UInt8]?
             var segmentStart = contentStart
             var lineEnd = segmentStart
             while true {
@@ -123,33 +123,39 @@ extension Parser {
                         backslashes += 1
                     }
                     if backslashes % 2 == 1 {
-                        logical += bytes[segmentStart..<(end - 1)]
+                        joined = (joined ?? []) + bytes[segmentStart..<(end - 1)]
                         segmentStart = end + 1
                         continue
                     }
                 }
-                logical += bytes[segmentStart..<end]
                 lineEnd = end
                 break
             }
+            let last = bytes[segmentStart..<lineEnd]
             let next = lineEnd < bytes.count ? lineEnd + 1 : lineEnd
-            if logical == delimiter {
+            let isDelimiter = if let joined { joined + last == delimiter } else { last.elementsEqual(delimiter) }
+            if isDelimiter {
                 position = next
+                let inner = stripped?.inner ?? Array(bytes[bodyStart..<lineStart])
                 let text = String(decoding: inner, as: UTF8.self)
                 var parts: [WordPart]
                 if document.quoted {
                     parts = text.isEmpty ? [] : [.literal(text)]
                 } else {
-                    let offsets = map.map { .table($0 + [sourceOffset(lineStart)]) }
+                    let offsets = stripped.map { .table($0.map + [sourceOffset(lineStart)]) }
                         ?? offsetMap.run(from: bodyStart, count: inner.count)
                     var nested = Parser(nestedIn: self, bytes: inner, offsetMap: offsets)
                     parts = try nested.scanHereDocumentBody()
                 }
                 return HereDocumentBody(text: text, parts: parts, bodyRange: range(bodyStart, lineEnd))
             }
-            if contentStart > lineStart, map == nil { map = (bodyStart..<lineStart).map(sourceOffset) }
-            inner += bytes[contentStart..<next]
-            if map != nil { map! += (contentStart..<next).map(sourceOffset) }
+            if contentStart > lineStart, stripped == nil {
+                stripped = (Array(bytes[bodyStart..<lineStart]), (bodyStart..<lineStart).map(sourceOffset))
+            }
+            if stripped != nil {
+                stripped!.inner += bytes[contentStart..<next]
+                stripped!.map += (contentStart..<next).map(sourceOffset)
+            }
             position = next
         }
     }

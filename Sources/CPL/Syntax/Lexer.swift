@@ -141,6 +141,12 @@ extension Parser {
 
     mutating func lexWordToken() throws(ParseError) -> Token {
         let start = position
+        if let end = plainWordEnd() {
+            position = end
+            let (parts, spelling) = scan.plainWord(bytes[start..<end])
+            let word = Word(parts: parts, range: range(start, end), sourceText: spelling)
+            return Token(kind: .word(word), start: start, end: end)
+        }
         let parts = try scanWord(context: .word)
         let end = position
         if parts.count == 1, case .literal(let digits) = parts[0],
@@ -152,7 +158,7 @@ extension Parser {
             }
             return Token(kind: .ioNumber(number), start: start, end: end)
         }
-        // A plain word's text is its one literal part: share that string rather than decode it again.
+        // A word of one literal part: share that string rather than decode it again: share that string rather than decode it again.
         let sourceText: String
         if parts.count == 1, case .literal(let literal) = parts[0], literal.utf8.count == end - start {
             sourceText = literal
@@ -162,5 +168,35 @@ extension Parser {
         let shared = scan.shared(parts, spelledAs: sourceText, bytes: bytes[start..<end])
         let word = Word(parts: shared.parts, range: range(start, end), sourceText: shared.spelling)
         return Token(kind: .word(word), start: start, end: end)
+    }
+
+    /// Where the word token at `position` ends when it is unquoted text alone, with no tilde prefix
+    /// and no line continuation, and is not an IO number; nil for any other word. Most words of a
+    /// script are such (command names, options, file names), and these need no scanning into parts.
+    func plainWordEnd() -> Int? {
+        let end: Int? = bytes.withUnsafeBufferPointer { buffer in
+            var index = position
+            var digitsOnly = true
+            while index < buffer.count {
+                let byte = buffer[index]
+                if Parser.isMetacharacter(byte) { break }
+                switch byte {
+                case UInt8(ascii: "\\"), UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "$"), UInt8(ascii: "`"):
+                    return nil
+                case UInt8(ascii: "~") where index == position:
+                    return nil
+                default:
+                    digitsOnly = digitsOnly && Parser.isDigit(byte)
+                }
+                index += 1
+            }
+            if index == position { return nil }
+            if digitsOnly, index < buffer.count, buffer[index] == UInt8(ascii: "<") || buffer[index] == UInt8(ascii: ">") {
+                return nil
+            }
+            return index
+        }
+        if let end { scan.steps += end - position + 1 }
+        return end
     }
 }

@@ -110,9 +110,30 @@ public struct Parser {
             _ parts: [WordPart], spelledAs spelling: String, bytes: ArraySlice<UInt8>
         ) -> (parts: [WordPart], spelling: String) {
             if parts.contains(where: \.isExpansion) { return (parts, spelling) }
+            let pair = slotPair(of: bytes)
+            if let known = known(bytes, at: pair) { return known }
+            remember(PlainWord(spelling: spelling, parts: parts), at: pair)
+            return (parts, spelling)
+        }
+
+        /// The parts and spelling of a word of unquoted text alone, `bytes`: those of an equal word
+        /// met before, or new ones (then the word's one literal is decoded here, and only here).
+        func plainWord(_ bytes: ArraySlice<UInt8>) -> (parts: [WordPart], spelling: String) {
+            let pair = slotPair(of: bytes)
+            if let known = known(bytes, at: pair) { return known }
+            let spelling = String(decoding: bytes, as: UTF8.self)
+            let word = PlainWord(spelling: spelling, parts: [.literal(spelling)])
+            remember(word, at: pair)
+            return (word.parts, spelling)
+        }
+
+        private func slotPair(of bytes: ArraySlice<UInt8>) -> Int {
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
             for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            let pair = Int(truncatingIfNeeded: hash ^ (hash >> 32)) & (plainWords.count - 2)
+            return Int(truncatingIfNeeded: hash ^ (hash >> 32)) & (plainWords.count - 2)
+        }
+
+        private func known(_ bytes: ArraySlice<UInt8>, at pair: Int) -> (parts: [WordPart], spelling: String)? {
             for slot in pair...pair + 1 {
                 let known = plainWords[slot]
                 guard known.spelling.utf8.count == bytes.count else { continue }
@@ -124,10 +145,13 @@ public struct Parser {
                 }
                 if equal ?? known.spelling.utf8.elementsEqual(bytes) { return (known.parts, known.spelling) }
             }
-            // The newer word takes the first slot of the pair, the one it held moves to the second.
+            return nil
+        }
+
+        /// The newer word takes the first slot of the pair, the one it held moves to the second.
+        private func remember(_ word: PlainWord, at pair: Int) {
             plainWords[pair + 1] = plainWords[pair]
-            plainWords[pair] = PlainWord(spelling: spelling, parts: parts)
-            return (parts, spelling)
+            plainWords[pair] = word
         }
 
         /// The `pipeStderr` of a pipeline of `count` connections without `|&`, shared by all of them.
