@@ -10,14 +10,21 @@ extension Parser {
     /// The assignment a word token stands for, if it has the form.
     func assignment(from word: Word, token: Token) -> Assignment? {
         guard case .literal(let first)? = word.parts.first, first.utf8.holds(UInt8(ascii: "=")) else { return nil }
-        let utf8 = Array(first.utf8)
-        guard Parser.isNameStart(utf8.first) else { return nil }
-        var nameLength = 1
-        while nameLength < utf8.count, Parser.isNameCharacter(utf8[nameLength]) { nameLength += 1 }
-        guard nameLength < utf8.count, utf8[nameLength] == UInt8(ascii: "=") else { return nil }
-        let name = String(decoding: utf8[..<nameLength], as: UTF8.self)
-        let rest = String(decoding: utf8[(nameLength + 1)...], as: UTF8.self)
-        var valueParts: [WordPart] = rest.isEmpty ? [] : [.literal(rest)]
+        let length: Int? = first.utf8.withBytes { utf8 in
+            guard Parser.isNameStart(utf8.first) else { return nil }
+            var length = 1
+            while length < utf8.count, Parser.isNameCharacter(utf8[length]) { length += 1 }
+            return length < utf8.count && utf8[length] == UInt8(ascii: "=") ? length : nil
+        }
+        guard let nameLength = length else { return nil }
+        // The name and the `=` are ASCII, so their UTF-8 offsets are indices of the string too.
+        let equals = first.utf8.index(first.utf8.startIndex, offsetBy: nameLength)
+        let name = String(first[..<equals])
+        let rest = String(first[first.utf8.index(after: equals)...])
+        var valueParts: [WordPart] = []
+        let valueCount = word.parts.count - (rest.isEmpty ? 1 : 0)
+        if valueCount > 0 { valueParts.reserveCapacity(valueCount) }
+        if !rest.isEmpty { valueParts.append(.literal(rest)) }
         valueParts += word.parts.dropFirst()
 
         // Find where the value starts in the buffer (backslash-newlines may
@@ -40,9 +47,13 @@ extension Parser {
 
     /// Splits `.tilde` parts out of the unquoted text of an assignment value.
     static func withAssignmentTildes(_ parts: [WordPart]) -> [WordPart] {
+        let mayHoldTilde = parts.contains {
+            if case .literal(let text) = $0 { text.utf8.holds(UInt8(ascii: "~")) } else { false }
+        }
+        guard mayHoldTilde else { return parts }
         var result: [WordPart] = []
         for (partIndex, part) in parts.enumerated() {
-            guard case .literal(let text) = part, text.utf8.holds(UInt8(ascii: "~")) else {
+            guard case .literal(let text) = part else {
                 result.append(part)
                 continue
             }

@@ -66,14 +66,17 @@ public struct Parser {
 
     static let maximumDepth = 100
 
-    /// What a parse and the parsers of its inner buffers share, mutable from any of them.
+    /// What a parse and the parsers of its inner buffers share, mutable from any of them. Its
+    /// properties are read and written by one parse at a time, never while another access to the
+    /// same one is under way, so they are not checked for exclusive access at run time (the checks
+    /// were 5 % of a parse).
     final class ScanState {
         /// Bytes the lexer looked at plus bytes walked to count columns: a measure of the parse's
         /// work that does not depend on the machine's load, so tests can check that it grows
         /// linearly with the input.
-        var steps = 0
+        @exclusivity(unchecked) var steps = 0
         /// The location found last, where the next lookup starts.
-        var last: LastLocation?
+        @exclusivity(unchecked) var last: LastLocation?
 
         /// A location found, with its line's offsets when that line is ASCII: most locations asked
         /// for are on the last one's line, and on an ASCII line a column is the offset's distance
@@ -87,7 +90,7 @@ public struct Parser {
         /// part of such a word holds a source range, so its parts depend on its bytes alone. Found by
         /// an FNV-1a hash of the bytes, which costs a fraction of a `Dictionary`'s SipHash; one slot
         /// per 16 bytes of text, a power of two from 16 to 4,096 (a short text gets a short table).
-        private var plainWords: [PlainWord]
+        @exclusivity(unchecked) private var plainWords: [PlainWord]
 
         /// A slot of `plainWords`; empty until a word is kept in it (no word is spelled in no bytes).
         /// A struct, not a tuple: a tuple's type is made at run time, and each start paid for it.
@@ -96,7 +99,7 @@ public struct Parser {
             var parts: [WordPart] = []
         }
         /// `[false, …]` by count: the connections of pipelines without `|&`, shared.
-        private var unpipedStderr: [[Bool]] = []
+        @exclusivity(unchecked) private var unpipedStderr: [[Bool]] = []
 
         init(textSize: Int) {
             var slots = 16
