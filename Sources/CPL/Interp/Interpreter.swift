@@ -78,7 +78,7 @@ public final class Interpreter: Sendable {
         if let environment {
             variables = VariableTable(exporting: environment)
         } else {
-            variables = VariableTable()
+            variables = VariableTable(minimumCapacity: Environment.entryCount)
             Environment.forEachVariable { name, value in variables.export(name, value: value) }
         }
         let directory = workingDirectory ?? Interpreter.currentDirectory(pwd: variables["PWD"])

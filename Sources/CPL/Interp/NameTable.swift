@@ -10,6 +10,9 @@ struct NameTable<Value: Sendable>: Sendable, ExpressibleByDictionaryLiteral {
 
     init(dictionaryLiteral entries: (String, Value)...) { self.init(entries, count: entries.count) }
 
+    /// An empty table with room for `count` names.
+    init(minimumCapacity count: Int) { values = Dictionary(minimumCapacity: count) }
+
     /// Inserted one by one into a table made at its size: every cpl start makes two (the
     /// environment, the builtins), and an intermediate array of pairs would grow by copying.
     private init(_ entries: some Sequence<(String, Value)>, count: Int) {
@@ -50,6 +53,8 @@ struct NameSet: Sendable, Sequence, ExpressibleByArrayLiteral {
 
     init(_ names: some Sequence<String>) { members = Set(names.map(BytewiseKey.init)) }
     init(arrayLiteral names: String...) { self.init(names) }
+    /// An empty set with room for `count` names.
+    init(minimumCapacity count: Int) { members = Set(minimumCapacity: count) }
 
     /// Without hashing `name` when the set is empty: the read-only names are asked about at every
     /// assignment, and most scripts have none.

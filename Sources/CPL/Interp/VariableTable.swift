@@ -14,6 +14,13 @@ struct VariableTable: Sendable {
 
     init() {}
 
+    /// An empty table with room for `count` variables, exported or not (a process's environment,
+    /// read at start: the table is not grown and rehashed several times on the way).
+    init(minimumCapacity count: Int) {
+        values = NameTable(minimumCapacity: count)
+        exported = NameSet(minimumCapacity: count)
+    }
+
     /// `values`, every one of them exported (a process's environment).
     init(exporting values: [String: String]) {
         self.values = NameTable(values)

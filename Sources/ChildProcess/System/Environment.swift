@@ -9,6 +9,13 @@ public enum Environment {
         return result
     }
 
+    /// How many entries `environ` holds: what a table of the variables is made to hold at once.
+    package static var entryCount: Int {
+        var count = 0
+        while environ[count] != nil { count += 1 }
+        return count
+    }
+
     /// Calls `body` with each variable of the current process environment, in `environ`'s order
     /// (a later entry of a name wins), decoded losslessly: a shell's variable table is filled
     /// without a dictionary of `String`s made first and hashed a second time.
