@@ -118,15 +118,15 @@ enum Launcher {
         return text.split(separator: "\n").first.map(String.init)
     }
 
-    /// Whether `name` is an executable file somewhere in PATH (or is a path to one).
     /// `path` from the working directory (the repository root) on, for a command run elsewhere.
     static func absolute(_ path: String) -> String {
         if path.hasPrefix("/") { return path }
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        guard getcwd(&buffer, buffer.count) != nil else { return path }
-        return String(cString: buffer) + "/" + path
+        guard let directory = getcwd(nil, 0) else { return path }
+        defer { free(directory) }
+        return String(cString: directory) + "/" + path
     }
 
+    /// Whether `name` is an executable file somewhere in PATH (or is a path to one).
     static func which(_ name: String) -> Bool {
         if name.contains("/") { return access(name, X_OK) == 0 }
         let path = getenv("PATH").map { String(cString: $0) } ?? "/bin:/usr/bin"

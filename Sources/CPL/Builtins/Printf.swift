@@ -162,7 +162,13 @@ private struct Formatter {
         case UInt8(ascii: "c"):
             return (try Self.render(directive, starred + [Int32(nextString().first ?? 0)]), false)
         case UInt8(ascii: "s"):
-            let text = nextString().map { CChar(bitPattern: $0) } + [0]
+            let operand = nextString()
+            // `%s` alone, the directive most formats have, prints what C would print without
+            // asking it: the operand up to its first NUL (unless it is too long for C to print).
+            if directive.count == 2, operand.count <= Int(Int32.max) {
+                return (operand.firstIndex(of: 0).map { Array(operand[..<$0]) } ?? operand, false)
+            }
+            let text = operand.map { CChar(bitPattern: $0) } + [0]
             let bytes = try text.withUnsafeBufferPointer { pointer throws(Errno) in
                 try Self.render(directive, starred + [pointer.baseAddress!])
             }

@@ -8,10 +8,12 @@
 ///   white space around it belongs to the same delimiter. A delimiter at the end ends the last
 ///   field without starting an empty one.
 struct FieldSplitter {
-    let separators: Set<Unicode.Scalar>
+    /// IFS's characters. IFS holds a few, so they are searched in order: that costs less than a
+    /// set made at every split and a hash of every character of the value.
+    private let separators: String.UnicodeScalarView
 
     init(ifs: String?) {
-        separators = Set((ifs ?? " \t\n").unicodeScalars)
+        separators = (ifs ?? " \t\n").unicodeScalars
     }
 
     private static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
@@ -20,7 +22,8 @@ struct FieldSplitter {
 
     /// `wildcardsActive`: the pieces are glob candidates (POSIX mode's parameter expansions).
     func split(_ value: String, into fields: inout FieldAccumulator, wildcardsActive: Bool = false) {
-        guard !separators.isEmpty else {
+        // Most values hold no separator (`yes`, a file name): then the value is the field.
+        guard value.unicodeScalars.contains(where: separators.contains) else {
             fields.append(value, wildcardsActive: wildcardsActive)
             return
         }

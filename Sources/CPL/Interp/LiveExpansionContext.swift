@@ -53,6 +53,9 @@ extension Executor {
         async let bytes: Result<[UInt8], Errno> = {
             do throws(Errno) { return .success(try await output.bytes()) } catch { return .failure(error) }
         }()
+        // Made in this state, where it stays until an exported variable changes: made in the
+        // subshell's copy, it would be made again for every substitution.
+        _ = state.environment()
         var snapshot = self.snapshot
         snapshot.files[1] = OpenFile(owning: writeEnd)
         snapshot.context.placement.ignoresKeyboardStops = session.jobControl

@@ -70,18 +70,33 @@ final class OpenFile: Sendable {
             if !isRegularFile, !(await descriptor.waitUntilReady(forReading: true)) {
                 throw Errno(rawValue: ECANCELED)
             }
-            // Not zeroed first: `read` (a block per line for a regular file) would clear a page
-            // for every line it reads.
-            var failure: Int32 = 0
-            let buffer = [UInt8](unsafeUninitializedCapacity: maximum) { buffer, initialized in
-                let count = Glibc.read(descriptor.rawValue, buffer.baseAddress, maximum)
-                if count < 0 { failure = errno }
-                initialized = max(count, 0)
-            }
-            if failure == 0 { return buffer }
+            let (bytes, failure) = readOnce(upTo: maximum)
+            if failure == 0 { return bytes }
             if failure == EINTR || failure == EAGAIN { continue }
             throw Errno(rawValue: failure)
         }
+    }
+
+    /// One read(2) of up to `maximum` bytes, and its errno (0 when it worked).
+    private func readOnce(upTo maximum: Int) -> (bytes: [UInt8], failure: Int32) {
+        // A small read (`read` takes a pipe a byte at a time) goes through a buffer on the stack,
+        // then into an array of what came: `Array(unsafeUninitializedCapacity:)` looks up its
+        // storage's type at run time, which cost more than the one-byte read.
+        if maximum <= 256 {
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maximum) { buffer in
+                let count = Glibc.read(descriptor.rawValue, buffer.baseAddress, maximum)
+                return count < 0 ? ([], errno) : (Array(buffer[..<count]), 0)
+            }
+        }
+        // Not zeroed first: `read` (a block per line for a regular file) would clear a page
+        // for every line it reads.
+        var failure: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: maximum) { buffer, initialized in
+            let count = Glibc.read(descriptor.rawValue, buffer.baseAddress, maximum)
+            if count < 0 { failure = errno }
+            initialized = max(count, 0)
+        }
+        return (bytes, failure)
     }
 
     /// `/dev/null`, opened read-write.
