@@ -16,6 +16,15 @@ struct FieldSplitter {
         separators = (ifs ?? " \t\n").unicodeScalars
     }
 
+    private func holdsSeparator(_ value: String) -> Bool {
+        String(separators).utf8.withBytes { ifs in
+            // No ASCII byte is part of another character, so an IFS of ASCII characters (nearly
+            // every one) is looked for among the value's bytes.
+            guard ifs.allSatisfy({ $0 < 0x80 }) else { return value.unicodeScalars.contains(where: separators.contains) }
+            return value.utf8.withBytes { $0.contains(where: ifs.contains) }
+        }
+    }
+
     private static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
         scalar == " " || scalar == "\t" || scalar == "\n"
     }
@@ -23,7 +32,7 @@ struct FieldSplitter {
     /// `wildcardsActive`: the pieces are glob candidates (POSIX mode's parameter expansions).
     func split(_ value: String, into fields: inout FieldAccumulator, wildcardsActive: Bool = false) {
         // Most values hold no separator (`yes`, a file name): then the value is the field.
-        guard value.unicodeScalars.contains(where: separators.contains) else {
+        guard holdsSeparator(value) else {
             fields.append(value, wildcardsActive: wildcardsActive)
             return
         }

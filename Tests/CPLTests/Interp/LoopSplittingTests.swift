@@ -37,4 +37,18 @@ struct LoopSplittingTests {
             """, in: directory)
         #expect(result.stdoutText == "<p>\n<q>\n<g*>\n<p q>\n<a>\n<b c>\n<g1>\n<g2>\n")
     }
+
+    /// An IFS with a character beyond ASCII splits at that character (one scalar, not its bytes:
+    /// dash, which has no multibyte characters, splits at each byte); a value without any IFS
+    /// character is one field, a run of IFS white space none at the ends.
+    @Test func splittingAtIFSCharactersBeyondASCII() async {
+        let result = await run(
+            """
+            set -o posix
+            IFS='é:'; x='aébéc:d'; set -- $x; printf '[%s]' "$#" "$@"; echo
+            x='plain'; set -- $x; printf '[%s]' "$#" "$@"; echo
+            IFS='é '; y=' xéé y '; set -- $y; printf '[%s]' "$#" "$@"; echo
+            """, in: "/tmp")
+        #expect(result.stdoutText == "[4][a][b][c][d]\n[1][plain]\n[3][x][][y]\n")
+    }
 }
