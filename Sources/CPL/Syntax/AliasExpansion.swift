@@ -11,7 +11,8 @@ extension Parser {
         guard !aliases.isEmpty else { return }
         while true {
             let token = try peek()
-            guard case .word(let word) = token.kind, word.parts.count == 1, case .literal(let name) = word.parts[0],
+            guard case .word = token.kind, case let word = self.word(of: token), word.parts.count == 1,
+                case .literal(let name) = word.parts[0],
                 let value = aliases[name]
             else { return }
             aliasesInUse.removeAll { $0.end <= token.start }

@@ -7,12 +7,12 @@
 extension Word {
     /// Appends the words this one stands for after brace expansion (itself when it has none).
     /// Words that come out empty are dropped, as bash drops them (`x{,}` → `x x`… `{,}` → nothing).
-    func appendBraceExpanded(to words: inout [Word]) {
+    consuming func appendBraceExpanded(to words: ListStack<Word>) {
         let hasBrace = parts.contains {
             if case .literal(let text) = $0 { text.utf8.holds(UInt8(ascii: "{")) } else { false }
         }
         if hasBrace {
-            words += braceExpanded()
+            for word in braceExpanded() { words.append(word) }
         } else {
             words.append(self)
         }

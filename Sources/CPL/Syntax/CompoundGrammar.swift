@@ -15,10 +15,10 @@ extension Parser {
         let body: CompoundCommand.Body
         let end: Int
         switch keyword.reservedWord {
-        case "if": (body, end) = try parseIf()
-        case "while", "until": (body, end) = try parseLoop()
-        case "for": (body, end) = try parseFor()
-        case "case": (body, end) = try parseCase()
+        case .if: (body, end) = try parseIf()
+        case .while, .until: (body, end) = try parseLoop()
+        case .for: (body, end) = try parseFor()
+        case .case: (body, end) = try parseCase()
         default: return nil
         }
         var redirections: [Redirection] = []
@@ -32,14 +32,14 @@ extension Parser {
 
     /// A reserved word where a command should start that opens nothing: `fi` without `if`…
     func misplacedReservedWord(_ token: Token) -> ParseError {
-        let word = token.reservedWord ?? ""
+        let word = token.reservedWord?.rawValue ?? ""
         let (openers, note): (Set<String>, String?) =
-            switch word {
-            case "then", "elif", "else", "fi": (["if"], "`\(word)` belongs to an `if … fi` and no `if` is open here")
-            case "do", "done":
+            switch token.reservedWord {
+            case .then, .elif, .else, .fi: (["if"], "`\(word)` belongs to an `if … fi` and no `if` is open here")
+            case .do, .done:
                 (["while", "until", "for"], "`\(word)` belongs to a `while`, `until` or `for` loop and no loop is open here")
-            case "esac", "in": (["case"], "`\(word)` belongs to a `case … esac` and none is open here")
-            case "}": (["{"], "no `{` is open here")
+            case .esac, .in: (["case"], "`\(word)` belongs to a `case … esac` and none is open here")
+            case .closeBrace: (["{"], "no `{` is open here")
             default: ([], nil)
             }
         return unexpected(token, note: noteInsideOpenConstruct(closing: openers) ?? note)
@@ -47,17 +47,17 @@ extension Parser {
 
     /// Parses a list up to one of `words` (reserved) and consumes that word; an empty list is an error.
     private mutating func parseList(
-        until words: [String], opener: String, final: String, open: Int
+        until words: [ReservedWord], opener: ReservedWord, final: ReservedWord, open: Int
     ) throws(ParseError) -> (Program, Token) {
         try checkDepth(at: open)
         depth += 1
         defer { depth -= 1 }
         openConstructs.append(
-            OpenConstruct(opener: opener, start: open, expected: words.map { "`\($0)`" }.joined(separator: " or ")))
+            OpenConstruct(opener: opener.rawValue, start: open, expected: words.map { "`\($0.rawValue)`" }.joined(separator: " or ")))
         defer { openConstructs.removeLast() }
         let (program, closer) = try parseSequence(until: .keyword(words, opener: opener, final: final, open: open))
         if program.items.isEmpty {
-            throw unexpected(closer, note: "a command list is needed before `\(closer.reservedWord ?? "")`")
+            throw unexpected(closer, note: "a command list is needed before `\(closer.reservedWord?.rawValue ?? "")`")
         }
         try advance()
         return (program, closer)
@@ -70,13 +70,13 @@ extension Parser {
         var elseBody: Program?
         var closer: Token
         repeat {
-            let (condition, _) = try parseList(until: ["then"], opener: "if", final: "fi", open: open)
+            let (condition, _) = try parseList(until: [.then], opener: .if, final: .fi, open: open)
             let body: Program
-            (body, closer) = try parseList(until: ["elif", "else", "fi"], opener: "if", final: "fi", open: open)
+            (body, closer) = try parseList(until: [.elif, .else, .fi], opener: .if, final: .fi, open: open)
             branches.append(IfClause.Branch(condition: condition, body: body))
-        } while closer.isReservedWord("elif")
-        if closer.isReservedWord("else") {
-            (elseBody, closer) = try parseList(until: ["fi"], opener: "if", final: "fi", open: open)
+        } while closer.isReservedWord(.elif)
+        if closer.isReservedWord(.else) {
+            (elseBody, closer) = try parseList(until: [.fi], opener: .if, final: .fi, open: open)
         }
         return (.ifClause(IfClause(branches: branches, elseBody: elseBody)), closer.end)
     }
@@ -84,35 +84,35 @@ extension Parser {
     /// `while LIST do LIST done`, `until LIST do LIST done`.
     private mutating func parseLoop() throws(ParseError) -> (CompoundCommand.Body, Int) {
         let keyword = try advance()
-        let name = keyword.reservedWord ?? "while"
-        let (condition, _) = try parseList(until: ["do"], opener: name, final: "done", open: keyword.start)
-        let (body, closer) = try parseList(until: ["done"], opener: name, final: "done", open: keyword.start)
-        return (.loop(LoopClause(isUntil: name == "until", condition: condition, body: body)), closer.end)
+        let name = keyword.reservedWord ?? .while
+        let (condition, _) = try parseList(until: [.do], opener: name, final: .done, open: keyword.start)
+        let (body, closer) = try parseList(until: [.done], opener: name, final: .done, open: keyword.start)
+        return (.loop(LoopClause(isUntil: name == .until, condition: condition, body: body)), closer.end)
     }
 
     /// `for NAME [linebreak in WORDS… (';' | newline)] linebreak do LIST done`, also `for NAME; do`.
     private mutating func parseFor() throws(ParseError) -> (CompoundCommand.Body, Int) {
         let open = try advance().start
         let nameToken = try peek()
-        guard case .word(let nameWord) = nameToken.kind, let name = nameWord.staticText,
+        guard case .word = nameToken.kind, case let nameWord = word(of: nameToken), let name = nameWord.staticText,
             Parser.isName(name), nameWord.parts == [.literal(name)]
         else {
             if nameToken.kind == .endOfInput { throw neverClosed("for", by: "done", at: open, expecting: "a name") }
             throw error(
-                "`for` needs a variable name, not \(nameToken.displayName)", at: nameToken.start,
+                "`for` needs a variable name, not \(displayName(of: nameToken))", at: nameToken.start,
                 note: "for example: for file in *.txt; do …; done")
         }
         try advance()
         var words: [Word]?
         try skipNewlines()
-        if try peek().isReservedWord("in") {
+        if try peek().isReservedWord(.in) {
             try advance()
-            var list: [Word] = []
-            while case .word(let word) = try peek().kind {
-                try advance()
-                if posix { list.append(word) } else { word.appendBraceExpanded(to: &list) }
+            let base = scan.words.count
+            while case .word = try peek().kind {
+                let word = try advanceWord()
+                if posix { scan.words.append(word) } else { word.appendBraceExpanded(to: scan.words) }
             }
-            words = list
+            words = scan.words.removeList(from: base)
             let separator = try peek()
             switch separator.kind {
             case .op(.semicolon), .newline: try advance()
@@ -125,12 +125,12 @@ extension Parser {
         }
         try skipNewlines()
         let doToken = try peek()
-        guard doToken.isReservedWord("do") else {
+        guard doToken.isReservedWord(.do) else {
             if doToken.kind == .endOfInput { throw neverClosed("for", by: "done", at: open, expecting: "`do`") }
             throw unexpected(doToken, note: "expected `do` to start the body of the `for` loop")
         }
         try advance()
-        let (body, closer) = try parseList(until: ["done"], opener: "for", final: "done", open: open)
+        let (body, closer) = try parseList(until: [.done], opener: .for, final: .done, open: open)
         return (.forLoop(ForClause(name: name, words: words, body: body)), closer.end)
     }
 
@@ -138,14 +138,14 @@ extension Parser {
     private mutating func parseCase() throws(ParseError) -> (CompoundCommand.Body, Int) {
         let open = try advance().start
         let subjectToken = try peek()
-        guard case .word(let subject) = subjectToken.kind else {
+        guard case .word = subjectToken.kind else {
             if subjectToken.kind == .endOfInput { throw neverClosed("case", by: "esac", at: open, expecting: "a word") }
-            throw error("`case` needs a word to match, not \(subjectToken.displayName)", at: subjectToken.start)
+            throw error("`case` needs a word to match, not \(displayName(of: subjectToken))", at: subjectToken.start)
         }
-        try advance()
+        let subject = try advanceWord()
         try skipNewlines()
         let inToken = try peek()
-        guard inToken.isReservedWord("in") else {
+        guard inToken.isReservedWord(.in) else {
             if inToken.kind == .endOfInput { throw neverClosed("case", by: "esac", at: open, expecting: "`in`") }
             throw unexpected(inToken, note: "expected `in` after the word of `case`")
         }
@@ -157,7 +157,7 @@ extension Parser {
         while true {
             try skipNewlines()
             var token = try peek()
-            if token.isReservedWord("esac") {
+            if token.isReservedWord(.esac) {
                 try advance()
                 return (.caseClause(CaseClause(word: subject, items: items)), token.end)
             }
@@ -168,12 +168,11 @@ extension Parser {
             }
             var patterns: [Word] = []
             while true {
-                guard case .word(let pattern) = token.kind else {
+                guard case .word = token.kind else {
                     if token.kind == .endOfInput { throw neverClosed("case", by: "esac", at: open, expecting: "a pattern") }
                     throw unexpected(token, note: "a `case` item starts with a pattern, e.g. `*.txt)`")
                 }
-                try advance()
-                patterns.append(pattern)
+                patterns.append(try advanceWord())
                 token = try peek()
                 guard token.op == .pipe else { break }
                 try advance()
@@ -221,7 +220,7 @@ extension Parser {
         switch bodyToken.kind {
         case .op(.leftParen):
             body = .subshell(try parseGroup(brace: false))
-        case .word where bodyToken.isReservedWord("{"):
+        case .word where bodyToken.isReservedWord(.openBrace):
             body = .braceGroup(try parseGroup(brace: true))
         case .word where bodyToken.reservedWord != nil:
             guard let compound = try parseCompoundCommandIfPresent() else { throw misplacedReservedWord(bodyToken) }

@@ -10,7 +10,7 @@ enum SequenceCloser {
     /// One of `words` (reserved words, at the start of a command) ends this part of the
     /// construct that `opener` began at `open` and that `final` ends (`then` after an `if`
     /// condition, `elif`/`else`/`fi` after its body, `done` after `do`…).
-    case keyword(_ words: [String], opener: String, final: String, open: Int)
+    case keyword(_ words: [ReservedWord], opener: ReservedWord, final: ReservedWord, open: Int)
     /// `;;` or `esac` ends a `case` item's list.
     case caseItem(open: Int)
 }
@@ -24,9 +24,9 @@ extension Parser {
         switch closer {
         case .endOfInput: token.kind == .endOfInput
         case .subshell, .commandSubstitution: token.op == .rightParen
-        case .braceGroup: token.isReservedWord("}")
-        case .keyword(let words, _, _, _): words.contains { token.isReservedWord($0) }
-        case .caseItem: token.op == .doubleSemicolon || token.isReservedWord("esac")
+        case .braceGroup: token.isReservedWord(.closeBrace)
+        case .keyword(let words, _, _, _): token.reservedWord.map(words.contains) ?? false
+        case .caseItem: token.op == .doubleSemicolon || token.isReservedWord(.esac)
         }
     }
 
@@ -48,7 +48,8 @@ extension Parser {
                 "unterminated command substitution `$(`", at: open, incomplete: true,
                 label: "opened here", note: "the input ended before the closing `)`")
         case .keyword(let words, let opener, let final, let open):
-            return neverClosed(opener, by: final, at: open, expecting: words.map { "`\($0)`" }.joined(separator: " or "))
+            return neverClosed(
+                opener.rawValue, by: final.rawValue, at: open, expecting: words.map { "`\($0.rawValue)`" }.joined(separator: " or "))
         case .caseItem(let open):
             return neverClosed("case", by: "esac", at: open, expecting: "`;;` or `esac`")
         }
@@ -139,20 +140,24 @@ extension Parser {
     /// operator that requires this pipeline (for "must be followed by" errors).
     mutating func parsePipeline(after: Token?) throws(ParseError) -> Pipeline {
         var bang: Token?
-        if try peek().isReservedWord("!") {
+        if try peek().isReservedWord(.bang) {
             bang = try advance()
         }
-        var stages = [try parseCommand(after: bang ?? after)]
+        let base = scan.stages.count
+        let first = try parseCommand(after: bang ?? after)
+        scan.stages.append(first)
         // Built only once a `|&` is met: without one, the connections are a shared array of falses.
         var pipeStderr: [Bool]?
         while let op = try peek().op, op == .pipe || op == .pipeBoth {
             let pipeToken = try advance()
             try skipNewlines()
-            stages.append(try parseCommand(after: pipeToken))
-            if op == .pipeBoth, pipeStderr == nil { pipeStderr = Array(repeating: false, count: stages.count - 2) }
+            let stage = try parseCommand(after: pipeToken)
+            scan.stages.append(stage)
+            if op == .pipeBoth, pipeStderr == nil { pipeStderr = Array(repeating: false, count: scan.stages.count - base - 2) }
             pipeStderr?.append(op == .pipeBoth)
         }
-        let start = bang.map { location($0.start) } ?? stages[0].range.start
+        let stages = scan.stages.removeList(from: base)
+        let start = bang.map { location($0.start) } ?? first.range.start
         return Pipeline(
             negated: bang != nil, stages: stages, pipeStderr: pipeStderr ?? scan.unpiped(stages.count - 1),
             range: SourceRange(start: start, end: stages[stages.count - 1].range.end))
@@ -162,8 +167,8 @@ extension Parser {
     func spelling(of token: Token) -> String {
         switch token.kind {
         case .op(let op): op.rawValue
-        case .word(let word): word.sourceText
-        default: token.displayName
+        case .word: text(token.start, token.end)
+        default: displayName(of: token)
         }
     }
 
@@ -174,7 +179,7 @@ extension Parser {
         switch token.kind {
         case .op(.leftParen):
             return .subshell(try parseGroup(brace: false))
-        case .word where token.isReservedWord("{"):
+        case .word where token.isReservedWord(.openBrace):
             return .braceGroup(try parseGroup(brace: true))
         case .word where token.reservedWord != nil:
             if let compound = try parseCompoundCommandIfPresent() { return .compound(compound) }
@@ -226,8 +231,8 @@ extension Parser {
     /// before the first word).
     mutating func parseSimpleCommand() throws(ParseError) -> SimpleCommand {
         var assignments: [Assignment] = []
-        var words: [Word] = []
-        var redirections: [Redirection] = []
+        let wordsBase = scan.words.count
+        let redirectionsBase = scan.redirections.count
         // Peeked first: `location(try peek().start)` would copy the whole parser for the call, as
         // `location` reads `self` while `peek` is still to change it.
         let first = try peek().start
@@ -243,26 +248,28 @@ extension Parser {
             }
             try expandAliasAfterBlankAlias()
             let token = try peek()
-            if case .word(let word) = token.kind {
-                try advance()
-                if words.isEmpty, let assignment = assignment(from: word, token: token) {
+            if case .word = token.kind {
+                let word = try advanceWord()
+                end = word.range.end
+                if scan.words.count == wordsBase, let assignment = assignment(from: word, token: token) {
                     assignments.append(assignment)
                     checksAlias = true
+                } else if posix {
+                    scan.words.append(word)
                 } else {
-                    if posix { words.append(word) } else { word.appendBraceExpanded(to: &words) }
+                    word.appendBraceExpanded(to: scan.words)
                 }
-                end = word.range.end
             } else if let redirection = try parseRedirectionIfPresent() {
-                redirections.append(redirection)
                 end = redirection.range.end
+                scan.redirections.append(redirection)
             } else {
                 break
             }
         }
         wordAfterBlankAlias = nil
         return SimpleCommand(
-            assignments: assignments, words: words, redirections: redirections,
-            range: SourceRange(start: start, end: end))
+            assignments: assignments, words: scan.words.removeList(from: wordsBase),
+            redirections: scan.redirections.removeList(from: redirectionsBase), range: SourceRange(start: start, end: end))
     }
 
     /// `[n]op word` if the next token starts a redirection.
@@ -281,13 +288,13 @@ extension Parser {
         let opToken = try advance()
         guard let op = opToken.op?.redirection else { throw unexpected(opToken) }
         let target = try peek()
-        guard case .word(let word) = target.kind else {
+        guard case .word = target.kind else {
             if op.isHereDocument {
                 throw error("expected a here-document delimiter after `\(op.rawValue)`", at: opToken.start)
             }
             throw error("expected a word after `\(op.rawValue)`", at: opToken.start)
         }
-        try advance()
+        let word = try advanceWord()
         let redirectionRange = range(first.start, target.end)
         if op.isHereDocument {
             // dash reads `<<$(a)` as `<<$` and an unexpected `(`: refuse it rather than guess.
@@ -322,3 +329,4 @@ extension Parser {
         }
     }
 }
+

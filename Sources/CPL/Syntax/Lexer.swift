@@ -145,7 +145,7 @@ extension Parser {
             position = end
             let (parts, spelling) = scan.plainWord(bytes[start..<end])
             let word = Word(parts: parts, range: range(start, end), sourceText: spelling)
-            return Token(kind: .word(word), start: start, end: end)
+            return lexed(word, reserved: ReservedWord(spelling: bytes[start..<end]), start: start, end: end)
         }
         let parts = try scanWord(context: .word)
         let end = position
@@ -158,7 +158,7 @@ extension Parser {
             }
             return Token(kind: .ioNumber(number), start: start, end: end)
         }
-        // A word of one literal part: share that string rather than decode it again: share that string rather than decode it again.
+        // A word of one literal part: share that string rather than decode it again.
         let sourceText: String
         if parts.count == 1, case .literal(let literal) = parts[0], literal.utf8.count == end - start {
             sourceText = literal
@@ -166,8 +166,45 @@ extension Parser {
             sourceText = text(start, end)
         }
         let shared = scan.shared(parts, spelledAs: sourceText, bytes: bytes[start..<end])
+        var reserved: ReservedWord?
+        if parts.count == 1, case .literal(let text) = parts[0] { reserved = ReservedWord(spelling: text.utf8) }
         let word = Word(parts: shared.parts, range: range(start, end), sourceText: shared.spelling)
-        return Token(kind: .word(word), start: start, end: end)
+        return lexed(word, reserved: reserved, start: start, end: end)
+    }
+
+    /// The token of a word just lexed, which is kept in `lexedWord`.
+    private mutating func lexed(_ word: Word, reserved: ReservedWord?, start: Int, end: Int) -> Token {
+        lexedWord = LexedWord(start: start, word: word)
+        return Token(kind: .word(reserved: reserved), start: start, end: end)
+    }
+
+    /// The word of the word token `token`, the one lexed last (peeked, or just advanced past).
+    func word(of token: Token) -> Word {
+        guard let lexedWord, lexedWord.start == token.start, case .word = token.kind else {
+            preconditionFailure("the word of a token other than the one lexed last")
+        }
+        return lexedWord.word
+    }
+
+    /// Moves past the peeked token, a word token, and gives its word.
+    mutating func advanceWord() throws(ParseError) -> Word {
+        let token = try advance()
+        guard let lexed = lexedWord.take(), lexed.start == token.start, case .word = token.kind else {
+            preconditionFailure("the word of a token other than the one lexed last")
+        }
+        return lexed.word
+    }
+
+    /// How a token is named in "unexpected …" messages.
+    func displayName(of token: Token) -> String {
+        switch token.kind {
+        case .word(let reserved):
+            reserved.map { "`\($0.rawValue)`" } ?? "word `\(text(token.start, token.end))`"
+        case .ioNumber(let number): "`\(number)`"
+        case .op(let op): "`\(op.rawValue)`"
+        case .newline: "newline"
+        case .endOfInput: "end of input"
+        }
     }
 
     /// Where the word token at `position` ends when it is unquoted text alone, with no tilde prefix

@@ -10,6 +10,7 @@ enum OffsetMap {
     case table([Int])
 
     /// The source offset of buffer index `index` (clamped to the buffer and its end).
+    @inline(__always)
     subscript(index: Int) -> Int {
         switch self {
         case .shifted(let base, let count): base + min(max(index, 0), count)

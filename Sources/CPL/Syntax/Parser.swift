@@ -56,6 +56,8 @@ public struct Parser {
 
     var position = 0
     var peeked: Token?
+    /// The word of the last word token lexed (see `TokenKind.word`).
+    var lexedWord: LexedWord?
     /// Here-documents whose bodies start after the next newline token.
     var pendingHereDocuments: [PendingHereDocument] = []
     /// Bodies read so far, keyed by the source offset of their redirection.
@@ -100,6 +102,11 @@ public struct Parser {
         }
         /// `[false, …]` by count: the connections of pipelines without `|&`, shared.
         @exclusivity(unchecked) private var unpipedStderr: [[Bool]] = []
+
+        /// The words, redirections and stages of the commands and pipelines being parsed.
+        let words = ListStack<Word>()
+        let redirections = ListStack<Redirection>()
+        let stages = ListStack<Command>()
 
         init(textSize: Int) {
             var slots = 16
@@ -166,6 +173,12 @@ public struct Parser {
         }
     }
 
+    /// A word token's word, and where the token starts (to check that it is the token's).
+    struct LexedWord {
+        var start: Int
+        var word: Word
+    }
+
     /// A construct the parser is inside of, and what it expects next (prose: "`then`").
     struct OpenConstruct {
         var opener: String
@@ -218,7 +231,8 @@ public struct Parser {
         return index < bytes.count ? bytes[index] : nil
     }
 
-    /// Source offset of a buffer index.
+    /// Source offset of a buffer index. Asked for every location (twice a word), so always inlined.
+    @inline(__always)
     func sourceOffset(_ index: Int) -> Int {
         offsetMap[index]
     }
@@ -256,7 +270,7 @@ public struct Parser {
     }
 
     func unexpected(_ token: Token, note: String? = nil) -> ParseError {
-        error("syntax error: unexpected \(token.displayName)", at: token.start, note: note)
+        error("syntax error: unexpected \(displayName(of: token))", at: token.start, note: note)
     }
 
     func checkDepth(at index: Int) throws(ParseError) {

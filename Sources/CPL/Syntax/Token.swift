@@ -42,8 +42,42 @@ enum OperatorToken: String, Sendable, Equatable {
     }
 }
 
+/// A word that is reserved where a command may start, when written whole and unquoted.
+enum ReservedWord: String, Sendable, Equatable, CaseIterable {
+    case bang = "!", openBrace = "{", closeBrace = "}"
+    case `case`, `do`, done, elif, `else`, esac, fi, `for`, `if`, `in`, then, until, `while`
+
+    /// Each reserved word with its spelling's bytes packed into an integer (none is longer than
+    /// eight), compared as one.
+    private struct Entry {
+        let key: UInt64
+        let word: ReservedWord
+    }
+
+    private static let entries = allCases.map { Entry(key: key(of: $0.rawValue.utf8), word: $0) }
+    private static let longestSpelling = allCases.map(\.rawValue.utf8.count).max() ?? 0
+
+    private static func key(of bytes: some Collection<UInt8>) -> UInt64 {
+        bytes.reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    /// The reserved word that `spelling`, the whole unquoted text of a word, is. Asked of every
+    /// word, so compared as integers (`init(rawValue:)` compared strings with all sixteen, a
+    /// seventh of a parse).
+    init?(spelling: some Collection<UInt8>) {
+        guard spelling.count <= Self.longestSpelling else { return nil }
+        let key = Self.key(of: spelling)
+        guard let entry = Self.entries.first(where: { $0.key == key }) else { return nil }
+        self = entry.word
+    }
+}
+
+/// What a token is. A word token carries no word: lexing one leaves it in the parser's
+/// `lexedWord` until the next token is lexed (in the token, it cost an allocation per word, and
+/// every copy of a token a reference count).
 enum TokenKind: Sendable, Equatable {
-    indirect case word(Word)
+    /// `reserved`: the reserved word it spells, if any (whole and unquoted).
+    case word(reserved: ReservedWord?)
     /// Digits written immediately before `<` or `>` (`2>f`).
     case ioNumber(Int)
     case op(OperatorToken)
@@ -57,44 +91,22 @@ struct Token: Sendable, Equatable {
     var start: Int
     var end: Int
 
-    /// How the token is named in "unexpected …" messages.
-    var displayName: String {
-        switch kind {
-        case .word(let word):
-            reservedWord != nil ? "`\(word.sourceText)`" : "word `\(word.sourceText)`"
-        case .ioNumber(let number): "`\(number)`"
-        case .op(let op): "`\(op.rawValue)`"
-        case .newline: "newline"
-        case .endOfInput: "end of input"
-        }
-    }
-
     var op: OperatorToken? {
         if case .op(let op) = kind { return op }
         return nil
     }
 
     /// `{`, `}`, `!`, `if`… written as a whole unquoted word.
-    func isReservedWord(_ text: String) -> Bool {
-        guard case .word(let word) = kind, word.sourceText == text, word.parts.count == 1,
-            case .literal(let literal) = word.parts[0]
-        else { return false }
-        return literal == text
+    func isReservedWord(_ word: ReservedWord) -> Bool {
+        reservedWord == word
     }
 
     /// The POSIX reserved words (they are reserved only where a command may start).
-    static let reservedWords: Set<String> = [
-        "!", "{", "}", "case", "do", "done", "elif", "else", "esac", "fi", "for", "if", "in", "then", "until", "while",
-    ]
-
-    /// Longer words are not looked up (most words of a script are, and hashing them is not free).
-    static let longestReservedWord = reservedWords.map(\.utf8.count).max() ?? 0
+    static let reservedWords = Set(ReservedWord.allCases.map(\.rawValue))
 
     /// The reserved word this token spells, if it is one (whole and unquoted).
-    var reservedWord: String? {
-        guard case .word(let word) = kind, word.parts.count == 1, case .literal(let text) = word.parts[0],
-            text.utf8.count <= Token.longestReservedWord, Token.reservedWords.contains(text)
-        else { return nil }
-        return text
+    var reservedWord: ReservedWord? {
+        if case .word(let reserved) = kind { return reserved }
+        return nil
     }
 }
