@@ -7,7 +7,7 @@
 extension Word {
     /// Appends the words this one stands for after brace expansion (itself when it has none).
     /// Words that come out empty are dropped, as bash drops them (`x{,}` → `x x`… `{,}` → nothing).
-    consuming func appendBraceExpanded(to words: ListStack<Word>) {
+    consuming func appendBraceExpanded(to words: inout ListStack<Word>) {
         let hasBrace = parts.contains {
             if case .literal(let text) = $0 { text.utf8.holds(UInt8(ascii: "{")) } else { false }
         }

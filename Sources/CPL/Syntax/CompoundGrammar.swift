@@ -110,7 +110,7 @@ extension Parser {
             let base = scan.words.count
             while case .word = try peek().kind {
                 let word = try advanceWord()
-                if posix { scan.words.append(word) } else { word.appendBraceExpanded(to: scan.words) }
+                if posix { scan.words.append(word) } else { word.appendBraceExpanded(to: &scan.words) }
             }
             words = scan.words.removeList(from: base)
             let separator = try peek()

@@ -257,7 +257,7 @@ extension Parser {
                 } else if posix {
                     scan.words.append(word)
                 } else {
-                    word.appendBraceExpanded(to: scan.words)
+                    word.appendBraceExpanded(to: &scan.words)
                 }
             } else if let redirection = try parseRedirectionIfPresent() {
                 end = redirection.range.end

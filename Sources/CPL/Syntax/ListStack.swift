@@ -2,8 +2,9 @@
 /// word parses its own commands while the outer command's words are here). A list is taken off
 /// when complete, moved into an array of its exact size: grown an element at a time, a
 /// command's words were allocated three times (a tenth of a parse) and kept room for a fourth,
-/// and an `Array` used as the stack copied each element out and destroyed it again.
-final class ListStack<Element> {
+/// and an `Array` used as the stack copied each element out and destroyed it again. A
+/// noncopyable struct, not a class: a generic class's metadata is made at run time, at every start.
+struct ListStack<Element>: ~Copyable {
     private var storage: UnsafeMutablePointer<Element>
     private var capacity = 16
     /// How many elements the stack holds: where the next list starts.
@@ -18,7 +19,7 @@ final class ListStack<Element> {
         storage.deallocate()
     }
 
-    func append(_ element: consuming Element) {
+    mutating func append(_ element: consuming Element) {
         if count == capacity {
             let larger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
             larger.moveInitialize(from: storage, count: count)
@@ -31,7 +32,7 @@ final class ListStack<Element> {
     }
 
     /// The elements from `base` on, taken off the stack.
-    func removeList(from base: Int) -> [Element] {
+    mutating func removeList(from base: Int) -> [Element] {
         let listCount = count - base
         guard listCount > 0 else { return [] }
         count = base

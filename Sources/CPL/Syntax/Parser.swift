@@ -104,9 +104,9 @@ public struct Parser {
         @exclusivity(unchecked) private var unpipedStderr: [[Bool]] = []
 
         /// The words, redirections and stages of the commands and pipelines being parsed.
-        let words = ListStack<Word>()
-        let redirections = ListStack<Redirection>()
-        let stages = ListStack<Command>()
+        @exclusivity(unchecked) var words = ListStack<Word>()
+        @exclusivity(unchecked) var redirections = ListStack<Redirection>()
+        @exclusivity(unchecked) var stages = ListStack<Command>()
 
         init(textSize: Int) {
             var slots = 16

@@ -47,28 +47,32 @@ enum ReservedWord: String, Sendable, Equatable, CaseIterable {
     case bang = "!", openBrace = "{", closeBrace = "}"
     case `case`, `do`, done, elif, `else`, esac, fi, `for`, `if`, `in`, then, until, `while`
 
-    /// Each reserved word with its spelling's bytes packed into an integer (none is longer than
-    /// eight), compared as one.
-    private struct Entry {
-        let key: UInt64
-        let word: ReservedWord
-    }
-
-    private static let entries = allCases.map { Entry(key: key(of: $0.rawValue.utf8), word: $0) }
-    private static let longestSpelling = allCases.map(\.rawValue.utf8.count).max() ?? 0
-
-    private static func key(of bytes: some Collection<UInt8>) -> UInt64 {
-        bytes.reduce(0) { $0 << 8 | UInt64($1) }
-    }
-
     /// The reserved word that `spelling`, the whole unquoted text of a word, is. Asked of every
-    /// word, so compared as integers (`init(rawValue:)` compared strings with all sixteen, a
-    /// seventh of a parse).
+    /// word, so the bytes (at most five) are packed into an integer after a 1 (which keeps a
+    /// leading NUL byte from vanishing), big-endian, and that is matched: `init(rawValue:)`
+    /// compared strings with all sixteen, a seventh of a parse, and a table of packed spellings
+    /// was made at every start. The tests check each value against the word's spelling.
     init?(spelling: some Collection<UInt8>) {
-        guard spelling.count <= Self.longestSpelling else { return nil }
-        let key = Self.key(of: spelling)
-        guard let entry = Self.entries.first(where: { $0.key == key }) else { return nil }
-        self = entry.word
+        guard spelling.count <= 5 else { return nil }
+        switch spelling.reduce(1 as UInt64, { $0 << 8 | UInt64($1) }) {
+        case 0x1_21: self = .bang
+        case 0x1_7b: self = .openBrace
+        case 0x1_7d: self = .closeBrace
+        case 0x1_63_61_73_65: self = .case
+        case 0x1_64_6f: self = .do
+        case 0x1_64_6f_6e_65: self = .done
+        case 0x1_65_6c_69_66: self = .elif
+        case 0x1_65_6c_73_65: self = .else
+        case 0x1_65_73_61_63: self = .esac
+        case 0x1_66_69: self = .fi
+        case 0x1_66_6f_72: self = .for
+        case 0x1_69_66: self = .if
+        case 0x1_69_6e: self = .in
+        case 0x1_74_68_65_6e: self = .then
+        case 0x1_75_6e_74_69_6c: self = .until
+        case 0x1_77_68_69_6c_65: self = .while
+        default: return nil
+        }
     }
 }
 

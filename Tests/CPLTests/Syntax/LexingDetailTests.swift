@@ -25,4 +25,27 @@ import Testing
         #expect(firstHereDocument("cat <<\"$(a)\"\nbody\n$(a)\n")?.delimiter == "$(a)")
         #expect(firstHereDocument("cat <<`a`\nbody\n`a`\n")?.delimiter == "`a`")
     }
+
+    /// The packed spellings `ReservedWord(spelling:)` matches are the words' own, and a word one
+    /// byte off is no reserved word.
+    @Test func reservedWordsAreKnownByTheirBytes() {
+        for word in ReservedWord.allCases {
+            #expect(ReservedWord(spelling: word.rawValue.utf8) == word)
+            #expect(ReservedWord(spelling: (word.rawValue + "x").utf8) == nil)
+            #expect(ReservedWord(spelling: word.rawValue.utf8.dropLast()) == nil)
+            if word.rawValue.uppercased() != word.rawValue {
+                #expect(ReservedWord(spelling: word.rawValue.uppercased().utf8) == nil)
+            }
+        }
+        for text in ["", "x", "iff", "esa", "{}", "!!", "\0if", "whil", "untilx"] {
+            #expect(ReservedWord(spelling: text.utf8) == nil, "\(text)")
+        }
+        // A line continuation is gone before words are read, so `i\<newline>f` is `if`, as in dash.
+        let stage = parsed("i\\\nf true; then echo y; fi")?.items.first?.andOr.first.stages.first
+        guard case .compound(let compound)? = stage else {
+            Issue.record("not an `if`: \(String(describing: stage))")
+            return
+        }
+        #expect(compound.keyword == "if")
+    }
 }
