@@ -143,9 +143,14 @@ extension Parser {
         let start = position
         if let end = plainWordEnd() {
             position = end
-            let (parts, spelling) = scan.plainWord(bytes[start..<end])
+            let (parts, spelling) = scan.expansionFreeWord(bytes[start..<end], quoted: false)
             let word = Word(parts: parts, range: range(start, end), sourceText: spelling)
             return lexed(word, reserved: ReservedWord(spelling: bytes[start..<end]), start: start, end: end)
+        }
+        if let end = quotedWordEnd() {
+            position = end
+            let (parts, spelling) = scan.expansionFreeWord(bytes[start..<end], quoted: true)
+            return lexed(Word(parts: parts, range: range(start, end), sourceText: spelling), reserved: nil, start: start, end: end)
         }
         let parts = try scanWord(context: .word)
         let end = position
@@ -205,6 +210,70 @@ extension Parser {
         case .newline: "newline"
         case .endOfInput: "end of input"
         }
+    }
+
+    /// Where the word token at `position` ends when it holds quotes and nothing that expands or
+    /// escapes (`"%s"`, `'a b'`, `--x="y"`): no `$`, backquote or backslash, no tilde prefix;
+    /// nil for any other word. Such a word's parts are read off its quotes
+    /// (`partsOfQuotedWord`) without the general scan, or shared with an equal word met before.
+    /// With a quote it is neither a reserved word nor an IO number.
+    func quotedWordEnd() -> Int? {
+        let end: Int? = bytes.withUnsafeBufferPointer { buffer in
+            var index = position
+            var quoted = false
+            while index < buffer.count {
+                let byte = buffer[index]
+                if Parser.isMetacharacter(byte) { break }
+                switch byte {
+                case UInt8(ascii: "'"), UInt8(ascii: "\""):
+                    var close = index + 1
+                    while close < buffer.count, buffer[close] != byte {
+                        if byte == UInt8(ascii: "\""), Parser.expandsOrEscapes(buffer[close]) { return nil }
+                        close += 1
+                    }
+                    guard close < buffer.count else { return nil }
+                    quoted = true
+                    index = close + 1
+                case UInt8(ascii: "~") where index == position:
+                    return nil
+                default:
+                    if Parser.expandsOrEscapes(byte) { return nil }
+                    index += 1
+                }
+            }
+            return quoted ? index : nil
+        }
+        if let end { scan.steps += end - position + 1 }
+        return end
+    }
+
+    /// `$`, a backquote or a backslash: what makes a word's parts more than its quotes.
+    private static func expandsOrEscapes(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "$") || byte == UInt8(ascii: "`") || byte == UInt8(ascii: "\\")
+    }
+
+    /// The parts of a word that `quotedWordEnd` accepts, as `scanWord` makes them: each run of
+    /// unquoted text one `.literal`, `'…'` a `.singleQuoted`, `"…"` a `.doubleQuoted` of one
+    /// `.literal` (of none when empty).
+    static func partsOfQuotedWord(_ bytes: ArraySlice<UInt8>) -> [WordPart] {
+        var parts: [WordPart] = []
+        var unquoted = bytes.startIndex
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let quote = bytes[index]
+            guard quote == UInt8(ascii: "'") || quote == UInt8(ascii: "\"") else {
+                index += 1
+                continue
+            }
+            if unquoted < index { parts.append(.literal(String(decoding: bytes[unquoted..<index], as: UTF8.self))) }
+            let close = bytes[(index + 1)...].firstIndex(of: quote) ?? bytes.endIndex
+            let text = String(decoding: bytes[(index + 1)..<close], as: UTF8.self)
+            parts.append(quote == UInt8(ascii: "'") ? .singleQuoted(text) : .doubleQuoted(text.isEmpty ? [] : [.literal(text)]))
+            index = min(close + 1, bytes.endIndex)
+            unquoted = index
+        }
+        if unquoted < index { parts.append(.literal(String(decoding: bytes[unquoted..<index], as: UTF8.self))) }
+        return parts
     }
 
     /// Where the word token at `position` ends when it is unquoted text alone, with no tilde prefix

@@ -126,13 +126,14 @@ public struct Parser {
             return (parts, spelling)
         }
 
-        /// The parts and spelling of a word of unquoted text alone, `bytes`: those of an equal word
-        /// met before, or new ones (then the word's one literal is decoded here, and only here).
-        func plainWord(_ bytes: ArraySlice<UInt8>) -> (parts: [WordPart], spelling: String) {
+        /// The parts and spelling of a word of unquoted text alone, `bytes`, or of quotes and
+        /// unquoted text with nothing that expands or escapes (`quoted`, see `quotedWordEnd`):
+        /// those of an equal word met before, or new ones (then decoded here, and only here).
+        func expansionFreeWord(_ bytes: ArraySlice<UInt8>, quoted: Bool) -> (parts: [WordPart], spelling: String) {
             let pair = slotPair(of: bytes)
             if let known = known(bytes, at: pair) { return known }
             let spelling = String(decoding: bytes, as: UTF8.self)
-            let word = PlainWord(spelling: spelling, parts: [.literal(spelling)])
+            let word = PlainWord(spelling: spelling, parts: quoted ? Parser.partsOfQuotedWord(bytes) : [.literal(spelling)])
             remember(word, at: pair)
             return (word.parts, spelling)
         }

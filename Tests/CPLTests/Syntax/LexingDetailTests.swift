@@ -48,4 +48,24 @@ import Testing
         }
         #expect(compound.keyword == "if")
     }
+
+    /// A word of quotes and plain text is read off its quotes without the general scan: the parts
+    /// must be the scan's, and a word the shortcut refuses is scanned as before.
+    @Test func quotedWordsWithoutExpansionsGetTheScansParts() throws {
+        let accepted = [
+            "\"%s\"", "''", "\"\"", "'a b'", "--x=\"y\"", "a'b'c\"d\"e", "\"it's\"", "'say \"hi\"'", "\"a\nb\"",
+            "'é'\"ü\"x", "\"{a,b}\"", "x\"\"", "\"*\"?",
+        ]
+        for word in accepted {
+            var parser = Parser(source: SourceText(word), fileName: "t")
+            #expect(parser.quotedWordEnd() == word.utf8.count, "\(word)")
+            let scanned = try parser.scanWord(context: .word)
+            #expect(Parser.partsOfQuotedWord(Array(word.utf8)[...]) == scanned, "\(word)")
+        }
+        for word in ["plain", "\"$x\"", "'a'$b", "\"a\\\"b\"", "\"`a`\"", "~'x'", "'open", "\"open", "a\\ b"] {
+            #expect(Parser(source: SourceText(word), fileName: "t").quotedWordEnd() == nil, "\(word)")
+        }
+        // Equal words share their parts, and the first of them is scanned as any other.
+        #expect(compactDump("printf \"%s\" a; printf \"%s\" b") == #"lit"printf" dq[lit"%s"] lit"a"; lit"printf" dq[lit"%s"] lit"b""#)
+    }
 }
