@@ -329,4 +329,3 @@ extension Parser {
         }
     }
 }
-

@@ -141,16 +141,11 @@ extension Parser {
 
     mutating func lexWordToken() throws(ParseError) -> Token {
         let start = position
-        if let end = plainWordEnd() {
+        if let (end, quoted) = expansionFreeWordEnd() {
             position = end
-            let (parts, spelling) = scan.expansionFreeWord(bytes[start..<end], quoted: false)
+            let (parts, spelling) = scan.expansionFreeWord(bytes[start..<end], quoted: quoted)
             let word = Word(parts: parts, range: range(start, end), sourceText: spelling)
-            return lexed(word, reserved: ReservedWord(spelling: bytes[start..<end]), start: start, end: end)
-        }
-        if let end = quotedWordEnd() {
-            position = end
-            let (parts, spelling) = scan.expansionFreeWord(bytes[start..<end], quoted: true)
-            return lexed(Word(parts: parts, range: range(start, end), sourceText: spelling), reserved: nil, start: start, end: end)
+            return lexed(word, reserved: quoted ? nil : ReservedWord(spelling: bytes[start..<end]), start: start, end: end)
         }
         let parts = try scanWord(context: .word)
         let end = position
@@ -185,16 +180,17 @@ extension Parser {
 
     /// The word of the word token `token`, the one lexed last (peeked, or just advanced past).
     func word(of token: Token) -> Word {
-        guard let lexedWord, lexedWord.start == token.start, case .word = token.kind else {
-            preconditionFailure("the word of a token other than the one lexed last")
-        }
-        return lexedWord.word
+        Self.word(of: token, in: lexedWord)
     }
 
-    /// Moves past the peeked token, a word token, and gives its word.
+    /// Moves past the peeked token, a word token, and gives its word (moved out, not copied).
     mutating func advanceWord() throws(ParseError) -> Word {
         let token = try advance()
-        guard let lexed = lexedWord.take(), lexed.start == token.start, case .word = token.kind else {
+        return Self.word(of: token, in: lexedWord.take())
+    }
+
+    private static func word(of token: Token, in lexed: consuming LexedWord?) -> Word {
+        guard let lexed, lexed.start == token.start, case .word = token.kind else {
             preconditionFailure("the word of a token other than the one lexed last")
         }
         return lexed.word
@@ -210,41 +206,6 @@ extension Parser {
         case .newline: "newline"
         case .endOfInput: "end of input"
         }
-    }
-
-    /// Where the word token at `position` ends when it holds quotes and nothing that expands or
-    /// escapes (`"%s"`, `'a b'`, `--x="y"`): no `$`, backquote or backslash, no tilde prefix;
-    /// nil for any other word. Such a word's parts are read off its quotes
-    /// (`partsOfQuotedWord`) without the general scan, or shared with an equal word met before.
-    /// With a quote it is neither a reserved word nor an IO number.
-    func quotedWordEnd() -> Int? {
-        let end: Int? = bytes.withUnsafeBufferPointer { buffer in
-            var index = position
-            var quoted = false
-            while index < buffer.count {
-                let byte = buffer[index]
-                if Parser.isMetacharacter(byte) { break }
-                switch byte {
-                case UInt8(ascii: "'"), UInt8(ascii: "\""):
-                    var close = index + 1
-                    while close < buffer.count, buffer[close] != byte {
-                        if byte == UInt8(ascii: "\""), Parser.expandsOrEscapes(buffer[close]) { return nil }
-                        close += 1
-                    }
-                    guard close < buffer.count else { return nil }
-                    quoted = true
-                    index = close + 1
-                case UInt8(ascii: "~") where index == position:
-                    return nil
-                default:
-                    if Parser.expandsOrEscapes(byte) { return nil }
-                    index += 1
-                }
-            }
-            return quoted ? index : nil
-        }
-        if let end { scan.steps += end - position + 1 }
-        return end
     }
 
     /// `$`, a backquote or a backslash: what makes a word's parts more than its quotes.
@@ -276,10 +237,14 @@ extension Parser {
         return parts
     }
 
-    /// Where the word token at `position` ends when it is unquoted text alone, with no tilde prefix
-    /// and no line continuation, and is not an IO number; nil for any other word. Most words of a
-    /// script are such (command names, options, file names), and these need no scanning into parts.
-    func plainWordEnd() -> Int? {
+    /// Where the word token at `position` ends when nothing in it expands or escapes: unquoted
+    /// text and quotes alone (`ls`, `-l`, `"%s"`, `'a b'`, `--x="y"`), with no `$`, backquote or
+    /// backslash (so no line continuation), no tilde prefix, and not an IO number; nil for any
+    /// other word. Most words of a script are such, and their parts follow from their bytes
+    /// (`partsOfQuotedWord`, or one literal when `quoted` is false), so they need no scan into
+    /// parts and equal ones share them. With a quote a word is neither reserved nor an IO number.
+    func expansionFreeWordEnd() -> (end: Int, quoted: Bool)? {
+        var quoted = false
         let end: Int? = bytes.withUnsafeBufferPointer { buffer in
             var index = position
             var digitsOnly = true
@@ -287,22 +252,31 @@ extension Parser {
                 let byte = buffer[index]
                 if Parser.isMetacharacter(byte) { break }
                 switch byte {
-                case UInt8(ascii: "\\"), UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "$"), UInt8(ascii: "`"):
-                    return nil
+                case UInt8(ascii: "'"), UInt8(ascii: "\""):
+                    var close = index + 1
+                    while close < buffer.count, buffer[close] != byte {
+                        if byte == UInt8(ascii: "\""), Parser.expandsOrEscapes(buffer[close]) { return nil }
+                        close += 1
+                    }
+                    guard close < buffer.count else { return nil }
+                    quoted = true
+                    index = close
                 case UInt8(ascii: "~") where index == position:
                     return nil
                 default:
+                    if Parser.expandsOrEscapes(byte) { return nil }
                     digitsOnly = digitsOnly && Parser.isDigit(byte)
                 }
                 index += 1
             }
             if index == position { return nil }
-            if digitsOnly, index < buffer.count, buffer[index] == UInt8(ascii: "<") || buffer[index] == UInt8(ascii: ">") {
+            if !quoted, digitsOnly, index < buffer.count, buffer[index] == UInt8(ascii: "<") || buffer[index] == UInt8(ascii: ">") {
                 return nil
             }
             return index
         }
-        if let end { scan.steps += end - position + 1 }
-        return end
+        guard let end else { return nil }
+        scan.steps += end - position + 1
+        return (end, quoted)
     }
 }

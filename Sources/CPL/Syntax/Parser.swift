@@ -92,11 +92,11 @@ public struct Parser {
         /// part of such a word holds a source range, so its parts depend on its bytes alone. Found by
         /// an FNV-1a hash of the bytes, which costs a fraction of a `Dictionary`'s SipHash; one slot
         /// per 16 bytes of text, a power of two from 16 to 4,096 (a short text gets a short table).
-        @exclusivity(unchecked) private var plainWords: [PlainWord]
+        @exclusivity(unchecked) private var knownWords: [KnownWord]
 
-        /// A slot of `plainWords`; empty until a word is kept in it (no word is spelled in no bytes).
+        /// A slot of `knownWords`; empty until a word is kept in it (no word is spelled in no bytes).
         /// A struct, not a tuple: a tuple's type is made at run time, and each start paid for it.
-        private struct PlainWord {
+        private struct KnownWord {
             var spelling = ""
             var parts: [WordPart] = []
         }
@@ -111,7 +111,7 @@ public struct Parser {
         init(textSize: Int) {
             var slots = 16
             while slots < 4096, slots * 16 < textSize { slots *= 2 }
-            plainWords = Array(repeating: PlainWord(), count: slots)
+            knownWords = Array(repeating: KnownWord(), count: slots)
         }
 
         /// `parts` and `spelling` of the word written as `bytes`, or the equal ones of a word met
@@ -122,18 +122,18 @@ public struct Parser {
             if parts.contains(where: \.isExpansion) { return (parts, spelling) }
             let pair = slotPair(of: bytes)
             if let known = known(bytes, at: pair) { return known }
-            remember(PlainWord(spelling: spelling, parts: parts), at: pair)
+            remember(KnownWord(spelling: spelling, parts: parts), at: pair)
             return (parts, spelling)
         }
 
         /// The parts and spelling of a word of unquoted text alone, `bytes`, or of quotes and
-        /// unquoted text with nothing that expands or escapes (`quoted`, see `quotedWordEnd`):
+        /// unquoted text with nothing that expands or escapes (`quoted`, see `expansionFreeWordEnd`):
         /// those of an equal word met before, or new ones (then decoded here, and only here).
         func expansionFreeWord(_ bytes: ArraySlice<UInt8>, quoted: Bool) -> (parts: [WordPart], spelling: String) {
             let pair = slotPair(of: bytes)
             if let known = known(bytes, at: pair) { return known }
             let spelling = String(decoding: bytes, as: UTF8.self)
-            let word = PlainWord(spelling: spelling, parts: quoted ? Parser.partsOfQuotedWord(bytes) : [.literal(spelling)])
+            let word = KnownWord(spelling: spelling, parts: quoted ? Parser.partsOfQuotedWord(bytes) : [.literal(spelling)])
             remember(word, at: pair)
             return (word.parts, spelling)
         }
@@ -141,12 +141,12 @@ public struct Parser {
         private func slotPair(of bytes: ArraySlice<UInt8>) -> Int {
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
             for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            return Int(truncatingIfNeeded: hash ^ (hash >> 32)) & (plainWords.count - 2)
+            return Int(truncatingIfNeeded: hash ^ (hash >> 32)) & (knownWords.count - 2)
         }
 
         private func known(_ bytes: ArraySlice<UInt8>, at pair: Int) -> (parts: [WordPart], spelling: String)? {
             for slot in pair...pair + 1 {
-                let known = plainWords[slot]
+                let known = knownWords[slot]
                 guard known.spelling.utf8.count == bytes.count else { continue }
                 let equal = known.spelling.utf8.withContiguousStorageIfAvailable { spelled in
                     bytes.withUnsafeBufferPointer { written in
@@ -160,9 +160,9 @@ public struct Parser {
         }
 
         /// The newer word takes the first slot of the pair, the one it held moves to the second.
-        private func remember(_ word: PlainWord, at pair: Int) {
-            plainWords[pair + 1] = plainWords[pair]
-            plainWords[pair] = word
+        private func remember(_ word: KnownWord, at pair: Int) {
+            knownWords[pair + 1] = knownWords[pair]
+            knownWords[pair] = word
         }
 
         /// The `pipeStderr` of a pipeline of `count` connections without `|&`, shared by all of them.

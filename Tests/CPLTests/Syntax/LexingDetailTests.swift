@@ -58,13 +58,15 @@ import Testing
         ]
         for word in accepted {
             var parser = Parser(source: SourceText(word), fileName: "t")
-            #expect(parser.quotedWordEnd() == word.utf8.count, "\(word)")
+            #expect(parser.expansionFreeWordEnd().map { [$0.end, $0.quoted ? 1 : 0] } == [word.utf8.count, 1], "\(word)")
             let scanned = try parser.scanWord(context: .word)
             #expect(Parser.partsOfQuotedWord(Array(word.utf8)[...]) == scanned, "\(word)")
         }
-        for word in ["plain", "\"$x\"", "'a'$b", "\"a\\\"b\"", "\"`a`\"", "~'x'", "'open", "\"open", "a\\ b"] {
-            #expect(Parser(source: SourceText(word), fileName: "t").quotedWordEnd() == nil, "\(word)")
+        for word in ["\"$x\"", "'a'$b", "\"a\\\"b\"", "\"`a`\"", "~'x'", "'open", "\"open", "a\\ b", "2>f"] {
+            #expect(Parser(source: SourceText(word), fileName: "t").expansionFreeWordEnd() == nil, "\(word)")
         }
+        // Unquoted text alone is one literal, the shortcut's other half.
+        #expect(Parser(source: SourceText("plain"), fileName: "t").expansionFreeWordEnd().map { [$0.end, $0.quoted ? 1 : 0] } == [5, 0])
         // Equal words share their parts, and the first of them is scanned as any other.
         #expect(compactDump("printf \"%s\" a; printf \"%s\" b") == #"lit"printf" dq[lit"%s"] lit"a"; lit"printf" dq[lit"%s"] lit"b""#)
     }
